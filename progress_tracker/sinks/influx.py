@@ -5,8 +5,8 @@ Schema (see docs/influxdb.md):
 - tags: `userId`, `notebook` (notebook path), `cell` (cell id, absent when the event has none),
   `eventType`;
 - fields: `duration` (float, ms, when known), `hasError` (bool), `executionCount` (int, when
-  known), `errorMessage` (string, when present) and `eventId` (string: a field, not a tag,
-  because it is unique per event and would make series cardinality unbounded);
+  known), `errorMessage` (string, when present; line breaks written as `\\n`) and `eventId`
+  (string: a field, not a tag, as it is unique per event and would make cardinality unbounded);
 - timestamp: the event's `eventTime` in nanoseconds.
 
 Idempotency: InfluxDB keeps one point per measurement, tag set and timestamp; a second write
@@ -23,6 +23,7 @@ Two write paths:
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import os
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -94,8 +95,13 @@ class InfluxSettings:
     def __post_init__(self) -> None:
         if self.api not in ("v1", "v2"):
             raise ValueError(f"InfluxDB api must be 'v1' or 'v2', got {self.api!r}")
-        if urlsplit(self.url).scheme not in ("http", "https"):
-            raise ValueError(f"InfluxDB url must be http(s)://…, got {_redact_url(self.url)!r}")
+        parts = urlsplit(self.url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"InfluxDB url must be http(s)://host…, got {_redact_url(self.url)!r}")
+        if parts.username is not None or parts.password is not None:
+            raise ValueError(
+                "InfluxDB url must not carry credentials: set username/password (v1) or token (v2)"
+            )
         if self.api == "v2" and not self.bucket:
             raise ValueError("InfluxDB api 'v2' needs a bucket")
         if self.api == "v1" and not self.database:
@@ -204,8 +210,17 @@ def event_point(event: Event, measurement: str = DEFAULT_MEASUREMENT) -> Point:
     if event.execution_count is not None:
         point.field("executionCount", int(event.execution_count))
     if event.error_message is not None:
-        point.field("errorMessage", event.error_message)
+        point.field("errorMessage", one_line(event.error_message))
     return point
+
+
+def one_line(text: str) -> str:
+    """`text` with each line break written as the two characters `\\n`.
+
+    InfluxDB 1.x accepts raw line breaks inside string fields, but other line protocol
+    parsers (VictoriaMetrics among them) split the point there and drop it.
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
 
 
 class _Transport(Protocol):
@@ -228,6 +243,11 @@ def _connection_error(err: BaseException) -> InfluxSinkError:
     return InfluxSinkError(f"InfluxDB {kind}: {type(err).__name__}: {err}", retryable=True)
 
 
+def _basic_auth(username: str, password: str) -> str:
+    """An HTTP basic `Authorization` value (credentials stay out of the URL and its logs)."""
+    return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+
+
 class _V1Transport:
     """Line protocol over InfluxDB 1.x `/write`, basic auth when a username is set."""
 
@@ -239,13 +259,11 @@ class _V1Transport:
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None:
             settings = self._settings
-            auth = (
-                aiohttp.BasicAuth(settings.username, settings.password)
-                if settings.username
-                else None
-            )
+            headers = {}
+            if settings.username:
+                headers["Authorization"] = _basic_auth(settings.username, settings.password)
             timeout = aiohttp.ClientTimeout(total=settings.timeout_ms / 1000)
-            self._session = aiohttp.ClientSession(auth=auth, timeout=timeout)
+            self._session = aiohttp.ClientSession(headers=headers, timeout=timeout)
         return self._session
 
     async def send(self, points: list[Point]) -> None:
@@ -303,7 +321,7 @@ class _V2Transport:
                 .write_api()
                 .write(
                     settings.bucket,
-                    settings.org or None,
+                    settings.org or "-",
                     record=points,
                     write_precision=WritePrecision.NS,
                 )
