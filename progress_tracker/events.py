@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from enum import Enum
+from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from pydantic import (
@@ -22,7 +22,7 @@ from pydantic.alias_generators import to_camel
 TRUNCATION_MARK = "\u2026[truncated]"
 
 
-class EventType(str, Enum):
+class EventType(StrEnum):
     """The kinds of event a client reports."""
 
     CELL_EXECUTED = "cell_executed"
@@ -86,8 +86,8 @@ class ClientEvent(BaseModel):
     def _as_utc(cls, value: datetime) -> datetime:
         """A naive eventTime (older clients) is read as UTC."""
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
     @field_validator("code")
     @classmethod
@@ -188,7 +188,7 @@ def parse_batch(
         raise BatchError(
             413, f"The batch has {len(decoded)} events; at most {max_events} are accepted."
         )
-    received_at = now or datetime.now(timezone.utc)
+    received_at = now or datetime.now(UTC)
     events: list[Event] = []
     errors: list[dict[str, Any]] = []
     for index, item in enumerate(decoded):

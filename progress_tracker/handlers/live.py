@@ -1,0 +1,100 @@
+"""WebSocket api/v1/ws: persisted events pushed live to instructors, with catch-up."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+
+from jupyter_server.auth.decorator import ws_authenticated
+from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.base.websocket import WebSocketMixin
+from tornado import web, websocket
+
+from ..events import Event
+from ..tracker import Tracker
+from .base import AUTH_RESOURCE
+
+
+class LiveSocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHandler):
+    """Streams every persisted event to a connected instructor dashboard."""
+
+    auth_resource = AUTH_RESOURCE
+
+    def initialize(self, tracker: Tracker) -> None:
+        """Receive the shared tracker."""
+        self.tracker = tracker
+        self._unsubscribe: Callable[[], None] | None = None
+        self._held: list[Event] | None = None
+
+    async def pre_get(self) -> None:
+        """Only authorized instructors may open the socket."""
+        user = self.current_user
+        if not self.authorizer.is_authorized(self, user, "read", AUTH_RESOURCE):
+            raise web.HTTPError(403)
+        if not self.tracker.identify(user).is_instructor:
+            raise web.HTTPError(403, "Only instructors may use the progress dashboard.")
+        await self.tracker.ready()
+
+    @ws_authenticated
+    async def get(self, *args: str, **kwargs: str) -> None:
+        """Authorize, then upgrade to a WebSocket."""
+        await self.pre_get()
+        await super().get(*args, **kwargs)
+
+    async def open(self, *args: str, **kwargs: str) -> None:
+        """Subscribe to the live feed, then replay what the client missed since `since`."""
+        since = self.get_argument("since", None)
+        self._held = [] if since else None
+        self._unsubscribe = self.tracker.live.subscribe(self._on_events)
+        if since:
+            await self._catch_up(since)
+
+    async def _catch_up(self, since: str) -> None:
+        replay, complete = await self.tracker.queries.events_since(
+            since, limit=self.tracker.config.replay_limit
+        )
+        held, self._held = self._held or [], None
+        if replay is None:
+            self._send({"type": "resync", "reason": f"unknown event {since!r}"})
+        else:
+            self._send_events(replay)
+        # events that arrived live during the replay; the client de-duplicates by eventId
+        self._send_events(held)
+        self._send(
+            {
+                "type": "caught_up",
+                "complete": bool(replay is not None and complete),
+                "lastEventId": await self.tracker.queries.last_event_id(),
+            }
+        )
+
+    def _on_events(self, events: Sequence[Event]) -> None:
+        if self._held is not None:
+            self._held.extend(events)
+            return
+        self._send_events(events)
+
+    def _send_events(self, events: Sequence[Event]) -> None:
+        if events:
+            self._send({"type": "events", "events": [event.to_wire() for event in events]})
+
+    def _send(self, message: dict) -> None:
+        if self.ws_connection is None or self.ws_connection.is_closing():
+            self._close_subscription()
+            return
+        try:
+            self.write_message(json.dumps(message))
+        except websocket.WebSocketClosedError:
+            self._close_subscription()
+
+    def on_message(self, message: str | bytes) -> None:
+        """Clients only listen; a message from them is ignored."""
+
+    def on_close(self) -> None:
+        """Drop the subscription when the dashboard goes away."""
+        self._close_subscription()
+
+    def _close_subscription(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None

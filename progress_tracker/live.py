@@ -1,0 +1,50 @@
+"""In-process fan-out of persisted events to the dashboards connected to this server."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+
+from .events import Event
+
+Listener = Callable[[Sequence[Event]], None]
+log = logging.getLogger(__name__)
+
+
+class LiveFeed:
+    """Delivers every persisted event to each subscribed listener, in persistence order."""
+
+    def __init__(self) -> None:
+        self._listeners: set[Listener] = set()
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Add a listener; returns the function that removes it."""
+        self._listeners.add(listener)
+        return lambda: self._listeners.discard(listener)
+
+    @property
+    def listener_count(self) -> int:
+        """How many dashboards listen in this process."""
+        return len(self._listeners)
+
+    def deliver(self, events: Sequence[Event]) -> None:
+        """Hand `events` to every local listener; a failing listener never stops the others."""
+        if not events:
+            return
+        for listener in list(self._listeners):
+            try:
+                listener(events)
+            except Exception:
+                log.exception("A live listener failed; removing it")
+                self._listeners.discard(listener)
+
+    async def publish(self, events: Sequence[Event]) -> None:
+        """Announce newly persisted events (to this process only)."""
+        self.deliver(events)
+
+    async def start(self) -> None:
+        """Nothing to start in-process."""
+
+    async def stop(self) -> None:
+        """Forget every listener."""
+        self._listeners.clear()

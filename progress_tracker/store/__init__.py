@@ -1,0 +1,1 @@
+"""Relational storage of events: models, engine set-up, writes and dashboard queries."""

@@ -1,0 +1,62 @@
+"""Everything that differs between SQLite and PostgreSQL, in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Integer, cast, event, func, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.engine.url import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.dml import Insert
+
+# An arbitrary constant: the advisory lock that serialises migrations across collector replicas.
+MIGRATION_LOCK_ID = 727_401_331
+
+
+def is_sqlite(url: str) -> bool:
+    """Whether a database URL names SQLite."""
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def create_engine(url: str, *, pool_size: int = 5) -> AsyncEngine:
+    """An async engine tuned for the dialect (WAL and a busy timeout on SQLite)."""
+    if is_sqlite(url):
+        engine = create_async_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    return create_async_engine(
+        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, pool_recycle=1800
+    )
+
+
+def insert_for(connection_dialect: str, table: Any) -> Insert:
+    """The dialect's INSERT that supports ON CONFLICT."""
+    if connection_dialect == "sqlite":
+        return sqlite.insert(table)
+    return postgresql.insert(table)
+
+
+def lock_for_migrations(connection: Connection) -> None:
+    """Serialise concurrent migrations (several collectors starting at once) on PostgreSQL."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
+
+
+def epoch_bucket(dialect_name: str, column: Any, seconds: int) -> ColumnElement[int]:
+    """Start of the `seconds`-long bucket holding `column`, as Unix seconds."""
+    if dialect_name == "sqlite":
+        epoch = cast(func.strftime("%s", column), Integer)
+    else:
+        epoch = cast(func.floor(func.extract("epoch", column)), Integer)
+    return (epoch // seconds) * seconds

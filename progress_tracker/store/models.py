@@ -1,0 +1,104 @@
+"""The relational model: students, notebooks, cells, cell executions and notebook events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# BIGINT keys on PostgreSQL; SQLite only auto-increments an INTEGER PRIMARY KEY.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+Timestamp = DateTime(timezone=True)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the naming convention Alembic needs for portable constraints."""
+
+
+class Student(Base):
+    """A user who sent events, named by their authenticated Jupyter/JupyterHub user name."""
+
+    __tablename__ = "students"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(256), unique=True)
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class Notebook(Base):
+    """A notebook (assignment), named by its path relative to the server root."""
+
+    __tablename__ = "notebooks"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    path: Mapped[str] = mapped_column(String(1024), unique=True)
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class Cell(Base):
+    """A cell of a notebook, named by its nbformat cell id."""
+
+    __tablename__ = "cells"
+    __table_args__ = (UniqueConstraint("notebook_id", "cell_id", name="uq_cells_notebook_cell"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    notebook_id: Mapped[int] = mapped_column(ForeignKey("notebooks.id", ondelete="CASCADE"))
+    cell_id: Mapped[str] = mapped_column(String(128))
+    cell_index: Mapped[int | None] = mapped_column(Integer)
+    cell_type: Mapped[str | None] = mapped_column(String(32))
+
+
+class CellExecution(Base):
+    """One run of a cell by a student; `event_id` makes redelivery idempotent."""
+
+    __tablename__ = "cell_executions"
+    __table_args__ = (
+        Index("ix_cell_executions_notebook_time", "notebook_id", "event_time"),
+        Index("ix_cell_executions_notebook_student", "notebook_id", "student_id", "cell_pk"),
+        Index("ix_cell_executions_received", "received_at"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(128), unique=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"))
+    notebook_id: Mapped[int] = mapped_column(ForeignKey("notebooks.id", ondelete="CASCADE"))
+    cell_pk: Mapped[int] = mapped_column(ForeignKey("cells.id", ondelete="CASCADE"))
+    cell_index: Mapped[int | None] = mapped_column(Integer)
+    cell_type: Mapped[str | None] = mapped_column(String(32))
+    code: Mapped[str | None] = mapped_column(Text)
+    execution_count: Mapped[int | None] = mapped_column(Integer)
+    has_error: Mapped[bool] = mapped_column(Boolean, default=False)
+    error_message: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[str | None] = mapped_column(Text)
+    duration_ms: Mapped[float | None] = mapped_column(Float)
+    event_time: Mapped[datetime] = mapped_column(Timestamp)
+    received_at: Mapped[datetime] = mapped_column(Timestamp)
+    event_metadata: Mapped[dict[str, Any] | None] = mapped_column("metadata", JSON)
+
+
+class NotebookEvent(Base):
+    """A notebook opened, saved or closed by a student."""
+
+    __tablename__ = "notebook_events"
+    __table_args__ = (
+        Index("ix_notebook_events_notebook_time", "notebook_id", "event_time"),
+        Index("ix_notebook_events_received", "received_at"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(128), unique=True)
+    event_type: Mapped[str] = mapped_column(String(32))
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"))
+    notebook_id: Mapped[int] = mapped_column(ForeignKey("notebooks.id", ondelete="CASCADE"))
+    event_time: Mapped[datetime] = mapped_column(Timestamp)
+    received_at: Mapped[datetime] = mapped_column(Timestamp)
+    event_metadata: Mapped[dict[str, Any] | None] = mapped_column("metadata", JSON)

@@ -1,0 +1,142 @@
+"""The tracker: the objects one server process shares between its handlers and background tasks."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jupyter_core.paths import jupyter_data_dir
+from sqlalchemy.engine.url import make_url
+
+from .events import TextLimits
+from .identity import Caller, identify
+from .live import LiveFeed
+from .pipeline import DirectPipeline, Pipeline
+from .store.dialect import create_engine, is_sqlite
+from .store.queries import ProgressQueries
+from .store.schema import upgrade_to_head
+from .store.writer import EventWriter
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from .app import ProgressTracker
+
+
+class Tracker:
+    """Owns the engine, pipeline and live feed of one server; started once, stopped cleanly."""
+
+    def __init__(self, config: ProgressTracker, log: logging.Logger | None = None):
+        self.config = config
+        self.log = log or logging.getLogger(__name__)
+        self.engine: AsyncEngine | None = None
+        self.pipeline: Pipeline | None = None
+        self.queries: ProgressQueries | None = None
+        self.live = LiveFeed()
+        self.tasks: set[asyncio.Task[Any]] = set()
+        self._started = False
+        self._start_lock = asyncio.Lock()
+
+    @property
+    def limits(self) -> TextLimits:
+        """Text bounds applied to incoming events."""
+        return TextLimits(
+            code_chars=self.config.max_code_chars,
+            result_chars=self.config.max_result_chars,
+            error_chars=self.config.max_error_chars,
+            metadata_bytes=self.config.max_metadata_bytes,
+        )
+
+    def identify(self, user: Any) -> Caller:
+        """The caller behind a request's authenticated user."""
+        return identify(
+            user,
+            owner_name=self.config.owner_name,
+            instructor_groups=self.config.instructor_groups,
+            instructor_users=self.config.instructor_users,
+        )
+
+    @property
+    def mode(self) -> str:
+        """The role this process plays."""
+        return "embedded" if self.config.mode == "auto" else self.config.mode
+
+    async def ready(self) -> Tracker:
+        """Start on first use (tests and servers that skip the start hook)."""
+        if not self._started:
+            await self.start()
+        return self
+
+    async def start(self) -> None:
+        """Migrate the database and start the pipeline (idempotent)."""
+        async with self._start_lock:
+            if self._started:
+                return
+            url = self.config.database_url
+            if is_sqlite(url):
+                _ensure_sqlite_folder(url)
+            self.engine = create_engine(url, pool_size=self.config.database_pool_size)
+            await upgrade_to_head(self.engine)
+            self.queries = ProgressQueries(self.engine)
+            self.pipeline = DirectPipeline(EventWriter(self.engine), self.live)
+            await self.live.start()
+            await self.pipeline.start()
+            self._started = True
+            self.log.info(
+                "progress_tracker: %s mode, storing to %s",
+                self.mode,
+                make_url(url).render_as_string(hide_password=True),
+            )
+            if self.config.demo_class:
+                from .demo import DemoClass
+
+                self.spawn(DemoClass(self).run(), name="progress-tracker-demo")
+
+    def spawn(self, coroutine: Any, *, name: str) -> asyncio.Task[Any]:
+        """Run a background task that `stop` will cancel and await."""
+        task = asyncio.get_running_loop().create_task(coroutine, name=name)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+        return task
+
+    async def stop(self, timeout_s: float = 10) -> None:
+        """Cancel background tasks, stop the pipeline and dispose of connections."""
+        if not self._started:
+            return
+        self._started = False
+        for task in list(self.tasks):
+            task.cancel()
+        if self.tasks:
+            await asyncio.wait(list(self.tasks), timeout=timeout_s)
+        if self.pipeline is not None:
+            await self.pipeline.stop()
+        await self.live.stop()
+        if self.engine is not None:
+            await self.engine.dispose()
+        self.engine = None
+
+    def pseudonym_key(self) -> bytes:
+        """The key of export pseudonyms: configured, or created once per data directory."""
+        if self.config.pseudonym_secret:
+            return self.config.pseudonym_secret.encode()
+        path = Path(jupyter_data_dir()) / "progress_tracker" / "pseudonym.key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass  # another process created it first
+            else:
+                with os.fdopen(fd, "w") as handle:
+                    handle.write(secrets.token_hex(32))
+        return path.read_text().strip().encode()
+
+
+def _ensure_sqlite_folder(url: str) -> None:
+    database = make_url(url).database
+    if database and database != ":memory:":
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
