@@ -32,13 +32,16 @@ def influx_database(influxd: InfluxdServer) -> Iterator[str]:
 @pytest.fixture
 def influxd_factory(
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Callable[[], InfluxdServer]]:
-    """Makes running `influxd` servers that a test may stop and start; all stopped after it."""
+) -> Iterator[Callable[..., InfluxdServer]]:
+    """Makes running `influxd` servers that a test may stop and start; all stopped after it.
+
+    Call it with `admin=(user, password)` for a server with authentication on.
+    """
     servers: list[InfluxdServer] = []
     binary = require_binary("influxd")
 
-    def start() -> InfluxdServer:
-        server = InfluxdServer(binary, tmp_path_factory.mktemp("influxd-own"))
+    def start(*, admin: tuple[str, str] | None = None) -> InfluxdServer:
+        server = InfluxdServer(binary, tmp_path_factory.mktemp("influxd-own"), admin=admin)
         servers.append(server)
         server.start()
         return server

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -38,10 +39,18 @@ def require_binary(name: str) -> str:
 
 
 def http(
-    method: str, url: str, *, body: bytes | None = None, timeout: float = 10.0
+    method: str,
+    url: str,
+    *,
+    body: bytes | None = None,
+    timeout: float = 10.0,
+    credentials: tuple[str, str] | None = None,
 ) -> tuple[int, bytes]:
     """One plain HTTP request; returns status and body, also for error statuses."""
     request = urllib.request.Request(url, data=body, method=method)
+    if credentials is not None:
+        token = base64.b64encode(":".join(credentials).encode()).decode()
+        request.add_header("Authorization", f"Basic {token}")
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, response.read()
@@ -118,8 +127,10 @@ class InfluxdServer(_Server):
 
     name = "influxd"
 
-    def __init__(self, binary: str, workdir: Path) -> None:
+    def __init__(self, binary: str, workdir: Path, *, admin: tuple[str, str] | None = None) -> None:
         super().__init__(binary, workdir)
+        self.admin = admin
+        self._admin_created = False
         self.rpc_port = free_port()
         self.config_path = workdir / "influxdb.conf"
         self.config_path.write_text(self.config())
@@ -138,6 +149,7 @@ class InfluxdServer(_Server):
             "[http]\n"
             f'  bind-address = "{LOOPBACK}:{self.port}"\n'
             "  log-enabled = false\n"
+            f"  auth-enabled = {'true' if self.admin else 'false'}\n"
             "[monitor]\n"
             "  store-enabled = false\n"
             "[continuous_queries]\n"
@@ -154,7 +166,9 @@ class InfluxdServer(_Server):
     def query(self, q: str, *, db: str = "", epoch: str = "ns") -> list[dict[str, Any]]:
         """Run InfluxQL; return each series of the first statement (raise on error)."""
         params = {"q": q, "epoch": epoch, **({"db": db} if db else {})}
-        status, raw = http("POST", f"{self.url}/query?{urllib.parse.urlencode(params)}")
+        status, raw = http(
+            "POST", f"{self.url}/query?{urllib.parse.urlencode(params)}", credentials=self.admin
+        )
         answer = json.loads(raw)
         result = answer["results"][0] if "results" in answer else answer
         if status != 200 or "error" in result:
@@ -168,6 +182,14 @@ class InfluxdServer(_Server):
             for series in self.query(q, db=db)
             for values in series["values"]
         ]
+
+    def start(self, timeout: float = 30.0) -> None:
+        """Start; with `admin` set, authentication is on and that admin user exists."""
+        super().start(timeout)
+        if self.admin and not self._admin_created:
+            user, password = self.admin
+            self.query(f"CREATE USER \"{user}\" WITH PASSWORD '{password}' WITH ALL PRIVILEGES")
+            self._admin_created = True
 
     def create_database(self, name: str) -> None:
         self.query(f'CREATE DATABASE "{name}"')

@@ -11,6 +11,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 from influx import InfluxdServer, VictoriaMetricsServer, free_port
 
 from progress_tracker.events import Event, EventType
@@ -252,7 +254,7 @@ async def test_an_unknown_database_fails_at_once_and_is_not_retryable(
 @pytest.mark.services
 @pytest.mark.asyncio
 async def test_server_down_is_retryable_and_the_same_sink_writes_once_it_is_back(
-    influxd_factory: Callable[[], InfluxdServer],
+    influxd_factory: Callable[..., InfluxdServer],
 ) -> None:
     server = influxd_factory()
     server.create_database("course")
@@ -277,7 +279,7 @@ async def test_server_down_is_retryable_and_the_same_sink_writes_once_it_is_back
 @pytest.mark.services
 @pytest.mark.asyncio
 async def test_write_retries_with_backoff_until_the_server_answers(
-    influxd_factory: Callable[[], InfluxdServer],
+    influxd_factory: Callable[..., InfluxdServer],
 ) -> None:
     server = influxd_factory()
     server.create_database("course")
@@ -292,6 +294,28 @@ async def test_write_retries_with_backoff_until_the_server_answers(
     async with InfluxSink(settings) as sink:
         await asyncio.gather(sink.write([event]), asyncio.to_thread(start_later))
 
+    assert [p["eventId"] for p in points_of(server, "course", event.user_id)] == [event.event_id]
+
+
+@pytest.mark.services
+@pytest.mark.asyncio
+async def test_writes_with_basic_auth_and_refuses_a_wrong_password_without_retrying(
+    influxd_factory: Callable[..., InfluxdServer],
+) -> None:
+    server = influxd_factory(admin=("teacher", SECRET))
+    server.create_database("course")
+    event = make_event()
+    sleep = RecordedSleep()
+    right = v1_settings(server, "course", username="teacher", password=SECRET)
+    wrong = v1_settings(server, "course", username="teacher", password="guess", max_retries=3)
+
+    async with InfluxSink(right) as sink:
+        await sink.write([event])
+    async with InfluxSink(wrong, sleep=sleep) as sink:
+        with pytest.raises(InfluxSinkError) as raised:
+            await sink.write([event])
+
+    assert (raised.value.status, raised.value.retryable, sleep.delays) == (401, False, [])
     assert [p["eventId"] for p in points_of(server, "course", event.user_id)] == [event.event_id]
 
 
@@ -336,7 +360,6 @@ async def test_v2_client_writes_tags_and_numeric_fields(
         }
 
 
-@pytest.mark.services
 @pytest.mark.asyncio
 async def test_v2_client_unreachable_server_is_retryable() -> None:
     settings = InfluxSettings(
@@ -352,10 +375,36 @@ async def test_v2_client_unreachable_server_is_retryable() -> None:
     assert sleep.delays == [0.5]
 
 
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("api", "path"), [("v1", "/write"), ("v2", "/api/v2/write")])
+async def test_server_errors_and_throttling_are_retried_until_accepted(api: str, path: str) -> None:
+    answers = [503, 429, 500, 204]
+    bodies: list[str] = []
+
+    async def accept_eventually(request: web.Request) -> web.Response:
+        bodies.append(await request.text())
+        return web.Response(status=answers[len(bodies) - 1])
+
+    app = web.Application()
+    app.router.add_post(path, accept_eventually)
+    sleep = RecordedSleep()
+    async with TestServer(app, host="127.0.0.1") as server:
+        settings = InfluxSettings(
+            url=str(server.make_url("")),
+            api=api,  # type: ignore[arg-type]
+            database="course",
+            bucket="course",
+        )
+        async with InfluxSink(settings, sleep=sleep) as sink:
+            await sink.write([make_event()])
+
+    assert len(bodies) == 4 and len(set(bodies)) == 1
+    assert sleep.delays == [0.5, 1.0, 2.0]
+
+
 # --- secrets ----------------------------------------------------------------------------------
 
 
-@pytest.mark.services
 @pytest.mark.asyncio
 @pytest.mark.parametrize("api", ["v1", "v2"])
 async def test_secrets_are_absent_from_repr_errors_and_logs(
