@@ -332,7 +332,7 @@ async def test_v2_client_writes_tags_and_numeric_fields(
     No InfluxDB 2.x/3.x server runs here; VictoriaMetrics accepts the same request. It stores
     each field as a metric `student_progress_<field>` labelled with the tags, keeps
     millisecond timestamps, and keeps no text: the string fields (eventId, errorMessage)
-    carry no value there, so only tags, numeric and boolean fields are asserted.
+    arrive as metrics with the value 0, so only tags, numeric and boolean fields are asserted.
     """
     event = make_event(event_time=datetime(2024, 5, 6, 7, 8, 9, 123000, tzinfo=UTC))
     settings = InfluxSettings(
