@@ -1,0 +1,151 @@
+/**
+ * The class pace: executions and errors per time bucket, and how far the class has got.
+ */
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip
+} from 'chart.js';
+import { el } from './dom';
+import { clockTime } from './format';
+import { IPaceResponse } from './types';
+
+Chart.register(
+  BarController,
+  BarElement,
+  CategoryScale,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip
+);
+
+/**
+ * A Chart.js chart of `GET api/v1/pace`, coloured with the JupyterLab theme.
+ */
+export class PaceChart {
+  /** The section's root element. */
+  readonly node: HTMLElement;
+
+  constructor() {
+    this._canvas = el('canvas', { attrs: { role: 'img', 'aria-label': 'Class pace chart' } });
+    this._hint = el('span', { className: 'pt-hint' });
+    this.node = el('section', { className: 'pt-section pt-pace' }, [
+      el('div', { className: 'pt-section-header' }, [el('h2', { text: 'Class pace' }), this._hint]),
+      el('div', { className: 'pt-pace-canvas-box' }, [this._canvas])
+    ]);
+  }
+
+  /** Show a pace series (creates the chart on first use). */
+  render(pace: IPaceResponse): void {
+    const labels = pace.series.map(p => clockTime(p.time).slice(0, 5));
+    const executions = pace.series.map(p => p.executions);
+    const errors = pace.series.map(p => p.errors);
+    const median = pace.series.map(p => p.cellsCompletedMedian);
+    const minutes = Math.round(pace.bucketSeconds / 60);
+    this._hint.textContent = `per ${minutes > 1 ? `${minutes} minutes` : 'minute'}`;
+    if (this._chart) {
+      this._chart.data.labels = labels;
+      this._chart.data.datasets[0].data = executions;
+      this._chart.data.datasets[1].data = errors;
+      this._chart.data.datasets[2].data = median;
+      this._chart.update('none');
+      return;
+    }
+    const theme = themeColors(this.node);
+    this._chart = new Chart(this._canvas, {
+      data: {
+        labels,
+        datasets: [
+          {
+            type: 'bar',
+            label: 'executions',
+            data: executions,
+            backgroundColor: theme.brand,
+            yAxisID: 'y'
+          },
+          {
+            type: 'bar',
+            label: 'errors',
+            data: errors,
+            backgroundColor: theme.error,
+            yAxisID: 'y'
+          },
+          {
+            type: 'line',
+            label: 'median cells completed',
+            data: median,
+            borderColor: theme.success,
+            backgroundColor: theme.success,
+            pointRadius: 0,
+            tension: 0.2,
+            yAxisID: 'progress'
+          }
+        ]
+      },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        interaction: { mode: 'index', intersect: false },
+        color: theme.text,
+        plugins: { legend: { labels: { color: theme.text, boxWidth: 12 } } },
+        scales: {
+          x: { ticks: { color: theme.muted, maxRotation: 0, autoSkip: true }, grid: { display: false } },
+          y: {
+            beginAtZero: true,
+            position: 'left',
+            title: { display: true, text: 'runs', color: theme.muted },
+            ticks: { color: theme.muted, precision: 0 },
+            grid: { color: theme.grid }
+          },
+          progress: {
+            beginAtZero: true,
+            position: 'right',
+            title: { display: true, text: 'cells completed', color: theme.muted },
+            ticks: { color: theme.muted, precision: 0 },
+            grid: { display: false }
+          }
+        }
+      }
+    });
+  }
+
+  /** Show a failure to load. */
+  renderError(message: string): void {
+    this._hint.textContent = message;
+  }
+
+  /** Destroy the chart. */
+  dispose(): void {
+    this._chart?.destroy();
+    this._chart = null;
+  }
+
+  private _canvas: HTMLCanvasElement;
+  private _hint: HTMLElement;
+  private _chart: Chart | null = null;
+}
+
+function themeColors(node: HTMLElement): Record<string, string> {
+  const style = getComputedStyle(document.body.contains(node) ? node : document.body);
+  const v = (name: string, fallback: string): string =>
+    style.getPropertyValue(name).trim() || fallback;
+  return {
+    brand: v('--jp-brand-color2', '#64b5f6'),
+    error: v('--jp-error-color1', '#d32f2f'),
+    success: v('--jp-success-color1', '#388e3c'),
+    text: v('--jp-ui-font-color1', '#212121'),
+    muted: v('--jp-ui-font-color2', '#616161'),
+    grid: v('--jp-border-color2', '#e0e0e0')
+  };
+}

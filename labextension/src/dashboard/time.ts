@@ -1,0 +1,50 @@
+/**
+ * Small helpers for the ISO 8601 times of the API.
+ */
+
+/** Milliseconds since the epoch of an ISO time, or `null` when absent or unreadable. */
+export function parseTime(value: string | null | undefined): number | null {
+  if (!value) {
+    return null;
+  }
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** Whether ISO time `a` is at or after ISO time `b` (an absent `b` is before everything). */
+export function isAtOrAfter(
+  a: string | null | undefined,
+  b: string | null | undefined
+): boolean {
+  const tb = parseTime(b);
+  if (tb === null) {
+    return true;
+  }
+  const ta = parseTime(a);
+  return ta !== null && ta >= tb;
+}
+
+/** The later of two ISO times (either may be absent). */
+export function latest(
+  a: string | null | undefined,
+  b: string | null | undefined
+): string | null {
+  if (!a) {
+    return b ?? null;
+  }
+  if (!b) {
+    return a;
+  }
+  return isAtOrAfter(a, b) ? a : b;
+}
+
+/** A short human duration such as "12 min" or "2 h 5 min". */
+export function formatDuration(ms: number): string {
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  if (minutes < 60) {
+    return `${minutes} min`;
+  }
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return rest ? `${hours} h ${rest} min` : `${hours} h`;
+}

@@ -1,0 +1,105 @@
+/**
+ * One student's timeline: the code they ran, in order, and what it raised.
+ */
+import { clear, el } from './dom';
+import { cellLabel, clockTime } from './format';
+import { ICellInfo, ILiveEvent } from './types';
+
+/**
+ * A student's executions in the selected notebook.
+ */
+export class TimelineView {
+  /** The section's root element. */
+  readonly node: HTMLElement;
+
+  /**
+   * @param onClose - called when the instructor closes the timeline.
+   */
+  constructor(onClose: () => void) {
+    this._title = el('h2', { text: 'Student timeline' });
+    this._hint = el('span', { className: 'pt-hint' });
+    const close = el('button', {
+      className: 'pt-button pt-button-plain',
+      text: 'Close',
+      attrs: { type: 'button' }
+    });
+    close.addEventListener('click', onClose);
+    this._list = el('ol', { className: 'pt-timeline-list' });
+    this.node = el('section', { className: 'pt-section pt-timeline' }, [
+      el('div', { className: 'pt-section-header' }, [this._title, this._hint, close]),
+      this._list
+    ]);
+    this.node.style.display = 'none';
+  }
+
+  /** The student shown, or `null`. */
+  get userId(): string | null {
+    return this._userId;
+  }
+
+  /** Show the timeline as loading for `userId`. */
+  showLoading(userId: string): void {
+    this._userId = userId;
+    this.node.style.display = '';
+    this._title.textContent = `Timeline of ${userId}`;
+    this._hint.textContent = 'loading…';
+    clear(this._list);
+  }
+
+  /** Show a student's executions, oldest first. */
+  render(userId: string, executions: readonly ILiveEvent[], cells: readonly ICellInfo[]): void {
+    this._userId = userId;
+    this.node.style.display = '';
+    this._title.textContent = `Timeline of ${userId}`;
+    this._hint.textContent = `${executions.length} runs`;
+    clear(this._list);
+    if (executions.length === 0) {
+      this._list.appendChild(el('li', { className: 'pt-empty', text: 'No runs yet.' }));
+    }
+    for (const run of executions) {
+      const cell = cells.find(c => c.cellId === run.cellId) ?? {
+        cellIndex: run.cellIndex ?? null
+      };
+      const meta = el('div', { className: 'pt-timeline-meta' }, [
+        el('span', { text: clockTime(run.eventTime), title: run.eventTime }),
+        el('span', { text: `cell ${cellLabel(cell)}` }),
+        el('span', {
+          className: 'pt-timeline-outcome',
+          text: run.hasError ? 'error' : 'ok'
+        })
+      ]);
+      if (typeof run.executionDurationMs === 'number') {
+        meta.appendChild(el('span', { text: `${Math.round(run.executionDurationMs)} ms` }));
+      }
+      const item = el('li', { className: 'pt-timeline-item' }, [meta]);
+      item.dataset.error = String(Boolean(run.hasError));
+      item.appendChild(el('pre', { className: 'pt-code', text: run.code ?? '' }));
+      if (run.hasError && run.errorMessage) {
+        item.appendChild(
+          el('pre', { className: 'pt-error-text pt-mono', text: run.errorMessage })
+        );
+      }
+      this._list.appendChild(item);
+    }
+    this._list.scrollTop = this._list.scrollHeight;
+  }
+
+  /** Show a failure to load. */
+  renderError(userId: string, message: string): void {
+    this.showLoading(userId);
+    this._hint.textContent = '';
+    this._list.appendChild(el('li', { className: 'pt-message-error', text: message }));
+  }
+
+  /** Hide the timeline. */
+  hide(): void {
+    this._userId = null;
+    this.node.style.display = 'none';
+    clear(this._list);
+  }
+
+  private _userId: string | null = null;
+  private _title: HTMLElement;
+  private _hint: HTMLElement;
+  private _list: HTMLElement;
+}

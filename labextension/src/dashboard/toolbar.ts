@@ -1,0 +1,143 @@
+/**
+ * The dashboard's toolbar: notebook selector, row order, export, connection state.
+ */
+import { clear, el } from './dom';
+import { plural } from './format';
+import { LiveStatus } from './live';
+import { RowOrder } from './ordering';
+import { INotebookSummary } from './types';
+
+/** What the toolbar reports. */
+export interface IToolbarCallbacks {
+  onNotebook: (path: string) => void;
+  onOrder: (order: RowOrder) => void;
+  onExport: (options: { pseudonymise: boolean; since: string | null; until: string | null }) => void;
+}
+
+const STATUS_TEXT: Record<LiveStatus, string> = {
+  connecting: 'connecting…',
+  'catching-up': 'catching up…',
+  live: 'live',
+  reconnecting: 'reconnecting…',
+  stopped: 'offline'
+};
+
+/**
+ * The toolbar at the top of the dashboard.
+ */
+export class Toolbar {
+  /** The toolbar's root element. */
+  readonly node: HTMLElement;
+
+  constructor(callbacks: IToolbarCallbacks, order: RowOrder) {
+    this._notebook = el('select', {
+      className: 'pt-notebook-select',
+      attrs: { 'aria-label': 'Notebook' }
+    });
+    this._notebook.addEventListener('change', () => {
+      if (this._notebook.value) {
+        callbacks.onNotebook(this._notebook.value);
+      }
+    });
+
+    const orderSelect = el('select', { className: 'pt-order-select' }, [
+      el('option', { text: 'needing help first', attrs: { value: 'help' } }),
+      el('option', { text: 'name', attrs: { value: 'name' } }),
+      el('option', { text: 'least progress first', attrs: { value: 'progress' } })
+    ]);
+    orderSelect.value = order;
+    orderSelect.addEventListener('change', () => callbacks.onOrder(orderSelect.value as RowOrder));
+
+    this._pseudonymise = el('input', {
+      className: 'pt-export-pseudonymise',
+      attrs: { type: 'checkbox' }
+    });
+    this._pseudonymise.checked = true;
+    this._since = el('input', {
+      className: 'pt-export-since',
+      attrs: { type: 'datetime-local', 'aria-label': 'Export from' }
+    });
+    this._until = el('input', {
+      className: 'pt-export-until',
+      attrs: { type: 'datetime-local', 'aria-label': 'Export until' }
+    });
+    this._export = el('button', {
+      className: 'pt-button pt-export',
+      text: 'Export CSV',
+      attrs: { type: 'button' }
+    });
+    this._export.addEventListener('click', () =>
+      callbacks.onExport({
+        pseudonymise: this._pseudonymise.checked,
+        since: localToIso(this._since.value),
+        until: localToIso(this._until.value)
+      })
+    );
+
+    this._status = el('span', { className: 'pt-status', attrs: { role: 'status' } });
+    this.setStatus('stopped');
+
+    this.node = el('div', { className: 'pt-toolbar' }, [
+      el('label', {}, [document.createTextNode('Notebook'), this._notebook]),
+      el('label', {}, [document.createTextNode('Rows'), orderSelect]),
+      el('label', { title: 'Replace user names by stable pseudonyms in the export' }, [
+        this._pseudonymise,
+        document.createTextNode('pseudonymise')
+      ]),
+      el('label', {}, [document.createTextNode('from'), this._since]),
+      el('label', {}, [document.createTextNode('until'), this._until]),
+      this._export,
+      this._status
+    ]);
+  }
+
+  /** List the notebooks, with `selected` chosen. */
+  setNotebooks(notebooks: readonly INotebookSummary[], selected: string | null): void {
+    const key = JSON.stringify([notebooks, selected]);
+    if (key === this._notebooksKey) {
+      return;
+    }
+    this._notebooksKey = key;
+    clear(this._notebook);
+    if (notebooks.length === 0) {
+      this._notebook.appendChild(el('option', { text: 'no notebook yet', attrs: { value: '' } }));
+    }
+    for (const nb of notebooks) {
+      const option = el('option', {
+        text: `${nb.path} (${plural(nb.students, 'student')})`,
+        attrs: { value: nb.path }
+      });
+      this._notebook.appendChild(option);
+    }
+    this._notebook.value = selected ?? '';
+  }
+
+  /** Show the live connection's state. */
+  setStatus(status: LiveStatus): void {
+    this._status.dataset.status = status;
+    this._status.textContent = STATUS_TEXT[status];
+  }
+
+  /** Disable the export button while an export runs. */
+  setExporting(busy: boolean): void {
+    this._export.disabled = busy;
+    this._export.textContent = busy ? 'Exporting…' : 'Export CSV';
+  }
+
+  private _notebook: HTMLSelectElement;
+  private _pseudonymise: HTMLInputElement;
+  private _since: HTMLInputElement;
+  private _until: HTMLInputElement;
+  private _export: HTMLButtonElement;
+  private _status: HTMLElement;
+  private _notebooksKey = '';
+}
+
+/** A `datetime-local` value (local time) as an ISO time in UTC, or `null` when empty. */
+function localToIso(value: string): string | null {
+  if (!value) {
+    return null;
+  }
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
