@@ -1,0 +1,82 @@
+import {
+  isTracked,
+  parseSettings,
+  SAFE_DEFAULT_SETTINGS,
+  SERVER_DEFAULT_SETTINGS
+} from '../settings';
+
+describe('parseSettings', () => {
+  it("takes the server's answer as it is when it is complete", () => {
+    const answer = {
+      captureEnabled: false,
+      sendCode: false,
+      sendResults: true,
+      sendErrorMessages: false,
+      trackPatterns: ['course/**'],
+      ignorePatterns: ['course/private/**'],
+      maxBatchEvents: 50,
+      flushIntervalMs: 5000
+    };
+    expect(parseSettings(answer)).toEqual(answer);
+  });
+
+  it('fills missing and malformed fields from the fallback', () => {
+    expect(
+      parseSettings(
+        { sendCode: 'yes', trackPatterns: 'all', maxBatchEvents: null },
+        SAFE_DEFAULT_SETTINGS
+      )
+    ).toEqual(SAFE_DEFAULT_SETTINGS);
+    expect(parseSettings(null)).toEqual(SERVER_DEFAULT_SETTINGS);
+    expect(parseSettings([1, 2])).toEqual(SERVER_DEFAULT_SETTINGS);
+  });
+
+  it('keeps only non-empty string patterns', () => {
+    expect(
+      parseSettings({ trackPatterns: ['a/**', '', 3, null] }).trackPatterns
+    ).toEqual(['a/**']);
+  });
+
+  it('clamps batch size and interval to workable bounds', () => {
+    const clamped = parseSettings({ maxBatchEvents: 0, flushIntervalMs: 1 });
+    expect(clamped.maxBatchEvents).toBe(1);
+    expect(clamped.flushIntervalMs).toBe(100);
+    expect(parseSettings({ maxBatchEvents: 1e9 }).maxBatchEvents).toBe(1000);
+  });
+});
+
+describe('the safe defaults used while the server cannot be asked', () => {
+  it('send no code, outputs or error texts', () => {
+    expect(SAFE_DEFAULT_SETTINGS).toMatchObject({
+      sendCode: false,
+      sendResults: false,
+      sendErrorMessages: false
+    });
+  });
+});
+
+describe('isTracked', () => {
+  const settings = {
+    ...SERVER_DEFAULT_SETTINGS,
+    trackPatterns: ['course/**'],
+    ignorePatterns: ['course/solutions/**']
+  };
+
+  it('tracks notebooks matching a track pattern', () => {
+    expect(isTracked('course/week1/lab.ipynb', settings)).toBe(true);
+    expect(isTracked('scratch.ipynb', settings)).toBe(false);
+  });
+
+  it('lets ignore patterns win', () => {
+    expect(isTracked('course/solutions/lab.ipynb', settings)).toBe(false);
+  });
+
+  it('tracks nothing when capture is off', () => {
+    expect(
+      isTracked('course/week1/lab.ipynb', {
+        ...settings,
+        captureEnabled: false
+      })
+    ).toBe(false);
+  });
+});

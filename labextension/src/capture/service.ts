@@ -1,0 +1,192 @@
+/**
+ * Connects JupyterLab's notebook signals to the outbox.
+ */
+import type { Cell, ICodeCellModel } from '@jupyterlab/cells';
+import type * as nbformat from '@jupyterlab/nbformat';
+import {
+  INotebookTracker,
+  Notebook,
+  NotebookActions,
+  NotebookPanel
+} from '@jupyterlab/notebook';
+import { ServerConnection } from '@jupyterlab/services';
+import { IDisposable } from '@lumino/disposable';
+
+import { requestAPI } from '../api';
+import { browserStorage, newEventId, windowClock } from './browser';
+import {
+  buildCellExecutedEvent,
+  buildNotebookEvent,
+  EventType,
+  ICaptureEvent,
+  ICellRun
+} from './events';
+import { Outbox, outboxStorageKey } from './outbox';
+import { isTracked } from './settings';
+import { SettingsSource } from './settingsSource';
+import { RunStopwatch } from './timing';
+import { EventsTransport } from './transport';
+
+type ExecutedArgs = {
+  notebook: Notebook;
+  cell: Cell;
+  success: boolean;
+  error?: { errorName?: string; errorValue?: string } | null;
+};
+
+/**
+ * The capture of one JupyterLab page: every cell run and notebook
+ * open/save/close of a tracked notebook becomes an event in the outbox.
+ *
+ * Only the cell that ran is read (its source, outputs, timing), never the rest
+ * of the notebook.
+ */
+export class CaptureService implements IDisposable {
+  private readonly outbox: Outbox<ICaptureEvent>;
+  private readonly settings: SettingsSource;
+  private readonly stopwatch = new RunStopwatch<Notebook>();
+  private readonly onPageHide = () => this.outbox.flushOnPageHide();
+  private readonly onVisibilityChange = () => {
+    if (document.visibilityState === 'hidden') {
+      this.outbox.flushOnPageHide();
+    }
+  };
+  private _isDisposed = false;
+
+  constructor(
+    private readonly tracker: INotebookTracker,
+    serverSettings: ServerConnection.ISettings
+  ) {
+    this.outbox = new Outbox<ICaptureEvent>({
+      storageKey: outboxStorageKey(serverSettings.baseUrl),
+      storage: browserStorage(),
+      transport: new EventsTransport(serverSettings),
+      clock: windowClock
+    });
+    this.settings = new SettingsSource({
+      fetch: () => requestAPI<unknown>('settings', {}, serverSettings),
+      clock: windowClock
+    });
+    this.settings.onChange(settings =>
+      this.outbox.configure({
+        maxBatchEvents: settings.maxBatchEvents,
+        flushIntervalMs: settings.flushIntervalMs
+      })
+    );
+
+    NotebookActions.executionScheduled.connect(this.onScheduled, this);
+    NotebookActions.executed.connect(this.onExecuted, this);
+    tracker.widgetAdded.connect(this.onNotebookAdded, this);
+    tracker.forEach(panel => this.onNotebookAdded(tracker, panel));
+    window.addEventListener('pagehide', this.onPageHide);
+    document.addEventListener('visibilitychange', this.onVisibilityChange);
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    NotebookActions.executionScheduled.disconnect(this.onScheduled, this);
+    NotebookActions.executed.disconnect(this.onExecuted, this);
+    this.tracker.widgetAdded.disconnect(this.onNotebookAdded, this);
+    window.removeEventListener('pagehide', this.onPageHide);
+    document.removeEventListener('visibilitychange', this.onVisibilityChange);
+    this.settings.dispose();
+    this.outbox.dispose();
+  }
+
+  private onScheduled(
+    _: unknown,
+    { notebook, cell }: { notebook: Notebook; cell: Cell }
+  ): void {
+    this.stopwatch.scheduled(notebook, cell.model.id, Date.now());
+  }
+
+  private onExecuted(_: unknown, args: ExecutedArgs): void {
+    const { notebook, cell, success, error } = args;
+    const finishedAt = new Date();
+    const measured = this.stopwatch.finished(
+      notebook,
+      cell.model.id,
+      finishedAt.getTime()
+    );
+    const panel = this.tracker.find(widget => widget.content === notebook);
+    if (!panel || cell.isDisposed) {
+      return;
+    }
+    // Read the cell now: it may change before the settings are known.
+    const model = cell.model;
+    const isCode = model.type === 'code';
+    const run: ICellRun = {
+      notebookPath: panel.context.localPath,
+      cellId: model.id,
+      cellIndex: notebook.widgets.indexOf(cell),
+      cellType: model.type as ICellRun['cellType'],
+      source: model.sharedModel.getSource(),
+      executionCount: isCode
+        ? ((model as ICodeCellModel).executionCount ?? null)
+        : null,
+      outputs: isCode
+        ? ((model as ICodeCellModel).outputs.toJSON() as nbformat.IOutput[])
+        : [],
+      success,
+      kernelError: error
+        ? { errorName: error.errorName, errorValue: error.errorValue }
+        : null,
+      timing: model.getMetadata('execution'),
+      measuredDurationMs: measured,
+      finishedAt
+    };
+    void this.settings.ready.then(() => {
+      const settings = this.settings.current;
+      if (!settings || !isTracked(run.notebookPath, settings)) {
+        return;
+      }
+      const event = buildCellExecutedEvent(run, settings, newEventId());
+      if (event) {
+        this.outbox.add(event);
+      }
+    });
+  }
+
+  private onNotebookAdded(_: unknown, panel: NotebookPanel): void {
+    const context = panel.context;
+    let path = context.localPath;
+    const record = (type: Exclude<EventType, 'cell_executed'>) =>
+      this.recordNotebookEvent(type, path);
+    context.pathChanged.connect(() => {
+      path = context.localPath;
+    });
+    void context.ready.then(() => {
+      path = context.localPath;
+      record('notebook_opened');
+    });
+    context.saveState.connect((__, state) => {
+      if (state === 'completed') {
+        record('notebook_saved');
+      }
+    });
+    panel.disposed.connect(() => record('notebook_closed'));
+  }
+
+  private recordNotebookEvent(
+    type: Exclude<EventType, 'cell_executed'>,
+    path: string
+  ): void {
+    if (this._isDisposed) {
+      return;
+    }
+    const at = new Date();
+    void this.settings.ready.then(() => {
+      const settings = this.settings.current;
+      if (settings && isTracked(path, settings)) {
+        this.outbox.add(buildNotebookEvent(type, path, at, newEventId()));
+      }
+    });
+  }
+}
