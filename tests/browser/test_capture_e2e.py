@@ -1,0 +1,249 @@
+"""Student capture end to end: a real `jupyter lab` with the extension, Debian's Chromium driven by
+Playwright, and the events read back through the instructor API and the database.
+
+What a student does (open a notebook, run a cell that works, one that fails, a markdown cell, save)
+must arrive with every field right; events captured while the server is unreachable or down must
+arrive once it is back, and events left unsent by a page must be sent by the page after a reload,
+each exactly once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOK = "lab1.ipynb"
+EVENTS_URL = re.compile(r".*/api/v1/events(\?.*)?$")
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+CELLS: list[dict[str, Any]] = [
+    {"id": "cell-sum", "cell_type": "code", "source": "total = 21 * 2\ntotal"},
+    {"id": "cell-price", "cell_type": "code", "source": "prices = {'apple': 1}\nprices['price']"},
+    {"id": "cell-notes", "cell_type": "markdown", "source": "# Notes\nPrices are in euros."},
+    {"id": "cell-print", "cell_type": "code", "source": "print('hello, world')"},
+]
+
+
+def write_notebook(server: Any) -> None:
+    """Write the notebook the student works on (nbformat 4.5: cells carry ids)."""
+    cells = []
+    for cell in CELLS:
+        cells.append({"metadata": {}, **cell})
+        if cell["cell_type"] == "code":
+            cells[-1].update(outputs=[], execution_count=None)
+    notebook = {
+        "cells": cells,
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    (server.root / NOTEBOOK).write_text(json.dumps(notebook, indent=1))
+
+
+def wait_for(
+    probe: Callable[[], Any], what: str, timeout: float = 30, interval: float = 0.25
+) -> Any:
+    """Poll `probe` until it returns something truthy."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = probe()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(interval)
+
+
+def open_notebook(page: Any, server: Any) -> None:
+    """Open the notebook and wait until its kernel is idle (a run before that does nothing)."""
+    page.goto(server.lab_url(NOTEBOOK))
+    page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=60_000)
+    page.locator("#jp-main-statusbar").get_by_text(re.compile(r"\|\s*Idle")).wait_for(
+        timeout=60_000
+    )
+
+
+def cell(page: Any, index: int) -> Any:
+    return page.locator(".jp-NotebookPanel .jp-Cell").nth(index)
+
+
+def run_cell(page: Any, index: int, expected_count: int | None, key: str = "Shift+Enter") -> None:
+    """Select a cell, run it from the keyboard and wait until the kernel has answered."""
+    target = cell(page, index)
+    target.locator(".jp-InputArea-prompt").click()
+    page.keyboard.press(key)
+    if expected_count is not None:
+        target.locator(".jp-InputArea-prompt").get_by_text(f"[{expected_count}]").wait_for(
+            timeout=30_000
+        )
+
+
+def outbox(page: Any) -> list[dict[str, Any]]:
+    """The events waiting in the page's outbox (localStorage)."""
+    return page.evaluate(
+        """() => Object.keys(localStorage)
+            .filter(key => key.startsWith('progress-tracker:outbox:'))
+            .flatMap(key => JSON.parse(localStorage.getItem(key)))"""
+    )
+
+
+def notebook_events(server: Any) -> list[tuple[str, str, str]]:
+    """(eventType, notebook path, user) of the stored notebook events, read from SQLite."""
+    with sqlite3.connect(server.database) as db:
+        return db.execute(
+            "SELECT e.event_type, n.path, s.user_id FROM notebook_events e"
+            " JOIN notebooks n ON n.id = e.notebook_id JOIN students s ON s.id = e.student_id"
+            " ORDER BY e.event_time"
+        ).fetchall()
+
+
+def wait_for_executions(server: Any, count: int, what: str, timeout: float = 30) -> list:
+    """Wait until `count` executions of the notebook are stored, and return them."""
+
+    def probe() -> list[dict[str, Any]] | None:
+        rows = server.executions(NOTEBOOK)
+        return rows if len(rows) >= count else None
+
+    return wait_for(probe, what, timeout=timeout)
+
+
+def abort_events(context: Any) -> None:
+    """Make the events endpoint unreachable from the browser."""
+    context.route(EVENTS_URL, lambda route: route.abort("connectionrefused"))
+
+
+def assert_no_duplicates(executions: list[dict[str, Any]]) -> None:
+    ids = [event["eventId"] for event in executions]
+    assert len(ids) == len(set(ids)), f"duplicated events: {ids}"
+
+
+def test_capture_survives_errors_restarts_and_reloads(
+    lab_server: Any, browser_context: Any, screenshot: Any
+) -> None:
+    server = lab_server
+    write_notebook(server)
+    page = browser_context.new_page()
+    started = datetime.now(UTC) - timedelta(seconds=1)
+
+    # --- a student's session: a cell that works, one that fails, a markdown cell, a save ------
+    open_notebook(page, server)
+    screenshot(page, "01-opened")
+    run_cell(page, 0, 1)
+    run_cell(page, 1, 2)
+    run_cell(page, 2, None)
+    page.locator(".jp-RenderedMarkdown h1").get_by_text("Notes").wait_for()
+    page.keyboard.press("Control+s")
+    screenshot(page, "02-ran")
+
+    executions = wait_for_executions(server, 3, "3 stored executions")
+    finished = datetime.now(UTC) + timedelta(seconds=1)
+    assert len(executions) == 3
+    by_cell = {event["cellId"]: event for event in executions}
+    assert set(by_cell) == {"cell-sum", "cell-price", "cell-notes"}
+    for event in executions:
+        assert event["eventType"] == "cell_executed"
+        assert event["userId"] == server.owner
+        assert event["notebookPath"] == NOTEBOOK
+        assert UUID.match(event["eventId"]), event["eventId"]
+        assert started <= datetime.fromisoformat(event["eventTime"]) <= finished
+        assert started <= datetime.fromisoformat(event["receivedAt"]) <= finished
+    assert_no_duplicates(executions)
+
+    ok = by_cell["cell-sum"]
+    assert ok["cellIndex"] == 0
+    assert ok["cellType"] == "code"
+    assert ok["code"] == "total = 21 * 2\ntotal"
+    assert ok["executionCount"] == 1
+    assert ok["hasError"] is False
+    assert ok["errorMessage"] is None
+    assert ok["result"] == "42"
+    assert 0 <= ok["executionDurationMs"] < 30_000
+
+    failed = by_cell["cell-price"]
+    assert failed["cellIndex"] == 1
+    assert failed["cellType"] == "code"
+    assert failed["code"] == "prices = {'apple': 1}\nprices['price']"
+    assert failed["executionCount"] == 2
+    assert failed["hasError"] is True
+    assert failed["errorMessage"] == "KeyError: 'price'"
+    assert failed["result"] is None
+    assert 0 <= failed["executionDurationMs"] < 30_000
+
+    markdown = by_cell["cell-notes"]
+    assert markdown["cellIndex"] == 2
+    assert markdown["cellType"] == "markdown"
+    assert markdown["code"] == "# Notes\nPrices are in euros."
+    assert markdown["executionCount"] is None
+    assert markdown["hasError"] is False
+    assert markdown["errorMessage"] is None
+    assert markdown["result"] is None
+    assert markdown["executionDurationMs"] is None
+
+    def opened_and_saved() -> list[tuple[str, str, str]] | None:
+        rows = notebook_events(server)
+        return rows if {"notebook_opened", "notebook_saved"} <= {row[0] for row in rows} else None
+
+    stored = wait_for(opened_and_saved, "notebook_opened and notebook_saved")
+    assert {(kind, path, user) for kind, path, user in stored} >= {
+        ("notebook_opened", NOTEBOOK, server.owner),
+        ("notebook_saved", NOTEBOOK, server.owner),
+    }
+
+    # --- the server is unreachable, then restarts: events wait in the outbox -------------------
+    abort_events(browser_context)
+    run_cell(page, 3, 3, key="Control+Enter")
+    run_cell(page, 3, 4, key="Control+Enter")
+
+    def printed_runs_waiting() -> list[dict[str, Any]] | None:
+        items = [event for event in outbox(page) if event.get("cellId") == "cell-print"]
+        return items if len(items) == 2 else None
+
+    waiting = wait_for(printed_runs_waiting, "2 events in the outbox")
+    assert [event["executionCount"] for event in waiting] == [3, 4]
+    assert [event["result"] for event in waiting] == ["hello, world\n"] * 2
+    screenshot(page, "03-unreachable")
+
+    server.stop()
+    browser_context.unroute(EVENTS_URL)
+    server.start()
+
+    executions = wait_for_executions(server, 5, "the outbox to drain after the restart", timeout=90)
+    assert len(executions) == 5
+    assert_no_duplicates(executions)
+    assert {event["eventId"] for event in waiting} <= {event["eventId"] for event in executions}
+    wait_for(lambda: outbox(page) == [], "an empty outbox")
+
+    # --- a reload with unsent events: the next page sends them -------------------------------
+    abort_events(browser_context)
+    open_notebook(page, server)  # the restarted server has a new kernel: counts start again
+    run_cell(page, 0, 1, key="Control+Enter")
+    unsent = wait_for(
+        lambda: [e for e in outbox(page) if e["eventType"] == "cell_executed"],
+        "an unsent execution",
+    )
+    assert [event["cellId"] for event in unsent] == ["cell-sum"]
+
+    page.reload()
+    page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=60_000)
+    assert unsent[0]["eventId"] in {event["eventId"] for event in outbox(page)}
+    screenshot(page, "04-reloaded")
+
+    browser_context.unroute(EVENTS_URL)
+    executions = wait_for_executions(server, 6, "the event left by the previous page", timeout=90)
+    assert len(executions) == 6
+    assert_no_duplicates(executions)
+    assert executions[-1]["eventId"] == unsent[0]["eventId"]
+    assert executions[-1]["executionCount"] == 1
+    wait_for(lambda: outbox(page) == [], "an empty outbox")
+    screenshot(page, "05-done")
