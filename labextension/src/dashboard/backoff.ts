@@ -25,6 +25,9 @@ export function backoffDelay(
   options: IBackoffOptions = DEFAULT_BACKOFF,
   random: number = Math.random()
 ): number {
-  const step = Math.min(options.maxMs, options.baseMs * 2 ** Math.max(0, attempt));
+  const step = Math.min(
+    options.maxMs,
+    options.baseMs * 2 ** Math.max(0, attempt)
+  );
   return Math.round(step / 2 + (step / 2) * random);
 }

@@ -28,7 +28,9 @@ export function fetchMe(): Promise<IMe> {
 }
 
 /** The class's progress in a notebook (the most recently active one when `null`). */
-export function fetchProgress(notebook: string | null): Promise<IProgressSnapshot> {
+export function fetchProgress(
+  notebook: string | null
+): Promise<IProgressSnapshot> {
   return requestAPI<IProgressSnapshot>(withQuery('progress', { notebook }));
 }
 
@@ -38,7 +40,9 @@ export function fetchExecutions(
   user: string,
   limit = 500
 ): Promise<IExecutionsResponse> {
-  return requestAPI<IExecutionsResponse>(withQuery('executions', { notebook, user, limit }));
+  return requestAPI<IExecutionsResponse>(
+    withQuery('executions', { notebook, user, limit })
+  );
 }
 
 /** The distinct errors of each cell of a notebook. */
@@ -47,8 +51,13 @@ export function fetchErrors(notebook: string): Promise<IErrorsResponse> {
 }
 
 /** Executions, errors and progress over time. */
-export function fetchPace(notebook: string, bucketSeconds = 60): Promise<IPaceResponse> {
-  return requestAPI<IPaceResponse>(withQuery('pace', { notebook, bucket: bucketSeconds }));
+export function fetchPace(
+  notebook: string,
+  bucketSeconds = 60
+): Promise<IPaceResponse> {
+  return requestAPI<IPaceResponse>(
+    withQuery('pace', { notebook, bucket: bucketSeconds })
+  );
 }
 
 /**
@@ -68,7 +77,8 @@ export async function fetchExport(options: IExportOptions): Promise<Blob> {
   if (!response.ok) {
     let message = response.statusText;
     try {
-      message = ((await response.json()) as { message?: string }).message ?? message;
+      message =
+        ((await response.json()) as { message?: string }).message ?? message;
     } catch {
       // Not JSON: keep the status text.
     }

@@ -18,7 +18,9 @@ export class ErrorsView {
   constructor() {
     this._body = el('div', { className: 'pt-errors' });
     this.node = el('section', { className: 'pt-section' }, [
-      el('div', { className: 'pt-section-header' }, [el('h2', { text: 'Errors by cell' })]),
+      el('div', { className: 'pt-section-header' }, [
+        el('h2', { text: 'Errors by cell' })
+      ]),
       this._body
     ]);
   }
@@ -30,7 +32,9 @@ export class ErrorsView {
       .filter(c => c.errors.length > 0)
       .sort((a, b) => (a.cellIndex ?? Infinity) - (b.cellIndex ?? Infinity));
     if (cells.length === 0) {
-      this._body.appendChild(el('div', { className: 'pt-empty', text: 'No errors so far.' }));
+      this._body.appendChild(
+        el('div', { className: 'pt-empty', text: 'No errors so far.' })
+      );
       return;
     }
     for (const cell of cells) {
@@ -39,21 +43,30 @@ export class ErrorsView {
       ]);
       for (const group of cell.errors.slice(0, GROUPS_PER_CELL)) {
         const summary = el('summary', {}, [
-          el('span', { className: 'pt-error-text pt-mono', text: errorGroupLabel(group) }),
+          el('span', {
+            className: 'pt-error-text pt-mono',
+            text: errorGroupLabel(group)
+          }),
           el('span', {
             className: 'pt-errors-count',
             text: `(${plural(group.occurrences, 'time')})`
           })
         ]);
-        const details = el('details', { className: 'pt-errors-group' }, [summary]);
+        const details = el('details', { className: 'pt-errors-group' }, [
+          summary
+        ]);
         if (group.exampleCode) {
           details.appendChild(
             el('div', {
               className: 'pt-hint',
-              text: group.exampleUser ? `for example, ${group.exampleUser} ran:` : 'for example:'
+              text: group.exampleUser
+                ? `for example, ${group.exampleUser} ran:`
+                : 'for example:'
             })
           );
-          details.appendChild(el('pre', { className: 'pt-code', text: group.exampleCode }));
+          details.appendChild(
+            el('pre', { className: 'pt-code', text: group.exampleCode })
+          );
         }
         section.appendChild(details);
       }
@@ -72,7 +85,9 @@ export class ErrorsView {
   /** Show a failure to load. */
   renderError(message: string): void {
     clear(this._body);
-    this._body.appendChild(el('div', { className: 'pt-message-error', text: message }));
+    this._body.appendChild(
+      el('div', { className: 'pt-message-error', text: message })
+    );
   }
 
   private _body: HTMLElement;

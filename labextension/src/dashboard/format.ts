@@ -6,8 +6,12 @@ import { ICellInfo, ICellProgress, IErrorGroup } from './types';
 import { formatDuration } from './time';
 
 /** The label of a cell: its 1-based position in the notebook, e.g. "[3]", or "[?]". */
-export function cellLabel(cell: Pick<ICellInfo, 'cellIndex'> | undefined): string {
-  return cell && typeof cell.cellIndex === 'number' ? `[${cell.cellIndex + 1}]` : '[?]';
+export function cellLabel(
+  cell: Pick<ICellInfo, 'cellIndex'> | undefined
+): string {
+  return cell && typeof cell.cellIndex === 'number'
+    ? `[${cell.cellIndex + 1}]`
+    : '[?]';
 }
 
 /** "1 student" / "14 students". */
@@ -16,7 +20,9 @@ export function plural(n: number, word: string): string {
 }
 
 /** One line of the grouped errors, e.g. "KeyError: 'price' — 14 students". */
-export function errorGroupLabel(group: Pick<IErrorGroup, 'errorMessage' | 'students'>): string {
+export function errorGroupLabel(
+  group: Pick<IErrorGroup, 'errorMessage' | 'students'>
+): string {
   return `${firstLine(group.errorMessage) || '(no message)'} — ${plural(group.students, 'student')}`;
 }
 
@@ -30,7 +36,10 @@ export function firstLine(text: string | null | undefined): string {
 }
 
 /** A reason a student needs help, e.g. "4 errors on [3]" or "idle 12 min". */
-export function reasonLabel(reason: HelpReason, cells: readonly ICellInfo[]): string {
+export function reasonLabel(
+  reason: HelpReason,
+  cells: readonly ICellInfo[]
+): string {
   if (reason.kind === 'errors') {
     const cell = cells.find(c => c.cellId === reason.cellId);
     return `${plural(reason.errors, 'error')} on ${cellLabel(cell)}`;
@@ -78,6 +87,8 @@ export function clockTime(iso: string | null | undefined): string {
 /** A file name for an export of `notebook`, e.g. "progress-lab1.csv". */
 export function exportFileName(notebook: string | null): string {
   const base = (notebook ?? 'all').split('/').pop() ?? 'all';
-  const stem = base.replace(/\.ipynb$/i, '').replace(/[^A-Za-z0-9_.-]+/g, '_') || 'notebook';
+  const stem =
+    base.replace(/\.ipynb$/i, '').replace(/[^A-Za-z0-9_.-]+/g, '_') ||
+    'notebook';
   return `progress-${stem}.csv`;
 }

@@ -36,14 +36,26 @@ export class GridView {
    * @param onSelect - called with a user name when the instructor clicks a student.
    */
   constructor(private readonly onSelect: (userId: string) => void) {
-    this._header = el('div', { className: 'pt-grid-header', attrs: { role: 'row' } });
-    this._body = el('div', { className: 'pt-grid-body', attrs: { role: 'rowgroup' } });
+    this._header = el('div', {
+      className: 'pt-grid-header',
+      attrs: { role: 'row' }
+    });
+    this._body = el('div', {
+      className: 'pt-grid-body',
+      attrs: { role: 'rowgroup' }
+    });
     this._viewport = el(
       'div',
-      { className: 'pt-grid-viewport', attrs: { role: 'grid', 'aria-label': 'Students by cells' } },
+      {
+        className: 'pt-grid-viewport',
+        attrs: { role: 'grid', 'aria-label': 'Students by cells' }
+      },
       [this._header, this._body]
     );
-    this._tooltip = el('div', { className: 'pt-tooltip', attrs: { role: 'tooltip' } });
+    this._tooltip = el('div', {
+      className: 'pt-tooltip',
+      attrs: { role: 'tooltip' }
+    });
     this._tooltip.style.display = 'none';
     this.node = el('div', { className: 'pt-grid' }, [this._viewport, legend()]);
 
@@ -51,7 +63,9 @@ export class GridView {
     this._body.addEventListener('mousemove', ev => this._onHover(ev));
     this._body.addEventListener('mouseleave', () => this._hideTooltip());
     this._body.addEventListener('click', ev => {
-      const name = (ev.target as HTMLElement).closest('.pt-grid-name') as HTMLElement | null;
+      const name = (ev.target as HTMLElement).closest(
+        '.pt-grid-name'
+      ) as HTMLElement | null;
       if (name?.dataset.user) {
         this.onSelect(name.dataset.user);
       }
@@ -60,7 +74,9 @@ export class GridView {
 
   /** Show new data (cheap: only the rows in view are touched). */
   render(data: IGridData): void {
-    const columnKey = data.cells.map(c => `${c.cellIndex}:${c.cellId}`).join('\u0000');
+    const columnKey = data.cells
+      .map(c => `${c.cellIndex}:${c.cellId}`)
+      .join('\u0000');
     this._data = data;
     if (columnKey !== this._columnKey) {
       this._columnKey = columnKey;
@@ -84,7 +100,10 @@ export class GridView {
 
   private _renderHeader(): void {
     clear(this._header);
-    const corner = el('div', { className: 'pt-grid-corner', text: 'student \\ cell' });
+    const corner = el('div', {
+      className: 'pt-grid-corner',
+      text: 'student \\ cell'
+    });
     corner.style.width = `${NAME_WIDTH}px`;
     this._header.appendChild(corner);
     for (const cell of this._data?.cells ?? []) {
@@ -105,10 +124,16 @@ export class GridView {
     if (!data) {
       return;
     }
-    const top = Math.max(0, this._viewport.scrollTop - this._header.offsetHeight);
+    const top = Math.max(
+      0,
+      this._viewport.scrollTop - this._header.offsetHeight
+    );
     const height = this._viewport.clientHeight || 600;
     const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
-    const last = Math.min(data.rows.length, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
+    const last = Math.min(
+      data.rows.length,
+      Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN
+    );
     const needed = Math.max(0, last - first);
     while (this._pool.length < needed) {
       const row = this._createRow(data.cells.length);
@@ -129,12 +154,22 @@ export class GridView {
   }
 
   private _createRow(columns: number): HTMLElement {
-    const name = el('button', { className: 'pt-grid-name', attrs: { type: 'button' } });
+    const name = el('button', {
+      className: 'pt-grid-name',
+      attrs: { type: 'button' }
+    });
     name.style.width = `${NAME_WIDTH}px`;
-    const row = el('div', { className: 'pt-grid-row', attrs: { role: 'row' } }, [name]);
+    const row = el(
+      'div',
+      { className: 'pt-grid-row', attrs: { role: 'row' } },
+      [name]
+    );
     row.style.height = `${ROW_HEIGHT}px`;
     for (let j = 0; j < columns; j++) {
-      const cell = el('div', { className: 'pt-grid-cell', attrs: { role: 'gridcell' } });
+      const cell = el('div', {
+        className: 'pt-grid-cell',
+        attrs: { role: 'gridcell' }
+      });
       cell.style.width = `${CELL_WIDTH - 4}px`;
       cell.style.height = `${ROW_HEIGHT - 4}px`;
       row.appendChild(cell);
@@ -167,7 +202,9 @@ export class GridView {
         node.dataset.status = status;
       }
       const flashed = data.flashedAt(student.userId, cellId);
-      const flash = String(flashed !== undefined && data.now - flashed < FLASH_MS);
+      const flash = String(
+        flashed !== undefined && data.now - flashed < FLASH_MS
+      );
       if (node.dataset.flash !== flash) {
         node.dataset.flash = flash;
       }
@@ -192,7 +229,11 @@ export class GridView {
     if (!this._tooltip.isConnected) {
       document.body.appendChild(this._tooltip);
     }
-    this._tooltip.textContent = cellTooltip(student.userId, cell, student.cells[cell.cellId]);
+    this._tooltip.textContent = cellTooltip(
+      student.userId,
+      cell,
+      student.cells[cell.cellId]
+    );
     this._tooltip.style.display = '';
     this._tooltip.style.left = `${ev.clientX + 12}px`;
     this._tooltip.style.top = `${ev.clientY + 12}px`;
@@ -221,6 +262,8 @@ function legend(): HTMLElement {
     item('not-run', 'not run'),
     item('succeeded', 'succeeded'),
     item('failed', 'failed'),
-    el('span', { text: 'outlined: just ran · hover a cell for attempts and the last error' })
+    el('span', {
+      text: 'outlined: just ran · hover a cell for attempts and the last error'
+    })
   ]);
 }

@@ -49,7 +49,9 @@ export function needingHelp(
   cells: readonly ICellInfo[],
   options: IHelpOptions
 ): IHelpEntry[] {
-  const codeCells = cells.filter(c => !c.cellType || c.cellType === 'code').length;
+  const codeCells = cells.filter(
+    c => !c.cellType || c.cellType === 'code'
+  ).length;
   const idleLimitMs = options.idleMinutes * 60_000;
   const entries: Array<IHelpEntry & { maxErrors: number; idleMs: number }> = [];
 
@@ -66,12 +68,20 @@ export function needingHelp(
         continue;
       }
       const at = parseTime(cell.lastActivity) ?? 0;
-      if (!stuck || cell.errors > stuck.errors || (cell.errors === stuck.errors && at > stuck.at)) {
+      if (
+        !stuck ||
+        cell.errors > stuck.errors ||
+        (cell.errors === stuck.errors && at > stuck.at)
+      ) {
         stuck = { cellId, errors: cell.errors, at };
       }
     }
     if (stuck) {
-      reasons.push({ kind: 'errors', cellId: stuck.cellId, errors: stuck.errors });
+      reasons.push({
+        kind: 'errors',
+        cellId: stuck.cellId,
+        errors: stuck.errors
+      });
     }
 
     const last = parseTime(student.lastActivity);
@@ -111,11 +121,16 @@ export function needingHelp(
  * The error to show next to a student: the one of the cell they are stuck on, else the one of
  * their current cell if it failed, else the latest of their failed cells.
  */
-function relevantError(student: IStudentProgress, stuckCellId: string | null): string | null {
+function relevantError(
+  student: IStudentProgress,
+  stuckCellId: string | null
+): string | null {
   if (stuckCellId) {
     return student.cells[stuckCellId]?.lastError ?? null;
   }
-  const current = student.currentCellId ? student.cells[student.currentCellId] : undefined;
+  const current = student.currentCellId
+    ? student.cells[student.currentCellId]
+    : undefined;
   if (current?.status === 'failed' && current.lastError) {
     return current.lastError;
   }

@@ -37,7 +37,10 @@ export class HelpView {
     this._errors.addEventListener('change', changed);
     this._idle.addEventListener('change', changed);
     this._count = el('span', { className: 'pt-hint' });
-    this._list = el('ul', { className: 'pt-help-list', attrs: { 'aria-live': 'polite' } });
+    this._list = el('ul', {
+      className: 'pt-help-list',
+      attrs: { 'aria-live': 'polite' }
+    });
     this.node = el('section', { className: 'pt-section pt-help' }, [
       el('div', { className: 'pt-section-header' }, [
         el('h2', { text: 'Needing help' }),
@@ -58,7 +61,9 @@ export class HelpView {
 
   /** Show the current list. */
   render(entries: readonly IHelpEntry[], cells: readonly ICellInfo[]): void {
-    this._count.textContent = entries.length ? plural(entries.length, 'student') : '';
+    this._count.textContent = entries.length
+      ? plural(entries.length, 'student')
+      : '';
     clear(this._list);
     if (entries.length === 0) {
       this._list.appendChild(
@@ -91,13 +96,18 @@ export class HelpView {
       'span',
       { className: 'pt-help-reasons' },
       entry.reasons.map(r =>
-        el('span', { className: `pt-badge pt-badge-${r.kind}`, text: reasonLabel(r, cells) })
+        el('span', {
+          className: `pt-badge pt-badge-${r.kind}`,
+          text: reasonLabel(r, cells)
+        })
       )
     );
     const current = cells.find(c => c.cellId === entry.currentCellId);
     const detail = el('div', { className: 'pt-help-detail' }, [
       el('span', {
-        text: entry.currentCellId ? `at ${cellLabel(current)}` : 'no cell run yet'
+        text: entry.currentCellId
+          ? `at ${cellLabel(current)}`
+          : 'no cell run yet'
       })
     ]);
     if (entry.lastError) {
@@ -110,7 +120,11 @@ export class HelpView {
         })
       );
     }
-    const item = el('li', { className: 'pt-help-item' }, [name, reasons, detail]);
+    const item = el('li', { className: 'pt-help-item' }, [
+      name,
+      reasons,
+      detail
+    ]);
     item.dataset.user = entry.userId;
     return item;
   }
@@ -121,8 +135,15 @@ export class HelpView {
   private _list: HTMLElement;
 }
 
-function numberInput(className: string, value: number, min: number): HTMLInputElement {
-  const input = el('input', { className, attrs: { type: 'number', min: String(min) } });
+function numberInput(
+  className: string,
+  value: number,
+  min: number
+): HTMLInputElement {
+  const input = el('input', {
+    className,
+    attrs: { type: 'number', min: String(min) }
+  });
   input.value = String(value);
   return input;
 }

@@ -12,4 +12,7 @@ const SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" view
 </svg>`;
 
 /** A bar-chart icon for the "Progress dashboard" tab and launcher item. */
-export const dashboardIcon = new LabIcon({ name: 'progress-tracker:dashboard', svgstr: SVG });
+export const dashboardIcon = new LabIcon({
+  name: 'progress-tracker:dashboard',
+  svgstr: SVG
+});

@@ -7,7 +7,11 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette, MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
+import {
+  ICommandPalette,
+  MainAreaWidget,
+  WidgetTracker
+} from '@jupyterlab/apputils';
 import { ILauncher } from '@jupyterlab/launcher';
 import { fetchMe } from './client';
 import { dashboardIcon } from './icon';
@@ -37,7 +41,10 @@ const dashboardPlugin: JupyterFrontEndPlugin<void> = {
     try {
       me = await fetchMe();
     } catch (reason) {
-      console.warn('progress-tracker: cannot tell whether this user is an instructor', reason);
+      console.warn(
+        'progress-tracker: cannot tell whether this user is an instructor',
+        reason
+      );
       return;
     }
     if (!me.isInstructor) {
@@ -70,7 +77,11 @@ const dashboardPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
     palette?.addItem({ command: OPEN_DASHBOARD_COMMAND, category: CATEGORY });
-    launcher?.add({ command: OPEN_DASHBOARD_COMMAND, category: 'Other', rank: 1 });
+    launcher?.add({
+      command: OPEN_DASHBOARD_COMMAND,
+      category: 'Other',
+      rank: 1
+    });
     if (restorer) {
       void restorer.restore(tracker, {
         command: OPEN_DASHBOARD_COMMAND,

@@ -9,7 +9,8 @@ import { ILiveEvent, WsMessage } from './types';
 const STABLE_MS = 10_000;
 
 /** The state of the live connection, as shown to the instructor. */
-export type LiveStatus = 'connecting' | 'catching-up' | 'live' | 'reconnecting' | 'stopped';
+export type LiveStatus =
+  'connecting' | 'catching-up' | 'live' | 'reconnecting' | 'stopped';
 
 /** What a socket must offer (the browser's `WebSocket` does). */
 export interface ISocketLike {
@@ -31,8 +32,13 @@ export interface IWsSettings {
  * The URL of the live socket, built the way JupyterLab builds its own kernel sockets: from
  * `wsUrl`, with the token as a query parameter when the settings say so.
  */
-export function liveSocketUrl(settings: IWsSettings, since: string | null): string {
-  const base = settings.wsUrl.endsWith('/') ? settings.wsUrl : `${settings.wsUrl}/`;
+export function liveSocketUrl(
+  settings: IWsSettings,
+  since: string | null
+): string {
+  const base = settings.wsUrl.endsWith('/')
+    ? settings.wsUrl
+    : `${settings.wsUrl}/`;
   const params: string[] = [];
   if (since) {
     params.push(`since=${encodeURIComponent(since)}`);
@@ -41,6 +47,40 @@ export function liveSocketUrl(settings: IWsSettings, since: string | null): stri
     params.push(`token=${encodeURIComponent(settings.token)}`);
   }
   return `${base}api/v1/ws${params.length ? `?${params.join('&')}` : ''}`;
+}
+
+/**
+ * Drops the part of a replay the dashboard already has.
+ *
+ * The server replays from a little before the `since` event (to cover commits that landed out
+ * of order), and the snapshot does not list its event ids, so everything up to and including
+ * the `since` event is dropped; what follows is new (and de-duplicated by id downstream).
+ */
+export class ReplayFilter {
+  /**
+   * @param since - the id of the last event the dashboard has.
+   */
+  constructor(readonly since: string) {}
+
+  /** Whether the `since` event was seen in the replay. */
+  get found(): boolean {
+    return this._found;
+  }
+
+  /** The events of a replay message that come after the `since` event. */
+  accept(events: readonly ILiveEvent[]): ILiveEvent[] {
+    if (this._found) {
+      return [...events];
+    }
+    const index = events.findIndex(e => e && e.eventId === this.since);
+    if (index < 0) {
+      return [];
+    }
+    this._found = true;
+    return events.slice(index + 1);
+  }
+
+  private _found = false;
 }
 
 /** What {@link LiveConnection} needs. */
@@ -52,7 +92,12 @@ export interface ILiveConnectionOptions {
   /** New events, in persistence order. */
   onEvents: (events: ILiveEvent[]) => void;
   /** The server has replayed everything since `since`. */
-  onCaughtUp?: (lastEventId: string | null) => void;
+  onCaughtUp?: () => void;
+  /**
+   * The server could not replay everything since `since` (unknown event, too many events):
+   * the dashboard must reload its snapshot.
+   */
+  onResync?: () => void;
   /** The connection's state changed. */
   onStatus?: (status: LiveStatus) => void;
   /** Socket factory, `new WebSocket(url)` by default. */
@@ -115,6 +160,7 @@ export class LiveConnection {
       return;
     }
     this._socket = socket;
+    this._replay = since ? new ReplayFilter(since) : null;
     socket.onopen = () => {
       this._openedAt = Date.now();
       this._setStatus(since ? 'catching-up' : 'live');
@@ -146,11 +192,25 @@ export class LiveConnection {
     }
     if (message.type === 'events' && Array.isArray(message.events)) {
       this._attempt = 0;
-      this.options.onEvents(message.events);
+      const events = this._replay
+        ? this._replay.accept(message.events)
+        : message.events;
+      if (events.length > 0) {
+        this.options.onEvents(events);
+      }
     } else if (message.type === 'caught_up') {
       this._attempt = 0;
+      const replayed = !this._replay || this._replay.found;
+      this._replay = null;
       this._setStatus('live');
-      this.options.onCaughtUp?.(message.lastEventId ?? null);
+      if (replayed && message.complete !== false) {
+        this.options.onCaughtUp?.();
+      } else {
+        this.options.onResync?.();
+      }
+    } else if (message.type === 'resync') {
+      this._replay = null;
+      this.options.onResync?.();
     }
   }
 
@@ -160,7 +220,11 @@ export class LiveConnection {
     }
     this._setStatus('reconnecting');
     const random = this.options.random ?? Math.random;
-    const delay = backoffDelay(this._attempt, this.options.backoff ?? DEFAULT_BACKOFF, random());
+    const delay = backoffDelay(
+      this._attempt,
+      this.options.backoff ?? DEFAULT_BACKOFF,
+      random()
+    );
     this._attempt += 1;
     this._timer = setTimeout(() => this._connect(), delay);
   }
@@ -173,6 +237,7 @@ export class LiveConnection {
   }
 
   private _socket: ISocketLike | null = null;
+  private _replay: ReplayFilter | null = null;
   private _timer: ReturnType<typeof setTimeout> | null = null;
   private _attempt = 0;
   private _openedAt: number | null = null;

@@ -31,7 +31,8 @@ export function orderStudents(
   if (order === 'progress') {
     const done = new Map(rows.map(s => [s.userId, completed(s)]));
     return rows.sort(
-      (a, b) => (done.get(a.userId) ?? 0) - (done.get(b.userId) ?? 0) || byName(a, b)
+      (a, b) =>
+        (done.get(a.userId) ?? 0) - (done.get(b.userId) ?? 0) || byName(a, b)
     );
   }
   const rank = new Map(helpOrder.map((u, i) => [u, i]));

@@ -37,10 +37,15 @@ export class PaceChart {
   readonly node: HTMLElement;
 
   constructor() {
-    this._canvas = el('canvas', { attrs: { role: 'img', 'aria-label': 'Class pace chart' } });
+    this._canvas = el('canvas', {
+      attrs: { role: 'img', 'aria-label': 'Class pace chart' }
+    });
     this._hint = el('span', { className: 'pt-hint' });
     this.node = el('section', { className: 'pt-section pt-pace' }, [
-      el('div', { className: 'pt-section-header' }, [el('h2', { text: 'Class pace' }), this._hint]),
+      el('div', { className: 'pt-section-header' }, [
+        el('h2', { text: 'Class pace' }),
+        this._hint
+      ]),
       el('div', { className: 'pt-pace-canvas-box' }, [this._canvas])
     ]);
   }
@@ -100,7 +105,10 @@ export class PaceChart {
         color: theme.text,
         plugins: { legend: { labels: { color: theme.text, boxWidth: 12 } } },
         scales: {
-          x: { ticks: { color: theme.muted, maxRotation: 0, autoSkip: true }, grid: { display: false } },
+          x: {
+            ticks: { color: theme.muted, maxRotation: 0, autoSkip: true },
+            grid: { display: false }
+          },
           y: {
             beginAtZero: true,
             position: 'left',
@@ -111,7 +119,11 @@ export class PaceChart {
           progress: {
             beginAtZero: true,
             position: 'right',
-            title: { display: true, text: 'cells completed', color: theme.muted },
+            title: {
+              display: true,
+              text: 'cells completed',
+              color: theme.muted
+            },
             ticks: { color: theme.muted, precision: 0 },
             grid: { display: false }
           }
@@ -137,7 +149,9 @@ export class PaceChart {
 }
 
 function themeColors(node: HTMLElement): Record<string, string> {
-  const style = getComputedStyle(document.body.contains(node) ? node : document.body);
+  const style = getComputedStyle(
+    document.body.contains(node) ? node : document.body
+  );
   const v = (name: string, fallback: string): string =>
     style.getPropertyValue(name).trim() || fallback;
   return {

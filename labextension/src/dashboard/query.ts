@@ -3,7 +3,10 @@
  */
 
 /** Parameter values; `null`, `undefined` and `''` are left out. */
-export type QueryParams = Record<string, string | number | boolean | null | undefined>;
+export type QueryParams = Record<
+  string,
+  string | number | boolean | null | undefined
+>;
 
 /**
  * `path` with the given parameters, URL-encoded, e.g.
@@ -15,7 +18,9 @@ export function withQuery(path: string, params: QueryParams): string {
     if (value === null || value === undefined || value === '') {
       continue;
     }
-    parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
+    parts.push(
+      `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`
+    );
   }
   return parts.length ? `${path}?${parts.join('&')}` : path;
 }

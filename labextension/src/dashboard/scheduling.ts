@@ -78,7 +78,10 @@ export class Debouncer {
     if (this._timer !== null) {
       clearTimeout(this._timer);
     }
-    const wait = Math.max(0, Math.min(this.waitMs, this._firstCall + this.maxWaitMs - now));
+    const wait = Math.max(
+      0,
+      Math.min(this.waitMs, this._firstCall + this.maxWaitMs - now)
+    );
     this._timer = setTimeout(() => this._run(), wait);
   }
 

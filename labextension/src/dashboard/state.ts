@@ -64,7 +64,7 @@ export class ProgressModel {
     return this._studentList;
   }
 
-  /** The id of the last event known (for `api/v1/ws?since=`). */
+  /** The id of the last execution known (for `api/v1/ws?since=`). */
   get lastEventId(): string | null {
     return this._lastEventId;
   }
@@ -110,15 +110,6 @@ export class ProgressModel {
   }
 
   /**
-   * Record the last event id the server reports (a `caught_up` message).
-   */
-  setLastEventId(eventId: string | null): void {
-    if (eventId) {
-      this._lastEventId = eventId;
-    }
-  }
-
-  /**
    * Merge live events, in the order the server persisted them.
    *
    * @param events - events from the WebSocket.
@@ -135,12 +126,19 @@ export class ProgressModel {
       notebooksChanged: false
     };
     for (const event of events) {
-      if (!event || typeof event.eventId !== 'string' || !this._seen.add(event.eventId)) {
+      if (
+        !event ||
+        typeof event.eventId !== 'string' ||
+        !this._seen.add(event.eventId)
+      ) {
         result.duplicates += 1;
         continue;
       }
       result.applied += 1;
-      this._lastEventId = event.eventId;
+      if (event.eventType === 'cell_executed') {
+        // The server replays executions only, so only they can serve as a resume point.
+        this._lastEventId = event.eventId;
+      }
       this._countInNotebookList(event, result);
       if (this._notebook !== null && event.notebookPath === this._notebook) {
         this._applyToGrid(event, now, result);
@@ -171,7 +169,12 @@ export class ProgressModel {
   private _countInNotebookList(event: ILiveEvent, result: IApplyResult): void {
     let summary = this._notebooks.find(n => n.path === event.notebookPath);
     if (!summary) {
-      summary = { path: event.notebookPath, students: 0, executions: 0, lastActivity: null };
+      summary = {
+        path: event.notebookPath,
+        students: 0,
+        executions: 0,
+        lastActivity: null
+      };
       this._notebooks.push(summary);
       this._newNotebookUsers.set(event.notebookPath, new Set());
     }
@@ -189,19 +192,29 @@ export class ProgressModel {
     summary.lastActivity = latest(summary.lastActivity, event.eventTime);
     if (before !== summary.lastActivity) {
       this._notebooks.sort(
-        (a, b) => (parseTime(b.lastActivity) ?? 0) - (parseTime(a.lastActivity) ?? 0)
+        (a, b) =>
+          (parseTime(b.lastActivity) ?? 0) - (parseTime(a.lastActivity) ?? 0)
       );
     }
     result.notebooksChanged = true;
   }
 
-  private _applyToGrid(event: ILiveEvent, now: number, result: IApplyResult): void {
+  private _applyToGrid(
+    event: ILiveEvent,
+    now: number,
+    result: IApplyResult
+  ): void {
     if (!event.userId) {
       return;
     }
     let student = this._students.get(event.userId);
     if (!student) {
-      student = { userId: event.userId, lastActivity: null, currentCellId: null, cells: {} };
+      student = {
+        userId: event.userId,
+        lastActivity: null,
+        currentCellId: null,
+        cells: {}
+      };
       this._students.set(student.userId, student);
       this._studentList.push(student);
       result.studentsAdded = true;
@@ -256,7 +269,11 @@ export class ProgressModel {
     const cellId = event.cellId as string;
     if (this._cellIds.has(cellId)) {
       const known = this._cells.find(c => c.cellId === cellId);
-      if (known && known.cellIndex === null && typeof event.cellIndex === 'number') {
+      if (
+        known &&
+        known.cellIndex === null &&
+        typeof event.cellIndex === 'number'
+      ) {
         known.cellIndex = event.cellIndex;
         this._sortCells();
         result.cellsAdded = true;

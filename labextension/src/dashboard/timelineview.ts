@@ -26,7 +26,11 @@ export class TimelineView {
     close.addEventListener('click', onClose);
     this._list = el('ol', { className: 'pt-timeline-list' });
     this.node = el('section', { className: 'pt-section pt-timeline' }, [
-      el('div', { className: 'pt-section-header' }, [this._title, this._hint, close]),
+      el('div', { className: 'pt-section-header' }, [
+        this._title,
+        this._hint,
+        close
+      ]),
       this._list
     ]);
     this.node.style.display = 'none';
@@ -47,14 +51,20 @@ export class TimelineView {
   }
 
   /** Show a student's executions, oldest first. */
-  render(userId: string, executions: readonly ILiveEvent[], cells: readonly ICellInfo[]): void {
+  render(
+    userId: string,
+    executions: readonly ILiveEvent[],
+    cells: readonly ICellInfo[]
+  ): void {
     this._userId = userId;
     this.node.style.display = '';
     this._title.textContent = `Timeline of ${userId}`;
     this._hint.textContent = `${executions.length} runs`;
     clear(this._list);
     if (executions.length === 0) {
-      this._list.appendChild(el('li', { className: 'pt-empty', text: 'No runs yet.' }));
+      this._list.appendChild(
+        el('li', { className: 'pt-empty', text: 'No runs yet.' })
+      );
     }
     for (const run of executions) {
       const cell = cells.find(c => c.cellId === run.cellId) ?? {
@@ -69,14 +79,21 @@ export class TimelineView {
         })
       ]);
       if (typeof run.executionDurationMs === 'number') {
-        meta.appendChild(el('span', { text: `${Math.round(run.executionDurationMs)} ms` }));
+        meta.appendChild(
+          el('span', { text: `${Math.round(run.executionDurationMs)} ms` })
+        );
       }
       const item = el('li', { className: 'pt-timeline-item' }, [meta]);
       item.dataset.error = String(Boolean(run.hasError));
-      item.appendChild(el('pre', { className: 'pt-code', text: run.code ?? '' }));
+      item.appendChild(
+        el('pre', { className: 'pt-code', text: run.code ?? '' })
+      );
       if (run.hasError && run.errorMessage) {
         item.appendChild(
-          el('pre', { className: 'pt-error-text pt-mono', text: run.errorMessage })
+          el('pre', {
+            className: 'pt-error-text pt-mono',
+            text: run.errorMessage
+          })
         );
       }
       this._list.appendChild(item);
@@ -88,7 +105,9 @@ export class TimelineView {
   renderError(userId: string, message: string): void {
     this.showLoading(userId);
     this._hint.textContent = '';
-    this._list.appendChild(el('li', { className: 'pt-message-error', text: message }));
+    this._list.appendChild(
+      el('li', { className: 'pt-message-error', text: message })
+    );
   }
 
   /** Hide the timeline. */

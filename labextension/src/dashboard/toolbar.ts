@@ -11,7 +11,11 @@ import { INotebookSummary } from './types';
 export interface IToolbarCallbacks {
   onNotebook: (path: string) => void;
   onOrder: (order: RowOrder) => void;
-  onExport: (options: { pseudonymise: boolean; since: string | null; until: string | null }) => void;
+  onExport: (options: {
+    pseudonymise: boolean;
+    since: string | null;
+    until: string | null;
+  }) => void;
 }
 
 const STATUS_TEXT: Record<LiveStatus, string> = {
@@ -43,10 +47,15 @@ export class Toolbar {
     const orderSelect = el('select', { className: 'pt-order-select' }, [
       el('option', { text: 'needing help first', attrs: { value: 'help' } }),
       el('option', { text: 'name', attrs: { value: 'name' } }),
-      el('option', { text: 'least progress first', attrs: { value: 'progress' } })
+      el('option', {
+        text: 'least progress first',
+        attrs: { value: 'progress' }
+      })
     ]);
     orderSelect.value = order;
-    orderSelect.addEventListener('change', () => callbacks.onOrder(orderSelect.value as RowOrder));
+    orderSelect.addEventListener('change', () =>
+      callbacks.onOrder(orderSelect.value as RowOrder)
+    );
 
     this._pseudonymise = el('input', {
       className: 'pt-export-pseudonymise',
@@ -74,16 +83,20 @@ export class Toolbar {
       })
     );
 
-    this._status = el('span', { className: 'pt-status', attrs: { role: 'status' } });
+    this._status = el('span', {
+      className: 'pt-status',
+      attrs: { role: 'status' }
+    });
     this.setStatus('stopped');
 
     this.node = el('div', { className: 'pt-toolbar' }, [
       el('label', {}, [document.createTextNode('Notebook'), this._notebook]),
       el('label', {}, [document.createTextNode('Rows'), orderSelect]),
-      el('label', { title: 'Replace user names by stable pseudonyms in the export' }, [
-        this._pseudonymise,
-        document.createTextNode('pseudonymise')
-      ]),
+      el(
+        'label',
+        { title: 'Replace user names by stable pseudonyms in the export' },
+        [this._pseudonymise, document.createTextNode('pseudonymise')]
+      ),
       el('label', {}, [document.createTextNode('from'), this._since]),
       el('label', {}, [document.createTextNode('until'), this._until]),
       this._export,
@@ -92,7 +105,10 @@ export class Toolbar {
   }
 
   /** List the notebooks, with `selected` chosen. */
-  setNotebooks(notebooks: readonly INotebookSummary[], selected: string | null): void {
+  setNotebooks(
+    notebooks: readonly INotebookSummary[],
+    selected: string | null
+  ): void {
     const key = JSON.stringify([notebooks, selected]);
     if (key === this._notebooksKey) {
       return;
@@ -100,7 +116,9 @@ export class Toolbar {
     this._notebooksKey = key;
     clear(this._notebook);
     if (notebooks.length === 0) {
-      this._notebook.appendChild(el('option', { text: 'no notebook yet', attrs: { value: '' } }));
+      this._notebook.appendChild(
+        el('option', { text: 'no notebook yet', attrs: { value: '' } })
+      );
     }
     for (const nb of notebooks) {
       const option = el('option', {

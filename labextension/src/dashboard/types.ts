@@ -78,7 +78,8 @@ export interface ILiveEvent {
 /** A message from the server on `api/v1/ws`. */
 export type WsMessage =
   | { type: 'events'; events: ILiveEvent[] }
-  | { type: 'caught_up'; lastEventId: string | null };
+  | { type: 'caught_up'; lastEventId: string | null; complete?: boolean }
+  | { type: 'resync'; reason?: string };
 
 /** `GET api/v1/executions`. */
 export interface IExecutionsResponse {

@@ -66,11 +66,17 @@ export class DashboardWidget extends Widget {
     this._errors = new ErrorsView();
     this._pace = new PaceChart();
     this._timeline = new TimelineView(() => this._timeline.hide());
-    this._message = el('div', { className: 'pt-message', attrs: { role: 'alert' } });
+    this._message = el('div', {
+      className: 'pt-message',
+      attrs: { role: 'alert' }
+    });
     this._summary = el('span', { className: 'pt-summary' });
 
     const gridSection = el('section', { className: 'pt-section pt-class' }, [
-      el('div', { className: 'pt-section-header' }, [el('h2', { text: 'Class' }), this._summary]),
+      el('div', { className: 'pt-section-header' }, [
+        el('h2', { text: 'Class' }),
+        this._summary
+      ]),
       this._grid.node
     ]);
     this.node.appendChild(this._toolbar.node);
@@ -87,17 +93,32 @@ export class DashboardWidget extends Widget {
     );
 
     this._batcher = new FrameBatcher<ILiveEvent>(events => this._flush(events));
-    this._errorsRefresh = new Debouncer(() => void this._loadErrors(), 1000, 5000);
-    this._paceRefresh = new Debouncer(() => void this._loadPace(), 2000, 10_000);
-    this._timelineRefresh = new Debouncer(() => void this._refreshTimeline(), 500, 2000);
+    this._errorsRefresh = new Debouncer(
+      () => void this._loadErrors(),
+      1000,
+      5000
+    );
+    this._paceRefresh = new Debouncer(
+      () => void this._loadPace(),
+      2000,
+      10_000
+    );
+    this._timelineRefresh = new Debouncer(
+      () => void this._refreshTimeline(),
+      500,
+      2000
+    );
     this._live = new LiveConnection({
       url: since => liveSocketUrl(this.settings, since),
       since: () => this._model.lastEventId,
       onEvents: events => this._batcher.push(...events),
-      onCaughtUp: id => this._model.setLastEventId(id),
+      onResync: () => void this._load(this._model.notebook),
       onStatus: status => this._toolbar.setStatus(status)
     });
-    this._idleTimer = setInterval(() => this._renderStudents(), IDLE_RECHECK_MS);
+    this._idleTimer = setInterval(
+      () => this._renderStudents(),
+      IDLE_RECHECK_MS
+    );
     void this._load(null);
   }
 
@@ -144,7 +165,10 @@ export class DashboardWidget extends Widget {
       snapshot = await fetchProgress(notebook);
     } catch (reason) {
       if (sequence === this._loadSequence) {
-        this._setMessage(describe(reason, 'Could not load the class progress'), true);
+        this._setMessage(
+          describe(reason, 'Could not load the class progress'),
+          true
+        );
         this._toolbar.setStatus('stopped');
       }
       return;
@@ -155,7 +179,9 @@ export class DashboardWidget extends Widget {
     // Whatever was queued before the snapshot is part of it.
     this._batcher.clear();
     this._model.load(snapshot);
-    this._setMessage(snapshot.notebook ? '' : 'No activity yet: waiting for the first events…');
+    this._setMessage(
+      snapshot.notebook ? '' : 'No activity yet: waiting for the first events…'
+    );
     if (this._timeline.userId && !this._model.student(this._timeline.userId)) {
       this._timeline.hide();
     }
@@ -189,7 +215,10 @@ export class DashboardWidget extends Widget {
       this._renderStudents();
       this._scheduleFlashEnd();
       this._paceRefresh.call();
-      if (this._timeline.userId && result.changedStudents.has(this._timeline.userId)) {
+      if (
+        this._timeline.userId &&
+        result.changedStudents.has(this._timeline.userId)
+      ) {
         this._timelineRefresh.call();
       }
     }
@@ -286,11 +315,17 @@ export class DashboardWidget extends Widget {
     }
     try {
       const { executions } = await fetchExecutions(notebook, userId);
-      if (userId === this._timeline.userId && notebook === this._model.notebook) {
+      if (
+        userId === this._timeline.userId &&
+        notebook === this._model.notebook
+      ) {
         this._timeline.render(userId, executions, this._model.cells);
       }
     } catch (reason) {
-      this._timeline.renderError(userId, describe(reason, 'Could not load the timeline'));
+      this._timeline.renderError(
+        userId,
+        describe(reason, 'Could not load the timeline')
+      );
     }
   }
 

@@ -1,7 +1,12 @@
 /**
  * Builders of API payloads for the dashboard's specifications.
  */
-import { ICellProgress, ILiveEvent, IProgressSnapshot, IStudentProgress } from '../types';
+import {
+  ICellProgress,
+  ILiveEvent,
+  IProgressSnapshot,
+  IStudentProgress
+} from '../types';
 
 let counter = 0;
 

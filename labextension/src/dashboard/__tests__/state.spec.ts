@@ -45,7 +45,14 @@ describe('ProgressModel', () => {
 
     it('starts with an empty class when there is no data yet', () => {
       const model = new ProgressModel();
-      model.load(snapshot([], { notebooks: [], notebook: null, cells: [], lastEventId: null }));
+      model.load(
+        snapshot([], {
+          notebooks: [],
+          notebook: null,
+          cells: [],
+          lastEventId: null
+        })
+      );
 
       expect(model.notebook).toBeNull();
       expect(model.students).toHaveLength(0);
@@ -57,7 +64,9 @@ describe('ProgressModel', () => {
     it('counts a successful run as an attempt and marks the cell succeeded', () => {
       const model = loaded(student('alice'));
 
-      const result = model.apply([run({ userId: 'alice', cellId: 'c2', executionCount: 4 })]);
+      const result = model.apply([
+        run({ userId: 'alice', cellId: 'c2', executionCount: 4 })
+      ]);
 
       expect(model.student('alice')?.cells.c2).toEqual({
         status: 'succeeded',
@@ -73,7 +82,9 @@ describe('ProgressModel', () => {
     });
 
     it('counts a failed run as an attempt and an error, and keeps its message', () => {
-      const model = loaded(student('alice', { c1: cell({ attempts: 2, errors: 1 }) }));
+      const model = loaded(
+        student('alice', { c1: cell({ attempts: 2, errors: 1 }) })
+      );
 
       const result = model.apply([
         run({
@@ -96,11 +107,22 @@ describe('ProgressModel', () => {
     it('turns a failed cell into succeeded on a later successful run, keeping the last error', () => {
       const model = loaded(
         student('alice', {
-          c1: cell({ status: 'failed', errors: 3, attempts: 3, lastError: 'NameError: x' })
+          c1: cell({
+            status: 'failed',
+            errors: 3,
+            attempts: 3,
+            lastError: 'NameError: x'
+          })
         })
       );
 
-      model.apply([run({ userId: 'alice', cellId: 'c1', eventTime: '2026-11-27T10:09:00Z' })]);
+      model.apply([
+        run({
+          userId: 'alice',
+          cellId: 'c1',
+          eventTime: '2026-11-27T10:09:00Z'
+        })
+      ]);
 
       const c1 = model.student('alice')?.cells.c1;
       expect(c1?.status).toBe('succeeded');
@@ -111,7 +133,10 @@ describe('ProgressModel', () => {
     it('lets a late event that is older than the latest run add to the counts without changing the status', () => {
       const model = loaded(
         student('alice', {
-          c1: cell({ status: 'succeeded', lastActivity: '2026-11-27T10:10:00Z' })
+          c1: cell({
+            status: 'succeeded',
+            lastActivity: '2026-11-27T10:10:00Z'
+          })
         })
       );
 
@@ -135,14 +160,30 @@ describe('ProgressModel', () => {
 
     it("moves the student's current cell and last activity forward, never back", () => {
       const model = loaded(
-        student('alice', { c2: cell() }, { lastActivity: '2026-11-27T10:30:00Z' })
+        student(
+          'alice',
+          { c2: cell() },
+          { lastActivity: '2026-11-27T10:30:00Z' }
+        )
       );
 
-      model.apply([run({ userId: 'alice', cellId: 'c1', eventTime: '2026-11-27T10:20:00Z' })]);
+      model.apply([
+        run({
+          userId: 'alice',
+          cellId: 'c1',
+          eventTime: '2026-11-27T10:20:00Z'
+        })
+      ]);
       expect(model.student('alice')?.currentCellId).toBe('c2');
       expect(model.student('alice')?.lastActivity).toBe('2026-11-27T10:30:00Z');
 
-      model.apply([run({ userId: 'alice', cellId: 'c3', eventTime: '2026-11-27T10:40:00Z' })]);
+      model.apply([
+        run({
+          userId: 'alice',
+          cellId: 'c3',
+          eventTime: '2026-11-27T10:40:00Z'
+        })
+      ]);
       expect(model.student('alice')?.currentCellId).toBe('c3');
       expect(model.student('alice')?.lastActivity).toBe('2026-11-27T10:40:00Z');
     });
@@ -154,13 +195,17 @@ describe('ProgressModel', () => {
 
       expect(model.students.map(s => s.userId)).toEqual(['alice', 'carol']);
       expect(result.studentsAdded).toBe(true);
-      expect(model.notebooks.find(n => n.path === 'lab1.ipynb')?.students).toBe(2);
+      expect(model.notebooks.find(n => n.path === 'lab1.ipynb')?.students).toBe(
+        2
+      );
     });
 
     it('adds a cell seen for the first time, at its place in the notebook', () => {
       const model = loaded(student('alice'));
 
-      const result = model.apply([run({ cellId: 'new', cellIndex: 7, cellType: 'code' })]);
+      const result = model.apply([
+        run({ cellId: 'new', cellIndex: 7, cellType: 'code' })
+      ]);
 
       expect(model.cells.map(c => c.cellId)).toEqual(['c1', 'c2', 'c3', 'new']);
       expect(result.cellsAdded).toBe(true);
@@ -171,7 +216,12 @@ describe('ProgressModel', () => {
 
       model.apply([run({ cellId: 'inserted', cellIndex: 1 })]);
 
-      expect(model.cells.map(c => c.cellId)).toEqual(['c1', 'c2', 'inserted', 'c3']);
+      expect(model.cells.map(c => c.cellId)).toEqual([
+        'c1',
+        'c2',
+        'inserted',
+        'c3'
+      ]);
     });
 
     it('marks the cell as just run, at the time the event is shown', () => {
@@ -183,19 +233,35 @@ describe('ProgressModel', () => {
       expect(model.flashedAt('alice', 'c1')).toBeUndefined();
     });
 
-    it('remembers the id of the last event applied, for resuming after a drop', () => {
+    it('remembers the id of the last run applied, for resuming after a drop', () => {
       const model = loaded();
 
       model.apply([run({ eventId: 'e-41' }), run({ eventId: 'e-42' })]);
 
       expect(model.lastEventId).toBe('e-42');
     });
+
+    it('does not resume from a notebook event, which the server does not replay', () => {
+      const model = loaded();
+
+      model.apply([
+        run({ eventId: 'e-41' }),
+        run({ eventId: 'open-1', eventType: 'notebook_opened', cellId: null })
+      ]);
+
+      expect(model.lastEventId).toBe('e-41');
+    });
   });
 
   describe('apply: duplicates', () => {
     it('ignores an event whose id was already applied', () => {
       const model = loaded(student('alice'));
-      const event = run({ userId: 'alice', cellId: 'c1', hasError: true, errorMessage: 'E' });
+      const event = run({
+        userId: 'alice',
+        cellId: 'c1',
+        hasError: true,
+        errorMessage: 'E'
+      });
 
       model.apply([event]);
       const again = model.apply([event, { ...event }]);
@@ -236,7 +302,11 @@ describe('ProgressModel', () => {
       const model = loaded(student('alice'));
 
       const result = model.apply([
-        run({ userId: 'alice', notebookPath: 'lab2.ipynb', eventTime: '2026-11-27T11:00:00Z' })
+        run({
+          userId: 'alice',
+          notebookPath: 'lab2.ipynb',
+          eventTime: '2026-11-27T11:00:00Z'
+        })
       ]);
 
       expect(model.student('alice')?.cells).toEqual({});
@@ -283,13 +353,17 @@ describe('ProgressModel', () => {
         currentCellId: null,
         cells: {}
       });
-      expect(model.notebooks.find(n => n.path === 'lab1.ipynb')?.executions).toBe(10);
+      expect(
+        model.notebooks.find(n => n.path === 'lab1.ipynb')?.executions
+      ).toBe(10);
     });
 
     it('does not count a save as a run', () => {
       const model = loaded(student('alice', { c1: cell() }));
 
-      model.apply([run({ eventType: 'notebook_saved', userId: 'alice', cellId: 'c1' })]);
+      model.apply([
+        run({ eventType: 'notebook_saved', userId: 'alice', cellId: 'c1' })
+      ]);
 
       expect(model.student('alice')?.cells.c1.attempts).toBe(1);
     });

@@ -1,0 +1,112 @@
+import {
+  cellLabel,
+  cellTooltip,
+  errorGroupLabel,
+  exportFileName,
+  firstLine,
+  reasonLabel
+} from '../format';
+import { withQuery } from '../query';
+import { formatDuration, isAtOrAfter, latest, parseTime } from '../time';
+import { cell } from './fixtures';
+
+describe('texts of the dashboard', () => {
+  it('labels a cell by its 1-based position', () => {
+    expect(cellLabel({ cellIndex: 0 })).toBe('[1]');
+    expect(cellLabel({ cellIndex: 11 })).toBe('[12]');
+    expect(cellLabel({ cellIndex: null })).toBe('[?]');
+    expect(cellLabel(undefined)).toBe('[?]');
+  });
+
+  it('describes a group of errors by its message and how many students hit it', () => {
+    expect(
+      errorGroupLabel({ errorMessage: "KeyError: 'price'", students: 14 })
+    ).toBe("KeyError: 'price' — 14 students");
+    expect(
+      errorGroupLabel({ errorMessage: 'NameError: x\nmore', students: 1 })
+    ).toBe('NameError: x — 1 student');
+  });
+
+  it('keeps only the first line of a multi-line text', () => {
+    expect(firstLine('a\nb')).toBe('a');
+    expect(firstLine(null)).toBe('');
+  });
+
+  it('describes why a student needs help', () => {
+    const cells = [{ cellId: 'c2', cellIndex: 1, cellType: 'code' }];
+    expect(
+      reasonLabel({ kind: 'errors', cellId: 'c2', errors: 4 }, cells)
+    ).toBe('4 errors on [2]');
+    expect(reasonLabel({ kind: 'idle', idleMs: 12 * 60_000 }, cells)).toBe(
+      'idle 12 min'
+    );
+  });
+
+  it('gives the attempts, errors and last error of a grid cell on hover', () => {
+    const text = cellTooltip(
+      'alice',
+      { cellId: 'c1', cellIndex: 2, cellType: 'code' },
+      cell({
+        status: 'failed',
+        attempts: 4,
+        errors: 3,
+        lastError: '<img src=x onerror=alert(1)>'
+      })
+    );
+    expect(text.split('\n').slice(0, 3)).toEqual([
+      'alice · cell [3]',
+      'failed · 4 attempts · 3 errors',
+      'last error: <img src=x onerror=alert(1)>'
+    ]);
+    expect(
+      cellTooltip(
+        'bob',
+        { cellId: 'c1', cellIndex: 0, cellType: 'code' },
+        undefined
+      )
+    ).toBe('bob · cell [1]\nnot run');
+  });
+
+  it('names an export after the notebook, with a safe file name', () => {
+    expect(exportFileName('course/week 1/lab1.ipynb')).toBe(
+      'progress-lab1.csv'
+    );
+    expect(exportFileName('a b;c.ipynb')).toBe('progress-a_b_c.csv');
+    expect(exportFileName(null)).toBe('progress-all.csv');
+  });
+
+  it('builds query strings, encoding values and leaving out empty ones', () => {
+    expect(withQuery('progress', { notebook: 'dir/a b&c.ipynb' })).toBe(
+      'progress?notebook=dir%2Fa%20b%26c.ipynb'
+    );
+    expect(withQuery('progress', { notebook: null })).toBe('progress');
+    expect(
+      withQuery('export.csv', {
+        notebook: 'n',
+        since: '',
+        until: undefined,
+        pseudonymise: 1
+      })
+    ).toBe('export.csv?notebook=n&pseudonymise=1');
+  });
+
+  it('reads and compares ISO times', () => {
+    expect(parseTime('2026-11-27T10:00:00Z')).toBe(Date.UTC(2026, 10, 27, 10));
+    expect(parseTime('not a time')).toBeNull();
+    expect(
+      isAtOrAfter('2026-11-27T10:00:00+01:00', '2026-11-27T09:30:00Z')
+    ).toBe(false);
+    expect(isAtOrAfter('2026-11-27T10:00:00Z', null)).toBe(true);
+    expect(latest('2026-11-27T10:00:00Z', '2026-11-27T11:00:00Z')).toBe(
+      '2026-11-27T11:00:00Z'
+    );
+    expect(latest(null, '2026-11-27T11:00:00Z')).toBe('2026-11-27T11:00:00Z');
+  });
+
+  it('writes durations in minutes and hours', () => {
+    expect(formatDuration(59_000)).toBe('0 min');
+    expect(formatDuration(12 * 60_000)).toBe('12 min');
+    expect(formatDuration(125 * 60_000)).toBe('2 h 5 min');
+    expect(formatDuration(120 * 60_000)).toBe('2 h');
+  });
+});
