@@ -4,7 +4,8 @@ Playwright, and the events read back through the instructor API and the database
 What a student does (open a notebook, run a cell that works, one that fails, a markdown cell, save)
 must arrive with every field right; events captured while the server is unreachable or down must
 arrive once it is back, and events left unsent by a page must be sent by the page after a reload,
-each exactly once.
+each exactly once. "Run all" captures every cell, including those the kernel aborted after an
+error, and an interrupted cell is reported as failed.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ CELLS: list[dict[str, Any]] = [
     {"id": "cell-price", "cell_type": "code", "source": "prices = {'apple': 1}\nprices['price']"},
     {"id": "cell-notes", "cell_type": "markdown", "source": "# Notes\nPrices are in euros."},
     {"id": "cell-print", "cell_type": "code", "source": "print('hello, world')"},
+    {"id": "cell-sleep", "cell_type": "code", "source": "import time\ntime.sleep(120)"},
 ]
 
 
@@ -247,3 +249,56 @@ def test_capture_survives_errors_restarts_and_reloads(
     assert executions[-1]["executionCount"] == 1
     wait_for(lambda: outbox(page) == [], "an empty outbox")
     screenshot(page, "05-done")
+
+
+def test_run_all_and_interrupt_are_captured(
+    lab_server: Any, browser_context: Any, screenshot: Any
+) -> None:
+    server = lab_server
+    write_notebook(server)
+    page = browser_context.new_page()
+    open_notebook(page, server)
+
+    # "Run all": the error in the second cell makes the kernel abort the cells queued after it.
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
+    page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+    executions = wait_for_executions(server, 5, "every cell of the run")
+    screenshot(page, "06-run-all")
+    # The markdown cell is reported at once, the code cells as the kernel gets to them.
+    assert {(e["cellId"], e["cellIndex"]) for e in executions} == {
+        ("cell-sum", 0),
+        ("cell-price", 1),
+        ("cell-notes", 2),
+        ("cell-print", 3),
+        ("cell-sleep", 4),
+    }
+    assert len(executions) == 5
+    by_cell = {event["cellId"]: event for event in executions}
+    assert (by_cell["cell-sum"]["hasError"], by_cell["cell-sum"]["result"]) == (False, "42")
+    assert by_cell["cell-price"]["errorMessage"] == "KeyError: 'price'"
+    assert by_cell["cell-notes"]["cellType"] == "markdown"
+    for aborted in ("cell-print", "cell-sleep"):
+        assert by_cell[aborted]["hasError"] is True
+        assert by_cell[aborted]["errorMessage"] == "Aborted"
+        assert by_cell[aborted]["executionCount"] is None
+        assert by_cell[aborted]["result"] is None
+
+    # An interrupted cell: the kernel reports KeyboardInterrupt.
+    sleeping = cell(page, 4)
+    sleeping.locator(".jp-InputArea-prompt").click()
+    page.keyboard.press("Control+Enter")
+    sleeping.locator(".jp-InputArea-prompt").get_by_text("[*]").wait_for(timeout=30_000)
+    time.sleep(1)
+    page.locator("#jp-main-statusbar").get_by_text(re.compile(r"\|\s*Busy")).wait_for()
+    page.keyboard.press("Escape")
+    page.keyboard.press("i")
+    page.keyboard.press("i")
+    executions = wait_for_executions(server, 6, "the interrupted run")
+    interrupted = executions[-1]
+    screenshot(page, "07-interrupted")
+    assert interrupted["cellId"] == "cell-sleep"
+    assert interrupted["hasError"] is True
+    assert interrupted["errorMessage"] == "KeyboardInterrupt"
+    assert interrupted["executionCount"] == 3
+    assert interrupted["executionDurationMs"] >= 900
+    assert_no_duplicates(executions)
