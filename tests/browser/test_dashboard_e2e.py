@@ -15,7 +15,6 @@ import io
 import json
 import os
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
@@ -36,7 +35,6 @@ pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
-DOCS_IMAGE = REPO / "docs" / "images" / "dashboard.png"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -558,10 +556,7 @@ def test_dashboard_shows_the_class_live(classroom: LabServer, browser: Any) -> N
 
         assert dialogs == []
         page.wait_for_timeout(3500)  # let the "just ran" highlights fade for the picture
-        shot = ARTIFACTS / "dashboard.png"
-        page.screenshot(path=str(shot))
-        DOCS_IMAGE.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(shot, ARTIFACTS / "dashboard-for-docs.png")
+        page.screenshot(path=str(ARTIFACTS / "dashboard.png"))
     except Exception:
         page.screenshot(path=str(ARTIFACTS / "dashboard-failure.png"))
         raise
@@ -577,6 +572,7 @@ def wait_for_socket_live(page: Any) -> None:
 def test_many_students_stay_fast(classroom: LabServer, browser: Any) -> None:
     """500 students × 60 cells: only the rows in view are in the DOM, and a burst of live runs
     never blocks the page for long."""
+    ARTIFACTS.mkdir(exist_ok=True)
     now = datetime.now(UTC)
     cells = 60
     notebook = "course/big.ipynb"
@@ -636,6 +632,10 @@ def test_many_students_stay_fast(classroom: LabServer, browser: Any) -> None:
         (ARTIFACTS / "dashboard-500-long-tasks.txt").write_text(json.dumps(long_tasks))
         assert max(long_tasks, default=0) < 250, long_tasks
         page.screenshot(path=str(ARTIFACTS / "dashboard-500-students.png"))
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "dashboard-500-failure.png"))
+        print("live socket URLs:", page.evaluate("() => window.__ptUrls"))
+        raise
     finally:
         context.close()
 

@@ -28,6 +28,9 @@ import { TimelineView } from './timelineview';
 import { Toolbar } from './toolbar';
 import { ILiveEvent } from './types';
 
+/** A snapshot younger than this (ms) is not reloaded when the replay fails. */
+const FRESH_SNAPSHOT_MS = 10_000;
+
 /** How often the "idle" part of the help list is re-evaluated, in ms. */
 const IDLE_RECHECK_MS = 15_000;
 
@@ -110,10 +113,15 @@ export class DashboardWidget extends Widget {
     );
     this._live = new LiveConnection({
       url: since => liveSocketUrl(this.settings, since),
-      since: () => this._model.lastEventId,
+      since: () => (this._skipReplay ? null : this._model.lastEventId),
       onEvents: events => this._batcher.push(...events),
-      onResync: () => void this._load(this._model.notebook),
-      onStatus: status => this._toolbar.setStatus(status)
+      onResync: () => this._onResync(),
+      onStatus: status => {
+        this._toolbar.setStatus(status);
+        if (status === 'live') {
+          this._skipReplay = false;
+        }
+      }
     });
     this._idleTimer = setInterval(
       () => this._renderStudents(),
@@ -179,6 +187,8 @@ export class DashboardWidget extends Widget {
     // Whatever was queued before the snapshot is part of it.
     this._batcher.clear();
     this._model.load(snapshot);
+    this._loadedAt = Date.now();
+    this._skipReplay = false;
     this._setMessage(
       snapshot.notebook ? '' : 'No activity yet: waiting for the first events…'
     );
@@ -191,6 +201,21 @@ export class DashboardWidget extends Widget {
     void this._loadPace();
     void this._refreshTimeline();
     this._live.start();
+  }
+
+  /**
+   * The server could not replay what the dashboard missed: reload the snapshot. A snapshot only
+   * moments old is kept instead (reloading could loop when the server's replay window holds more
+   * events than it replays), and the live feed is followed from now on.
+   */
+  private _onResync(): void {
+    if (Date.now() - this._loadedAt < FRESH_SNAPSHOT_MS) {
+      this._skipReplay = true;
+      this._live.stop();
+      this._live.start();
+      return;
+    }
+    void this._load(this._model.notebook);
   }
 
   /** Apply the live events of one animation frame, then render once. */
@@ -371,6 +396,8 @@ export class DashboardWidget extends Widget {
   private _idleTimer: ReturnType<typeof setInterval>;
   private _flashTimer: ReturnType<typeof setTimeout> | null = null;
   private _loadSequence = 0;
+  private _loadedAt = 0;
+  private _skipReplay = false;
 }
 
 /** A readable message for a failed request. */
