@@ -35,6 +35,26 @@ type ExecutedArgs = {
 };
 
 /**
+ * The server's capture settings; a server without the progress-tracker
+ * server extension (404) means capture off, asked again at the next refresh.
+ */
+async function fetchCaptureSettings(
+  serverSettings: ServerConnection.ISettings
+): Promise<unknown> {
+  try {
+    return await requestAPI<unknown>('settings', {}, serverSettings);
+  } catch (error) {
+    if (
+      error instanceof ServerConnection.ResponseError &&
+      error.response.status === 404
+    ) {
+      return { captureEnabled: false };
+    }
+    throw error;
+  }
+}
+
+/**
  * The capture of one JupyterLab page: every cell run and notebook
  * open/save/close of a tracked notebook becomes an event in the outbox.
  *
@@ -64,7 +84,7 @@ export class CaptureService implements IDisposable {
       clock: windowClock
     });
     this.settings = new SettingsSource({
-      fetch: () => requestAPI<unknown>('settings', {}, serverSettings),
+      fetch: () => fetchCaptureSettings(serverSettings),
       clock: windowClock
     });
     this.settings.onChange(settings =>
