@@ -537,6 +537,7 @@ def test_dashboard_shows_the_class_live(classroom: LabServer, browser: Any) -> N
         named = list(csv.DictReader(io.StringIO(Path(download_info.value.path()).read_text())))
         assert {r["userId"] for r in named} == expected | {"zoe"}
         assert download_info.value.suggested_filename == "progress-lab1.csv"
+        page.check(".pt-export-pseudonymise")
 
         # Switching notebooks shows that notebook's class.
         page.select_option(".pt-notebook-select", "course/lab2.ipynb")

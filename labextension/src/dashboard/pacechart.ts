@@ -15,6 +15,7 @@ import {
 } from 'chart.js';
 import { el } from './dom';
 import { clockTime } from './format';
+import { fillPaceGaps } from './pace';
 import { IPaceResponse } from './types';
 
 Chart.register(
@@ -52,10 +53,11 @@ export class PaceChart {
 
   /** Show a pace series (creates the chart on first use). */
   render(pace: IPaceResponse): void {
-    const labels = pace.series.map(p => clockTime(p.time).slice(0, 5));
-    const executions = pace.series.map(p => p.executions);
-    const errors = pace.series.map(p => p.errors);
-    const median = pace.series.map(p => p.cellsCompletedMedian);
+    const series = fillPaceGaps(pace.series, pace.bucketSeconds);
+    const labels = series.map(p => clockTime(p.time).slice(0, 5));
+    const executions = series.map(p => p.executions);
+    const errors = series.map(p => p.errors);
+    const median = series.map(p => p.cellsCompletedMedian);
     const minutes = Math.round(pace.bucketSeconds / 60);
     this._hint.textContent = `per ${minutes > 1 ? `${minutes} minutes` : 'minute'}`;
     if (this._chart) {

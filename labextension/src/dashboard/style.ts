@@ -46,6 +46,14 @@ const CSS = `
 .pt-toolbar input[type='checkbox'] {
   padding: 0;
 }
+.pt-export-group {
+  display: inline-flex;
+  flex-wrap: wrap;
+  align-items: center;
+  gap: 4px 12px;
+  padding-left: 12px;
+  border-left: var(--jp-border-width) solid var(--jp-border-color2);
+}
 .pt-notebook-select {
   max-width: 28em;
 }
@@ -148,6 +156,9 @@ const CSS = `
   border-radius: 2px;
   max-height: 16em;
   overflow: auto;
+}
+pre.pt-error-text {
+  margin: 4px 0 0 0;
 }
 .pt-error-text {
   color: var(--jp-error-color1);

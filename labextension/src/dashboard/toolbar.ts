@@ -92,14 +92,16 @@ export class Toolbar {
     this.node = el('div', { className: 'pt-toolbar' }, [
       el('label', {}, [document.createTextNode('Notebook'), this._notebook]),
       el('label', {}, [document.createTextNode('Rows'), orderSelect]),
-      el(
-        'label',
-        { title: 'Replace user names by stable pseudonyms in the export' },
-        [this._pseudonymise, document.createTextNode('pseudonymise')]
-      ),
-      el('label', {}, [document.createTextNode('from'), this._since]),
-      el('label', {}, [document.createTextNode('until'), this._until]),
-      this._export,
+      el('span', { className: 'pt-export-group' }, [
+        el(
+          'label',
+          { title: 'Replace user names by stable pseudonyms in the export' },
+          [this._pseudonymise, document.createTextNode('pseudonymise')]
+        ),
+        el('label', {}, [document.createTextNode('from'), this._since]),
+        el('label', {}, [document.createTextNode('until'), this._until]),
+        this._export
+      ]),
       this._status
     ]);
   }
