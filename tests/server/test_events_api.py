@@ -25,7 +25,7 @@ async def post_events(jp_fetch, body, **kwargs):
 
 
 def tracker_of(jp_serverapp):
-    return jp_serverapp.extension_manager.extension_apps["progress_tracker"].pop().tracker
+    return next(iter(jp_serverapp.extension_manager.extension_apps["progress_tracker"])).tracker
 
 
 async def count(jp_serverapp, model) -> int:
