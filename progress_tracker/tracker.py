@@ -82,7 +82,7 @@ class Tracker:
             self.engine = create_engine(url, pool_size=self.config.database_pool_size)
             await upgrade_to_head(self.engine)
             self.queries = ProgressQueries(self.engine)
-            self.pipeline = DirectPipeline(EventWriter(self.engine), self.live)
+            self.pipeline = self._build_pipeline()
             await self.live.start()
             await self.pipeline.start()
             self._started = True
@@ -95,6 +95,10 @@ class Tracker:
                 from .demo import DemoClass
 
                 self.spawn(DemoClass(self).run(), name="progress-tracker-demo")
+
+    def _build_pipeline(self) -> Pipeline:
+        """The pipeline this process runs, chosen by configuration."""
+        return DirectPipeline(EventWriter(self.engine), self.live)
 
     def spawn(self, coroutine: Any, *, name: str) -> asyncio.Task[Any]:
         """Run a background task that `stop` will cancel and await."""
