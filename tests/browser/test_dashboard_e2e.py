@@ -418,6 +418,11 @@ def test_dashboard_shows_the_class_live(classroom: LabServer, browser: Any) -> N
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     try:
         assert page.evaluate(f"() => window.jupyterapp.commands.hasCommand('{COMMAND}')")
+        # Offered in the command palette and in the launcher.
+        page.keyboard.press("Control+Shift+C")
+        page.keyboard.type("Progress dashboard")
+        page.wait_for_selector(".lm-CommandPalette-item:has-text('Progress dashboard')")
+        page.keyboard.press("Escape")
         page.locator(".jp-LauncherCard", has_text="Progress dashboard").click()
         page.wait_for_selector(".pt-dashboard .pt-grid-row[data-user='ada']", timeout=20_000)
 
@@ -558,6 +563,10 @@ def test_dashboard_shows_the_class_live(classroom: LabServer, browser: Any) -> N
         assert dialogs == []
         page.wait_for_timeout(3500)  # let the "just ran" highlights fade for the picture
         page.screenshot(path=str(ARTIFACTS / "dashboard.png"))
+
+        # The tab comes back after a reload of JupyterLab.
+        page.reload()
+        page.wait_for_selector(".pt-dashboard .pt-grid-row[data-user='ada']", timeout=30_000)
     except Exception:
         page.screenshot(path=str(ARTIFACTS / "dashboard-failure.png"))
         raise
