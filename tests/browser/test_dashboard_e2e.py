@@ -6,6 +6,9 @@ authenticates tokens `student:<name>` as JupyterHub-like students (everything el
 owner, the instructor), so every event goes through ingestion, storage and the live channel exactly
 as a student's browser would send it. A second server, whose owner is presented as a hub student,
 checks what a student gets: no dashboard command, 403 from the instructor APIs.
+
+Chromium and the built labextension come from the fixtures of conftest.py (`chromium`,
+`built_labextension`); under CI=true a missing one fails the run.
 """
 
 from __future__ import annotations
@@ -35,16 +38,6 @@ pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-IN_CI = os.environ.get("CI", "").lower() == "true"
 NOTEBOOK = "course/lab1.ipynb"
 CELLS = [f"cell-{i}" for i in range(6)]
 HOSTILE_ERROR = "<img src=x onerror=alert(1)>"
@@ -90,33 +83,10 @@ class StudentOwnerIdentityProvider(IdentityProvider):
 # --- the server --------------------------------------------------------------------------------
 
 
-def _require(condition: bool, reason: str) -> None:
-    """Skip when something this test needs is missing; under CI it fails instead."""
-    if condition:
-        return
-    if IN_CI:
-        pytest.fail(f"required by CI: {reason}")
-    pytest.skip(reason)
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _built_labextension() -> Path | None:
-    """The built JupyterLab extension: `$PROGRESS_TRACKER_LABEXTENSION`, in the package, or
-    installed in the environment."""
-    override = os.environ.get("PROGRESS_TRACKER_LABEXTENSION")
-    for candidate in (
-        *([Path(override)] if override else []),
-        REPO / "progress_tracker" / "labextension",
-        Path(sys.prefix) / "share" / "jupyter" / "labextensions" / "progress-tracker",
-    ):
-        if (candidate / "package.json").is_file() and (candidate / "static").is_dir():
-            return candidate
-    return None
 
 
 @dataclass
@@ -159,14 +129,8 @@ class LabServer:
         assert status == 202, body
 
 
-def _start_lab(tmp: Path, identity_provider: str) -> Iterator[LabServer]:
+def _start_lab(tmp: Path, extension: Path, identity_provider: str) -> Iterator[LabServer]:
     """Run `jupyter lab` with the extension on a private database and private Jupyter dirs."""
-    extension = _built_labextension()
-    _require(
-        extension is not None,
-        "the labextension is not built (run `jlpm build` in labextension/)",
-    )
-    assert extension is not None
     share = tmp / "share"
     (share / "labextensions").mkdir(parents=True)
     (share / "labextensions" / "progress-tracker").symlink_to(extension)
@@ -202,7 +166,9 @@ def _start_lab(tmp: Path, identity_provider: str) -> Iterator[LabServer]:
                 "--no-browser",
                 "--allow-root",
                 f"--port={port}",
+                "--ServerApp.port_retries=0",
                 "--ServerApp.ip=127.0.0.1",
+                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
                 f"--IdentityProvider.token={token}",
                 f"--ServerApp.identity_provider_class={identity_provider}",
                 f"--ServerApp.root_dir={root}",
@@ -242,30 +208,19 @@ def _start_lab(tmp: Path, identity_provider: str) -> Iterator[LabServer]:
 
 
 @pytest.fixture
-def classroom(tmp_path) -> Iterator[LabServer]:
+def classroom(tmp_path, built_labextension) -> Iterator[LabServer]:
     """A lab server whose owner is the instructor, and where tests may act as any student."""
-    yield from _start_lab(tmp_path, "test_dashboard_e2e.ClassroomIdentityProvider")
+    yield from _start_lab(
+        tmp_path, built_labextension, "test_dashboard_e2e.ClassroomIdentityProvider"
+    )
 
 
 @pytest.fixture
-def student_lab(tmp_path) -> Iterator[LabServer]:
+def student_lab(tmp_path, built_labextension) -> Iterator[LabServer]:
     """A lab server whose owner is a hub student, not an instructor."""
-    yield from _start_lab(tmp_path, "test_dashboard_e2e.StudentOwnerIdentityProvider")
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    """Debian's Chromium through Playwright (never a downloaded browser)."""
-    _require(CHROMIUM.exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+    yield from _start_lab(
+        tmp_path, built_labextension, "test_dashboard_e2e.StudentOwnerIdentityProvider"
+    )
 
 
 # --- the simulated class -----------------------------------------------------------------------
@@ -406,13 +361,13 @@ def _wait_cell_status(page: Any, user: str, cell: int, status: str, timeout_ms: 
 # --- the tests ---------------------------------------------------------------------------------
 
 
-def test_dashboard_shows_the_class_live(classroom: LabServer, browser: Any) -> None:
+def test_dashboard_shows_the_class_live(classroom: LabServer, chromium: Any) -> None:
     """An instructor opens the dashboard from the launcher and sees the class, live."""
     ARTIFACTS.mkdir(exist_ok=True)
     now = datetime.now(UTC)
     seed_class(classroom, now)
 
-    context = browser.new_context(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+    context = chromium.new_context(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
     dialogs: list[str] = []
     page = _open_lab(context, classroom)
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
@@ -579,7 +534,7 @@ def wait_for_socket_live(page: Any) -> None:
     page.wait_for_selector(".pt-status[data-status='live']", timeout=15_000)
 
 
-def test_many_students_stay_fast(classroom: LabServer, browser: Any) -> None:
+def test_many_students_stay_fast(classroom: LabServer, chromium: Any) -> None:
     """500 students × 60 cells: only the rows in view are in the DOM, and a burst of live runs
     never blocks the page for long."""
     ARTIFACTS.mkdir(exist_ok=True)
@@ -601,7 +556,7 @@ def test_many_students_stay_fast(classroom: LabServer, browser: Any) -> None:
         for start in range(0, len(events), 50):
             classroom.post_events(name, events[start : start + 50])
 
-    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    context = chromium.new_context(viewport={"width": 1500, "height": 1000})
     page = _open_lab(context, classroom)
     try:
         page.evaluate(f"() => window.jupyterapp.commands.execute('{COMMAND}')")
@@ -650,13 +605,13 @@ def test_many_students_stay_fast(classroom: LabServer, browser: Any) -> None:
         context.close()
 
 
-def test_a_student_gets_no_dashboard(student_lab: LabServer, browser: Any) -> None:
+def test_a_student_gets_no_dashboard(student_lab: LabServer, chromium: Any) -> None:
     """A student's JupyterLab offers no dashboard, and the instructor APIs answer 403."""
     status, me = student_lab.api("GET", "api/v1/me")
     assert status == 200
     assert me["isInstructor"] is False
 
-    context = browser.new_context()
+    context = chromium.new_context()
     page = _open_lab(context, student_lab)
     try:
         page.wait_for_timeout(1000)
