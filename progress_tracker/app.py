@@ -5,12 +5,15 @@ from __future__ import annotations
 import getpass
 import os
 from pathlib import Path
+from typing import Any
 
 from jupyter_core.paths import jupyter_data_dir
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Bool, Enum, Float, Int, List, Unicode, default
 
+from .authorizer import check_locked_down, disable_terminals, install_collector_authorizer
 from .handlers import handler_routes
+from .roles import role_of
 from .tracker import Tracker
 
 
@@ -104,6 +107,24 @@ class ProgressTracker(ExtensionApp):
     replay_limit = Int(
         10_000, config=True, help="Most events replayed to a reconnecting dashboard."
     )
+    collector_service_name = Unicode(
+        "progress-tracker",
+        config=True,
+        help="""Name of the JupyterHub service that runs the collector. In 'auto' mode a server
+        whose JUPYTERHUB_SERVICE_NAME is this name is the collector, and user servers look this
+        service up in the hub to find where to forward.""",
+    )
+    collector_url = Unicode(
+        config=True,
+        help="""Base URL of the collector that user servers forward to (env PROGRESS_TRACKER_URL),
+        e.g. http://127.0.0.1:10101/services/progress-tracker/. Default: asked from the hub
+        (needs the read:services!service=<name> scope on the server token), else the hub's
+        public URL plus services/<name>/ (JUPYTERHUB_PUBLIC_HUB_URL).""",
+    )
+
+    @default("collector_url")
+    def _default_collector_url(self) -> str:
+        return _env("PROGRESS_TRACKER_URL")
 
     @default("database_url")
     def _default_database_url(self) -> str:
@@ -127,8 +148,16 @@ class ProgressTracker(ExtensionApp):
     def _default_pseudonym_secret(self) -> str:
         return _env("PROGRESS_TRACKER_PSEUDONYM_SECRET")
 
+    def _link_jupyter_server_extension(self, serverapp: Any) -> None:
+        """Load configuration; a collector turns terminals off before they are set up."""
+        super()._link_jupyter_server_extension(serverapp)
+        if role_of(self).mode == "collector":
+            disable_terminals(serverapp)
+
     def initialize_settings(self) -> None:
-        """Create the tracker that handlers share."""
+        """Create the tracker that handlers share; lock a collector down to the tracker's API."""
+        if role_of(self).mode == "collector":
+            install_collector_authorizer(self.serverapp)
         self.tracker = Tracker(self, log=self.log)
 
     def initialize_handlers(self) -> None:
@@ -137,6 +166,8 @@ class ProgressTracker(ExtensionApp):
 
     async def _start_jupyter_server_extension(self, serverapp: object) -> None:
         """Migrate the database and start background work once the event loop runs."""
+        if role_of(self).mode == "collector":
+            check_locked_down(serverapp)
         await self.tracker.start()
 
     async def stop_extension(self) -> None:

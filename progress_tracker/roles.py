@@ -50,8 +50,12 @@ def resolve_role(
     *, mode: str, service_name: str, collector_url: str, env: Mapping[str, str]
 ) -> Role:
     """Resolve `mode` ('auto' or explicit) from the configuration and JupyterHub's environment."""
-    if mode == "collector" or (mode == "auto" and env.get("JUPYTERHUB_SERVICE_NAME") == service_name):
-        return Role("collector", reason=f"hub service {service_name!r}" if mode == "auto" else "set")
+    if mode == "collector" or (
+        mode == "auto" and env.get("JUPYTERHUB_SERVICE_NAME") == service_name
+    ):
+        return Role(
+            "collector", reason=f"hub service {service_name!r}" if mode == "auto" else "set"
+        )
     if mode == "embedded":
         return Role("embedded", reason="set")
     under_hub = bool(env.get("JUPYTERHUB_API_TOKEN") and env.get("JUPYTERHUB_USER"))
@@ -74,9 +78,7 @@ def resolve_role(
     return Role("embedded", reason=f"no collector found for hub service {service_name!r}")
 
 
-def _collector_url(
-    service_name: str, configured: str, env: Mapping[str, str]
-) -> tuple[str, str]:
+def _collector_url(service_name: str, configured: str, env: Mapping[str, str]) -> tuple[str, str]:
     """The collector's base URL and where it came from; ('', '') when unknown."""
     if configured:
         return _with_slash(configured), "configured"

@@ -13,9 +13,11 @@ from jupyter_core.paths import jupyter_data_dir
 from sqlalchemy.engine.url import make_url
 
 from .events import TextLimits
+from .forwarder import Collector, ForwardingPipeline
 from .identity import Caller, identify
 from .live import LiveFeed
 from .pipeline import DirectPipeline, Pipeline
+from .roles import role_of
 from .store.dialect import create_engine, is_sqlite
 from .store.queries import ProgressQueries
 from .store.schema import upgrade_to_head
@@ -62,8 +64,8 @@ class Tracker:
 
     @property
     def mode(self) -> str:
-        """The role this process plays."""
-        return "embedded" if self.config.mode == "auto" else self.config.mode
+        """The role this process plays (configured, or resolved from JupyterHub's environment)."""
+        return role_of(self.config).mode
 
     async def ready(self) -> Tracker:
         """Start on first use (tests and servers that skip the start hook)."""
@@ -75,6 +77,11 @@ class Tracker:
         """Migrate the database and start the pipeline (idempotent)."""
         async with self._start_lock:
             if self._started:
+                return
+            if self.mode == "forwarder":  # no database (nor its credentials) in a user server
+                self.pipeline = self._build_pipeline()
+                await self.pipeline.start()
+                self._started = True
                 return
             url = self.config.database_url
             if is_sqlite(url):
@@ -98,6 +105,10 @@ class Tracker:
 
     def _build_pipeline(self) -> Pipeline:
         """The pipeline this process runs, chosen by configuration."""
+        if self.mode == "forwarder":
+            return ForwardingPipeline(
+                Collector.from_environment(role_of(self.config).collector_url)
+            )
         return DirectPipeline(EventWriter(self.engine), self.live)
 
     def spawn(self, coroutine: Any, *, name: str) -> asyncio.Task[Any]:

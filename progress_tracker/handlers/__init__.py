@@ -23,6 +23,14 @@ API = "api/v1"
 def handler_routes(tracker: Any) -> list[tuple[str, type, dict[str, Any]]]:
     """The (pattern, handler, kwargs) routes of the API, relative to base_url."""
     kwargs = {"tracker": tracker}
+    if tracker.mode == "forwarder":
+        from .relay import relay_routes
+
+        local = [
+            (f"{API}/events", EventsHandler, kwargs),
+            (f"{API}/settings", SettingsHandler, kwargs),
+        ]
+        return local + relay_routes(tracker, API)
     return [
         (f"{API}/events", EventsHandler, kwargs),
         (f"{API}/me", MeHandler, kwargs),

@@ -6,6 +6,7 @@ from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from ..events import BatchError, parse_batch
+from ..forwarder import CollectorRejected
 from ..pipeline import QueueUnavailable
 from .base import TrackerHandler
 
@@ -44,6 +45,9 @@ class EventsHandler(TrackerHandler):
         except QueueUnavailable as err:
             self.set_header("Retry-After", str(err.retry_after_s))
             self.reply(503, {"message": f"{err} Nothing was accepted; retry later."})
+            return
+        except CollectorRejected as err:  # forwarder mode: the collector refused the batch
+            self.reply(err.status, err.body)
             return
         self.reply(
             202,

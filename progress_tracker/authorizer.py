@@ -1,0 +1,89 @@
+"""The collector's lock-down: only the tracker's own API (and reading /api/status) is reachable.
+
+A collector runs as a Jupyter server that every user may reach (JupyterHub's
+`access:services` scope). With jupyter_server's default authorizer, any of them could start
+kernels, open terminals or read files there, next to the collector's database credentials.
+In collector mode the extension wraps whatever authorizer the server was configured with in
+`CollectorAuthorizer`, and turns terminals off.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+from typing import Any
+
+from jupyter_server.auth.authorizer import Authorizer
+from traitlets import Instance
+
+from .handlers.base import AUTH_RESOURCE
+
+log = logging.getLogger(__name__)
+
+# (action, resource) pairs a collector allows; the action None means any action.
+ALLOWED: frozenset[tuple[str | None, str]] = frozenset({(None, AUTH_RESOURCE), ("read", "api")})
+
+
+def is_allowed(action: str, resource: str) -> bool:
+    """Whether a collector serves `action` on `resource` at all (to anybody)."""
+    return (None, resource) in ALLOWED or (action, resource) in ALLOWED
+
+
+class CollectorAuthorizer(Authorizer):
+    """Denies every resource but the tracker's own and reading `api`; then asks `inner`, if any."""
+
+    inner = Instance(
+        Authorizer,
+        allow_none=True,
+        help="The authorizer the server was configured with; consulted for allowed resources.",
+    )
+
+    def is_authorized(
+        self, handler: Any, user: Any, action: str, resource: str
+    ) -> Awaitable[bool] | bool:
+        """False outside the allow-list; otherwise the inner authorizer's answer (True if none)."""
+        if not is_allowed(action, resource):
+            self.log.debug("progress_tracker collector: denied %s on %s", action, resource)
+            return False
+        if self.inner is None:
+            return True
+        return self.inner.is_authorized(handler, user, action, resource)
+
+
+def disable_terminals(serverapp: Any) -> None:
+    """Turn terminals off; must run before the terminals extension loads (i.e. when linking)."""
+    serverapp.terminals_enabled = False
+
+
+def install_collector_authorizer(serverapp: Any) -> CollectorAuthorizer:
+    """Wrap the server's authorizer in a CollectorAuthorizer, in the app and the web settings."""
+    current = serverapp.web_app.settings.get("authorizer") or serverapp.authorizer
+    if isinstance(current, CollectorAuthorizer):
+        authorizer = current
+    else:
+        authorizer = CollectorAuthorizer(
+            parent=serverapp,
+            log=serverapp.log,
+            identity_provider=serverapp.identity_provider,
+            inner=current,
+        )
+        log.info(
+            "progress_tracker collector: only %r and read of 'api' are served (wrapping %s)",
+            AUTH_RESOURCE,
+            type(current).__name__ if current is not None else "nothing",
+        )
+    serverapp.authorizer = authorizer
+    serverapp.web_app.settings["authorizer"] = authorizer
+    return authorizer
+
+
+def check_locked_down(serverapp: Any) -> None:
+    """Re-install the lock-down if anything replaced it after the extension loaded."""
+    if not isinstance(serverapp.web_app.settings.get("authorizer"), CollectorAuthorizer):
+        log.warning("progress_tracker collector: the authorizer was replaced; locking down again")
+        install_collector_authorizer(serverapp)
+    if serverapp.terminals_enabled or serverapp.web_app.settings.get("terminal_manager"):
+        log.warning(
+            "progress_tracker collector: terminals were enabled before the lock-down; "
+            "they stay unreachable (403) through the authorizer"
+        )

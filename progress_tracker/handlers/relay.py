@@ -1,0 +1,218 @@
+"""Forwarder mode: the dashboard's APIs and live socket, relayed to the collector.
+
+The dashboard talks to its own server whatever the mode. In a user server, the instructor
+endpoints are relayed with the server's hub token, so the collector sees the server's owner
+and makes the instructor check itself. Only the owner of the server is relayed: anyone else
+with access to it (e.g. a shared server) would otherwise borrow the owner's rights.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from jupyter_server.auth.decorator import authorized, ws_authenticated
+from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.base.websocket import WebSocketMixin
+from tornado import httputil, web, websocket
+from tornado.httpclient import HTTPClientError, HTTPRequest
+
+from ..forwarder import CONNECT_TIMEOUT_S, Collector
+from ..tracker import Tracker
+from .base import AUTH_RESOURCE, TrackerHandler
+
+PASSED_HEADERS = ("Content-Type", "Content-Disposition", "Cache-Control", "Retry-After")
+UNREACHABLE = "The progress collector is unreachable; try again shortly."
+
+
+async def collector_of(tracker: Tracker) -> Collector:
+    """The started tracker's collector client."""
+    started = await tracker.ready()
+    return started.pipeline.collector
+
+
+def require_owner(handler: Any, tracker: Tracker, collector: Collector) -> None:
+    """403 unless the caller owns this server (the token relayed is the owner's)."""
+    if tracker.identify(handler.current_user).user_id != collector.owner:
+        raise web.HTTPError(403, "Only the owner of this server may use its progress dashboard.")
+
+
+class RelayMeHandler(TrackerHandler):
+    """Who the caller is; the instructor flag is the collector's answer for this server's owner."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        """Answer the caller's name, the collector's instructor verdict and the mode."""
+        caller = self.caller
+        collector = await collector_of(self.tracker)
+        is_instructor = False
+        if caller.user_id == collector.owner:
+            is_instructor = await self._collector_says_instructor(collector, caller.is_instructor)
+        self.reply(
+            200, {"userId": caller.user_id, "isInstructor": is_instructor, "mode": "forwarder"}
+        )
+
+    async def _collector_says_instructor(self, collector: Collector, local: bool) -> bool:
+        try:
+            response = await collector.fetch(collector.request("me", request_timeout=10))
+        except OSError:
+            response = None
+        if response is None or response.code != 200:
+            self.log.warning("progress_tracker: the collector did not answer api/v1/me")
+            return local  # the same instructor groups apply on both sides
+        return bool(json.loads(response.body).get("isInstructor"))
+
+
+class RelayHandler(TrackerHandler):
+    """GET api/v1/<path> relayed to the collector, streamed back with its status."""
+
+    def initialize(self, tracker: Tracker, path: str) -> None:  # type: ignore[override]
+        """Receive the tracker and the API path this route relays."""
+        super().initialize(tracker)
+        self.path = path
+        self._headers_sent = False
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        """Relay the request; the collector checks that the owner is an instructor."""
+        collector = await collector_of(self.tracker)
+        require_owner(self, self.tracker, collector)
+        parser = _ResponseHead()
+        request = collector.request(
+            self.path,
+            query=self.request.query,
+            header_callback=parser.feed,
+            streaming_callback=lambda chunk: self._relay_chunk(parser, chunk),
+            request_timeout=300,
+        )
+        try:
+            response = await collector.fetch(request)
+        except OSError:
+            if not self._headers_sent:
+                self.reply(502, {"message": UNREACHABLE})
+                return
+            raise
+        if not self._headers_sent:
+            self._start_reply(parser, response.code)
+        self.finish()
+
+    def _relay_chunk(self, parser: _ResponseHead, chunk: bytes) -> None:
+        if not self._headers_sent:
+            self._start_reply(parser, parser.code)
+        self.write(chunk)
+        self.flush().add_done_callback(lambda future: future.exception())
+
+    def _start_reply(self, parser: _ResponseHead, code: int) -> None:
+        self._headers_sent = True
+        self.set_status(code)
+        for name in PASSED_HEADERS:
+            if name in parser.headers:
+                self.set_header(name, parser.headers[name])
+
+
+class _ResponseHead:
+    """Collects the status line and headers that tornado hands to a header_callback."""
+
+    def __init__(self) -> None:
+        self.code = 502
+        self.headers = httputil.HTTPHeaders()
+
+    def feed(self, line: str) -> None:
+        """Take one raw header line (the status line first, a blank line last)."""
+        if line.startswith("HTTP/"):
+            self.code = httputil.parse_response_start_line(line.strip()).code
+            self.headers = httputil.HTTPHeaders()
+        elif line.strip():
+            self.headers.parse_line(line)
+
+
+class RelaySocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHandler):
+    """The live socket, relayed message by message from the collector's api/v1/ws."""
+
+    auth_resource = AUTH_RESOURCE
+
+    def initialize(self, tracker: Tracker) -> None:
+        """Receive the shared tracker."""
+        self.tracker = tracker
+        self._upstream: websocket.WebSocketClientConnection | None = None
+        self._pump: asyncio.Task[None] | None = None
+
+    async def pre_get(self) -> None:
+        """Authorize, then connect upstream first so that its refusal reaches the browser."""
+        user = self.current_user
+        if not self.authorizer.is_authorized(self, user, "read", AUTH_RESOURCE):
+            raise web.HTTPError(403)
+        collector = await collector_of(self.tracker)
+        require_owner(self, self.tracker, collector)
+        url = collector.api_url("ws", self.request.query)
+        request = HTTPRequest(
+            url.replace("http", "ws", 1),
+            headers=collector.headers,
+            connect_timeout=CONNECT_TIMEOUT_S,
+            request_timeout=CONNECT_TIMEOUT_S * 2,
+        )
+        try:
+            self._upstream = await websocket.websocket_connect(request, ping_interval=30)
+        except HTTPClientError as err:
+            if err.code in (401, 403):
+                raise web.HTTPError(
+                    403, "Only instructors may use the progress dashboard."
+                ) from err
+            raise web.HTTPError(502, UNREACHABLE) from err
+        except OSError as err:
+            raise web.HTTPError(502, UNREACHABLE) from err
+
+    @ws_authenticated
+    async def get(self, *args: str, **kwargs: str) -> None:
+        """Authorize and connect upstream, then upgrade to a WebSocket."""
+        await self.pre_get()
+        await super().get(*args, **kwargs)
+
+    def open(self, *args: str, **kwargs: str) -> None:
+        """Start relaying the collector's messages."""
+        self._pump = asyncio.get_running_loop().create_task(self._relay_upstream())
+
+    async def _relay_upstream(self) -> None:
+        upstream = self._upstream
+        while upstream is not None:
+            message = await upstream.read_message()
+            if message is None:
+                break
+            try:
+                await self.write_message(message)
+            except websocket.WebSocketClosedError:
+                break
+        if self.ws_connection is not None and not self.ws_connection.is_closing():
+            self.close(1011, "The progress collector closed the live feed.")
+
+    def on_message(self, message: str | bytes) -> None:
+        """Clients only listen; a message from them is ignored."""
+
+    def on_close(self) -> None:
+        """Close the upstream socket when the dashboard goes away."""
+        if self._upstream is not None:
+            self._upstream.close()
+            self._upstream = None
+        if self._pump is not None:
+            self._pump.cancel()
+
+    def on_finish(self) -> None:
+        """Close the upstream socket of an upgrade that never happened."""
+        if self._upstream is not None and self.ws_connection is None:
+            self._upstream.close()
+            self._upstream = None
+
+
+RELAYED = ("progress", "executions", "errors", "pace", "export.csv", "health")
+
+
+def relay_routes(tracker: Tracker, api: str) -> list[tuple[str, type, dict[str, Any]]]:
+    """Routes of the relayed endpoints (the events and settings handlers stay local)."""
+    return [
+        (f"{api}/me", RelayMeHandler, {"tracker": tracker}),
+        *[(f"{api}/{path}", RelayHandler, {"tracker": tracker, "path": path}) for path in RELAYED],
+        (f"{api}/ws", RelaySocketHandler, {"tracker": tracker}),
+    ]
