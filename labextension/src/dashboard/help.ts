@@ -10,12 +10,20 @@ export interface IHelpOptions {
   errorThreshold: number;
   /** A student who started and has done nothing for this many minutes is idle. */
   idleMinutes: number;
+  /**
+   * A student inactive for longer than this has left the session rather than got stuck, and is
+   * not listed as idle (default {@link MAX_IDLE_MINUTES}).
+   */
+  maxIdleMinutes?: number;
   /** The current time in ms since the epoch. */
   now: number;
 }
 
 /** The defaults of {@link IHelpOptions} (without `now`). */
 export const DEFAULT_HELP_OPTIONS = { errorThreshold: 3, idleMinutes: 10 };
+
+/** After three hours without activity a student is taken to have left, not to be stuck. */
+export const MAX_IDLE_MINUTES = 180;
 
 /** Why a student is listed as needing help. */
 export type HelpReason =
@@ -39,7 +47,8 @@ export interface IHelpEntry {
  * - a cell's latest run failed and that cell has raised `errorThreshold` errors or more
  *   (once the cell succeeds the student is unblocked), or
  * - the student has started (has some activity), has not completed every code cell, and has
- *   been inactive for `idleMinutes` or more.
+ *   been inactive for `idleMinutes` or more (but not for more than `maxIdleMinutes`: then the
+ *   student has left the session).
  *
  * Students stuck on errors come first, those with the most errors on one cell first; then
  * idle students, the longest idle first; ties by user name.
@@ -53,6 +62,7 @@ export function needingHelp(
     c => !c.cellType || c.cellType === 'code'
   ).length;
   const idleLimitMs = options.idleMinutes * 60_000;
+  const leftMs = (options.maxIdleMinutes ?? MAX_IDLE_MINUTES) * 60_000;
   const entries: Array<IHelpEntry & { maxErrors: number; idleMs: number }> = [];
 
   for (const student of students) {
@@ -87,7 +97,12 @@ export function needingHelp(
     const last = parseTime(student.lastActivity);
     const finished = codeCells > 0 && succeeded >= codeCells;
     const idleMs = last === null ? 0 : options.now - last;
-    if (last !== null && !finished && idleMs >= idleLimitMs) {
+    if (
+      last !== null &&
+      !finished &&
+      idleMs >= idleLimitMs &&
+      idleMs <= leftMs
+    ) {
       reasons.push({ kind: 'idle', idleMs });
     }
     if (reasons.length === 0) {

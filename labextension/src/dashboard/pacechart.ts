@@ -51,7 +51,7 @@ export class PaceChart {
     ]);
   }
 
-  /** Show a pace series (creates the chart on first use). */
+  /** Show a pace series (creates the chart on first use, and again after a theme change). */
   render(pace: IPaceResponse): void {
     const series = fillPaceGaps(pace.series, pace.bucketSeconds);
     const labels = series.map(p => clockTime(p.time).slice(0, 5));
@@ -60,6 +60,13 @@ export class PaceChart {
     const median = series.map(p => p.cellsCompletedMedian);
     const minutes = Math.round(pace.bucketSeconds / 60);
     this._hint.textContent = `per ${minutes > 1 ? `${minutes} minutes` : 'minute'}`;
+    const theme = themeColors(this.node);
+    const themeKey = JSON.stringify(theme);
+    if (this._chart && themeKey !== this._themeKey) {
+      this._chart.destroy();
+      this._chart = null;
+    }
+    this._themeKey = themeKey;
     if (this._chart) {
       this._chart.data.labels = labels;
       this._chart.data.datasets[0].data = executions;
@@ -68,7 +75,6 @@ export class PaceChart {
       this._chart.update('none');
       return;
     }
-    const theme = themeColors(this.node);
     this._chart = new Chart(this._canvas, {
       data: {
         labels,
@@ -148,6 +154,7 @@ export class PaceChart {
   private _canvas: HTMLCanvasElement;
   private _hint: HTMLElement;
   private _chart: Chart | null = null;
+  private _themeKey = '';
 }
 
 function themeColors(node: HTMLElement): Record<string, string> {

@@ -111,7 +111,11 @@ export class Toolbar {
     notebooks: readonly INotebookSummary[],
     selected: string | null
   ): void {
-    const key = JSON.stringify([notebooks, selected]);
+    // Rebuilt only when the choices change, not on every run (an open list would close).
+    const key = JSON.stringify([
+      notebooks.map(n => [n.path, n.students]),
+      selected
+    ]);
     if (key === this._notebooksKey) {
       return;
     }

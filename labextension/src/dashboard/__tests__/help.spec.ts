@@ -129,6 +129,19 @@ describe('needingHelp', () => {
     expect(needingHelp([fay], CELLS, OPTIONS)).toEqual([]);
   });
 
+  it('does not list a student who left the session hours ago as idle', () => {
+    const kim = student(
+      'kim',
+      { c1: cell() },
+      { lastActivity: '2026-11-26T15:00:00Z' }
+    );
+
+    expect(needingHelp([kim], CELLS, OPTIONS)).toEqual([]);
+    expect(
+      needingHelp([kim], CELLS, { ...OPTIONS, maxIdleMinutes: 24 * 60 })
+    ).toHaveLength(1);
+  });
+
   it('does not list a student who has not started', () => {
     const gus = student('gus', {}, { lastActivity: null, currentCellId: null });
 
