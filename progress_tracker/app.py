@@ -126,6 +126,47 @@ class ProgressTracker(ExtensionApp):
     def _default_collector_url(self) -> str:
         return _env("PROGRESS_TRACKER_URL")
 
+    redis_key_prefix = Unicode(
+        "progress-tracker",
+        config=True,
+        help="Prefix of every Redis key (stream, dead letters, live channel) of this deployment.",
+    )
+    stream_max_len = Int(
+        1_000_000,
+        config=True,
+        help="""Most unconsumed events the Redis stream holds; beyond it POSTs get 503 and
+        browsers retry later (nothing is dropped). Consumed entries are trimmed.""",
+    )
+    consumer_batch_size = Int(500, config=True, help="Events a sink consumer writes per batch.")
+    consumer_claim_idle_ms = Int(
+        30_000,
+        config=True,
+        help="How long an entry read by a consumer may stay unacknowledged before another "
+        "consumer reclaims it (the first is presumed dead).",
+    )
+    consumer_max_attempts = Int(
+        5,
+        config=True,
+        help="Times a sink may reject an event as bad data before it goes to the dead letters.",
+    )
+    influxdb_url = Unicode(config=True, help="InfluxDB URL (env INFLUXDB_URL); empty: off.")
+    influxdb_api = Enum(
+        ["", "v1", "v2"],
+        default_value="",
+        config=True,
+        help="'v2' (/api/v2/write: org, bucket, token; InfluxDB 2.x, 3.x, 1.8+) or 'v1' "
+        "(/write: database, user, password; InfluxDB 1.x). Empty: v1 when only a database is set.",
+    )
+    influxdb_org = Unicode(config=True, help="InfluxDB v2 organisation (env INFLUXDB_ORG).")
+    influxdb_bucket = Unicode(config=True, help="InfluxDB v2 bucket (env INFLUXDB_BUCKET).")
+    influxdb_token = Unicode(config=True, help="InfluxDB v2 token (env INFLUXDB_TOKEN). Secret.")
+    influxdb_database = Unicode(config=True, help="InfluxDB v1 database (env INFLUXDB_DATABASE).")
+    influxdb_retention_policy = Unicode(config=True, help="InfluxDB v1 retention policy.")
+    influxdb_username = Unicode(config=True, help="InfluxDB v1 user (env INFLUXDB_USERNAME).")
+    influxdb_password = Unicode(
+        config=True, help="InfluxDB v1 password (env INFLUXDB_PASSWORD). Secret."
+    )
+
     @default("database_url")
     def _default_database_url(self) -> str:
         if _env("DATABASE_URL"):

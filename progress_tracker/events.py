@@ -41,6 +41,12 @@ class TextLimits:
     metadata_bytes: int = 4_096
 
 
+# Events read back from the queue were bounded when accepted; never truncate them again.
+STORED_LIMITS = TextLimits(
+    code_chars=2**31, result_chars=2**31, error_chars=2**31, metadata_bytes=2**31
+)
+
+
 def _truncate(value: str | None, limit: int) -> str | None:
     if value is None or len(value) <= limit:
         return value
@@ -141,7 +147,12 @@ class Event(ClientEvent):
     @classmethod
     def from_json(cls, raw: str | bytes) -> Event:
         """Read an event back from its wire form (trusted: written by this server)."""
-        return cls.model_validate_json(raw)
+        return cls.model_validate_json(raw, context={"limits": STORED_LIMITS})
+
+    @classmethod
+    def from_wire(cls, data: dict[str, Any]) -> Event:
+        """Read an event back from its camelCase dict (trusted: written by this server)."""
+        return cls.model_validate(data, context={"limits": STORED_LIMITS})
 
 
 class BatchError(Exception):

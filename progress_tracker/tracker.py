@@ -6,10 +6,12 @@ import asyncio
 import logging
 import os
 import secrets
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jupyter_core.paths import jupyter_data_dir
+from redis.asyncio import Redis
 from sqlalchemy.engine.url import make_url
 
 from .events import TextLimits
@@ -17,7 +19,13 @@ from .forwarder import Collector, ForwardingPipeline
 from .identity import Caller, identify
 from .live import LiveFeed
 from .pipeline import DirectPipeline, Pipeline
+from .queue.consumer import ConsumerSettings
+from .queue.live import RedisLiveFeed
+from .queue.pipeline import StreamPipeline
+from .queue.stream import EventStream, StreamKeys
 from .roles import role_of
+from .sinks.database import DatabaseSink
+from .sinks.influx import InfluxSink, influx_settings_from
 from .store.dialect import create_engine, is_sqlite
 from .store.queries import ProgressQueries
 from .store.schema import upgrade_to_head
@@ -40,6 +48,8 @@ class Tracker:
         self.queries: ProgressQueries | None = None
         self.live = LiveFeed()
         self.tasks: set[asyncio.Task[Any]] = set()
+        self.redis: Redis | None = None
+        self._closers: list[Callable[[], Awaitable[Any]]] = []
         self._started = False
         self._start_lock = asyncio.Lock()
 
@@ -109,7 +119,35 @@ class Tracker:
             return ForwardingPipeline(
                 Collector.from_environment(role_of(self.config).collector_url)
             )
+        if self.config.redis_url:
+            return self._build_stream_pipeline()
+        if influx_settings(self.config) is not None:
+            self.log.warning("progress_tracker: InfluxDB is written only with redis_url set")
         return DirectPipeline(EventWriter(self.engine), self.live)
+
+    def _build_stream_pipeline(self) -> Pipeline:
+        """Redis Stream + one consumer per sink; live events fanned out through pub/sub."""
+        config = self.config
+        self.redis = Redis.from_url(config.redis_url, health_check_interval=30)
+        keys = StreamKeys(config.redis_key_prefix)
+        self.live = RedisLiveFeed(self.redis, keys.live)
+        sinks: list[Any] = [DatabaseSink(EventWriter(self.engine))]
+        settings = influx_settings(config)
+        if settings is not None:
+            influx = InfluxSink(settings)
+            sinks.append(influx)
+            self._closers.append(influx.close)
+        self._closers.append(self.redis.aclose)
+        return StreamPipeline(
+            EventStream(self.redis, keys, max_len=config.stream_max_len),
+            sinks,
+            self.live,
+            ConsumerSettings(
+                batch_size=config.consumer_batch_size,
+                claim_idle_ms=config.consumer_claim_idle_ms,
+                max_attempts=config.consumer_max_attempts,
+            ),
+        )
 
     def spawn(self, coroutine: Any, *, name: str) -> asyncio.Task[Any]:
         """Run a background task that `stop` will cancel and await."""
@@ -130,6 +168,9 @@ class Tracker:
         if self.pipeline is not None:
             await self.pipeline.stop()
         await self.live.stop()
+        for close in self._closers:
+            await close()
+        self._closers.clear()
         if self.engine is not None:
             await self.engine.dispose()
         self.engine = None
@@ -155,3 +196,18 @@ def _ensure_sqlite_folder(url: str) -> None:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def influx_settings(config: ProgressTracker) -> Any:
+    """The InfluxDB sink settings from the options (and INFLUXDB_* variables); None when off."""
+    return influx_settings_from(
+        url=config.influxdb_url,
+        api=config.influxdb_api,
+        org=config.influxdb_org,
+        bucket=config.influxdb_bucket,
+        token=config.influxdb_token,
+        database=config.influxdb_database,
+        retention_policy=config.influxdb_retention_policy,
+        username=config.influxdb_username,
+        password=config.influxdb_password,
+    )

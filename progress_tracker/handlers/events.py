@@ -5,6 +5,7 @@ from __future__ import annotations
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
+from .. import metrics
 from ..events import BatchError, parse_batch
 from ..forwarder import CollectorRejected
 from ..pipeline import QueueUnavailable
@@ -21,7 +22,7 @@ class EventsHandler(TrackerHandler):
         config = self.tracker.config
         body = self.request.body
         if len(body) > config.max_body_bytes:
-            self.reply(
+            self._answer(
                 413,
                 {
                     "message": f"The body is {len(body)} bytes; at most "
@@ -37,22 +38,29 @@ class EventsHandler(TrackerHandler):
                 limits=self.tracker.limits,
             )
         except BatchError as err:
-            self.reply(err.status, err.body())
+            self._answer(err.status, err.body())
             return
         tracker = await self.tracker.ready()
         try:
             await tracker.pipeline.accept(events)
         except QueueUnavailable as err:
             self.set_header("Retry-After", str(err.retry_after_s))
-            self.reply(503, {"message": f"{err} Nothing was accepted; retry later."})
+            self._answer(503, {"message": f"{err} Nothing was accepted; retry later."})
             return
         except CollectorRejected as err:  # forwarder mode: the collector refused the batch
-            self.reply(err.status, err.body)
+            self._answer(err.status, err.body)
             return
-        self.reply(
+        metrics.EVENTS_ACCEPTED.inc(len(events))
+        self._answer(
             202,
             {
                 "message": f"{len(events)} events received and queued",
                 "processed_count": len(events),
             },
         )
+
+    def _answer(self, status: int, body: dict) -> None:
+        """Reply, counting refusals by status for /metrics."""
+        if status >= 400:
+            metrics.EVENTS_REJECTED.labels(str(status)).inc()
+        self.reply(status, body)

@@ -1,0 +1,233 @@
+"""A consumer per sink: read the stream in batches, persist, acknowledge, retry, dead-letter."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from pydantic import ValidationError
+from redis.exceptions import RedisError
+
+from .. import metrics
+from ..events import Event
+from ..sinks import SinkError
+from .stream import FIELD, EventStream
+
+log = logging.getLogger(__name__)
+
+
+class Sink(Protocol):
+    """A store the events are persisted to; `write` may return the events that were new."""
+
+    name: str
+
+    async def write(self, events: Sequence[Event]) -> Any: ...
+
+
+OnPersisted = Callable[[list[Event]], Awaitable[None]]
+
+
+@dataclass
+class ConsumerSettings:
+    """How a consumer reads and retries."""
+
+    batch_size: int = 500
+    block_ms: int = 1000
+    claim_idle_ms: int = 30_000
+    max_attempts: int = 5
+    retry_backoff_s: float = 0.5
+    max_backoff_s: float = 15.0
+
+
+@dataclass
+class ConsumerState:
+    """What a consumer reports to the health endpoint."""
+
+    persisted: int = 0
+    dead_lettered: int = 0
+    last_error: str | None = None
+    last_error_at: float | None = None
+    last_success_at: float | None = None
+    failures: dict[str, int] = field(default_factory=dict)
+
+
+def consumer_name() -> str:
+    """A name unique to this process, so that a dead process's entries can be reclaimed."""
+    return f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+
+
+class SinkConsumer:
+    """Moves events from the stream into one sink, in its own consumer group."""
+
+    def __init__(
+        self,
+        stream: EventStream,
+        sink: Sink,
+        settings: ConsumerSettings,
+        *,
+        on_persisted: OnPersisted | None = None,
+        name: str | None = None,
+    ):
+        self.stream = stream
+        self.sink = sink
+        self.settings = settings
+        self.on_persisted = on_persisted
+        self.group = sink.name
+        self.name = name or consumer_name()
+        self.state = ConsumerState()
+        self._last_claim = 0.0
+
+    async def run(self) -> None:
+        """Consume until cancelled; failures back off and retry, never end the loop."""
+        await self.stream.ensure_group(self.group)
+        backoff = self.settings.retry_backoff_s
+        while True:
+            try:
+                worked = await self.step()
+                backoff = self.settings.retry_backoff_s
+                if not worked:
+                    await asyncio.sleep(0)
+            except asyncio.CancelledError:
+                raise
+            except (RedisError, OSError) as err:
+                self._note_error(f"queue: {type(err).__name__}: {err}")
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self.settings.max_backoff_s)
+            except _SinkUnavailable:
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self.settings.max_backoff_s)
+
+    async def step(self) -> bool:
+        """Handle one batch: own pending entries first, then reclaimed, then new ones."""
+        entries = await self._read(pending=True)
+        if not entries and time.monotonic() - self._last_claim > self.settings.claim_idle_ms / 4000:
+            self._last_claim = time.monotonic()
+            entries = await self._reclaim()
+        if not entries:
+            entries = await self._read(pending=False)
+        if not entries:
+            return False
+        await self._handle(entries)
+        return True
+
+    async def _read(self, *, pending: bool) -> list[tuple[str, dict[bytes, bytes]]]:
+        response = await self.stream.redis.xreadgroup(
+            self.group,
+            self.name,
+            {self.stream.keys.events: "0" if pending else ">"},
+            count=self.settings.batch_size,
+            block=None if pending else self.settings.block_ms,
+        )
+        if not response:
+            return []
+        [(_, entries)] = response
+        return [(_text(i), fields) for i, fields in entries if fields]
+
+    async def _reclaim(self) -> list[tuple[str, dict[bytes, bytes]]]:
+        """Take over entries another consumer read but never acknowledged (it died)."""
+        result = await self.stream.redis.xautoclaim(
+            self.stream.keys.events,
+            self.group,
+            self.name,
+            min_idle_time=self.settings.claim_idle_ms,
+            start_id="0-0",
+            count=self.settings.batch_size,
+        )
+        claimed = result[1] if result else []
+        entries = [(_text(i), fields) for i, fields in claimed if fields]
+        if entries:
+            log.info("%s: reclaimed %d entries of a stopped consumer", self.group, len(entries))
+        return entries
+
+    async def _handle(self, entries: list[tuple[str, dict[bytes, bytes]]]) -> None:
+        events: list[Event] = []
+        ids: list[str] = []
+        for entry_id, fields in entries:
+            raw = fields.get(FIELD)
+            try:
+                events.append(Event.from_json(raw or b""))
+                ids.append(entry_id)
+            except (ValidationError, ValueError) as err:
+                await self._dead_letter(entry_id, raw, f"unreadable entry: {err}")
+        if not events:
+            return
+        try:
+            await self._write(events, ids)
+        except SinkError as err:
+            if err.retryable or len(events) == 1 and await self._retry_later(ids[0], err):
+                self._note_error(str(err))
+                raise _SinkUnavailable from err
+            if len(events) == 1:
+                await self._dead_letter(ids[0], entries_raw(entries, ids[0]), str(err))
+                return
+            # Some event of the batch is rejected: isolate it, keep the others.
+            for event, entry_id in zip(events, ids, strict=True):
+                await self._handle([(entry_id, {FIELD: event.to_json().encode()})])
+
+    async def _write(self, events: list[Event], ids: list[str]) -> None:
+        started = time.perf_counter()
+        result = await self.sink.write(events)
+        metrics.SINK_BATCH_SECONDS.labels(self.group).observe(time.perf_counter() - started)
+        await self.stream.redis.xack(self.stream.keys.events, self.group, *ids)
+        self.state.persisted += len(events)
+        self.state.last_success_at = time.time()
+        metrics.EVENTS_PERSISTED.labels(self.group).inc(len(events))
+        for entry_id in ids:
+            self.state.failures.pop(entry_id, None)
+        if self.on_persisted is not None and result:
+            await self.on_persisted(list(result))
+
+    async def _retry_later(self, entry_id: str, err: SinkError) -> bool:
+        """Count a rejection of one entry; True while it still has attempts left."""
+        failures = self.state.failures.get(entry_id, 0) + 1
+        self.state.failures[entry_id] = failures
+        if failures < self.settings.max_attempts:
+            log.warning("%s: entry %s failed (%d): %s", self.group, entry_id, failures, err)
+            return True
+        return False
+
+    async def _dead_letter(self, entry_id: str, raw: bytes | None, error: str) -> None:
+        await self.stream.dead_letter(entry_id, raw, error, self.group)
+        await self.stream.redis.xack(self.stream.keys.events, self.group, entry_id)
+        self.state.failures.pop(entry_id, None)
+        self.state.dead_lettered += 1
+        metrics.EVENTS_DEAD_LETTERED.labels(self.group).inc()
+        log.error("%s: entry %s moved to the dead letters: %s", self.group, entry_id, error)
+
+    def _note_error(self, message: str) -> None:
+        self.state.last_error = message[:500]
+        self.state.last_error_at = time.time()
+        log.warning("%s: %s", self.group, message)
+
+    def report(self) -> dict[str, Any]:
+        """Counters and the last error, for the health endpoint."""
+        return {
+            "persisted": self.state.persisted,
+            "deadLettered": self.state.dead_lettered,
+            "lastError": self.state.last_error,
+            "lastErrorAt": self.state.last_error_at,
+            "lastSuccessAt": self.state.last_success_at,
+        }
+
+
+class _SinkUnavailable(Exception):
+    """The sink cannot take the batch now; back off and try the same entries again."""
+
+
+def entries_raw(entries: list[tuple[str, dict[bytes, bytes]]], entry_id: str) -> bytes | None:
+    """The raw payload of one entry."""
+    for candidate, fields in entries:
+        if candidate == entry_id:
+            return fields.get(FIELD)
+    return None
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)

@@ -1,0 +1,86 @@
+"""Live fan-out across collector processes through Redis pub/sub."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import ValidationError
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from ..events import Event
+from ..live import LiveFeed
+
+log = logging.getLogger(__name__)
+
+
+class RedisLiveFeed(LiveFeed):
+    """Publishes persisted events on a channel; relays the channel to this process's sockets."""
+
+    def __init__(self, redis: Redis, channel: str):
+        super().__init__()
+        self.redis = redis
+        self.channel = channel
+        self._task: asyncio.Task[Any] | None = None
+        self._subscribed = asyncio.Event()
+
+    async def publish(self, events: Sequence[Event]) -> None:
+        """Announce to every collector process (including this one, via the relay)."""
+        if not events:
+            return
+        payload = "[" + ",".join(event.to_json() for event in events) + "]"
+        try:
+            await self.redis.publish(self.channel, payload)
+        except (RedisError, OSError) as err:
+            # The events are stored; dashboards will catch up through `since` on reconnect.
+            log.warning("progress_tracker: live publish failed: %s", err)
+
+    async def start(self) -> None:
+        """Subscribe and relay in the background."""
+        self._task = asyncio.get_running_loop().create_task(
+            self._relay_forever(), name="progress-tracker-live-relay"
+        )
+        try:
+            await asyncio.wait_for(self._subscribed.wait(), timeout=5)
+        except TimeoutError:
+            log.warning("progress_tracker: live relay not subscribed yet; retrying")
+
+    async def _relay_forever(self) -> None:
+        backoff = 0.2
+        while True:
+            pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+            try:
+                await pubsub.subscribe(self.channel)
+                self._subscribed.set()
+                backoff = 0.2
+                async for message in pubsub.listen():
+                    if message.get("type") == "message":
+                        self._relay(message["data"])
+            except asyncio.CancelledError:
+                raise
+            except (RedisError, OSError) as err:
+                log.warning("progress_tracker: live relay lost Redis (%s); resubscribing", err)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10)
+            finally:
+                await pubsub.aclose()
+
+    def _relay(self, data: bytes) -> None:
+        try:
+            events = [Event.from_wire(item) for item in json.loads(data)]
+        except (ValueError, ValidationError) as err:
+            log.warning("progress_tracker: unreadable live message dropped: %s", err)
+            return
+        self.deliver(events)
+
+    async def stop(self) -> None:
+        """Stop relaying and forget local listeners."""
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.wait([self._task], timeout=5)
+            self._task = None
+        await super().stop()

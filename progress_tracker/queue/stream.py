@@ -1,0 +1,179 @@
+"""The Redis Stream of accepted events, its dead-letter stream and their bookkeeping."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError, ResponseError
+
+from ..events import Event
+
+FIELD = b"event"
+
+
+@dataclass(frozen=True)
+class StreamKeys:
+    """The Redis keys of one deployment, all under one prefix."""
+
+    prefix: str
+
+    @property
+    def events(self) -> str:
+        """The stream of accepted events."""
+        return f"{self.prefix}:events"
+
+    @property
+    def dead(self) -> str:
+        """The stream of entries that failed `max_attempts` times."""
+        return f"{self.prefix}:dead"
+
+    @property
+    def live(self) -> str:
+        """The pub/sub channel of newly persisted events."""
+        return f"{self.prefix}:live"
+
+
+class QueueFull(Exception):
+    """The stream holds `max_len` unconsumed entries; producers must wait."""
+
+
+class EventStream:
+    """Appends events atomically, reports depth, and keeps dead letters."""
+
+    def __init__(self, redis: Redis, keys: StreamKeys, *, max_len: int):
+        self.redis = redis
+        self.keys = keys
+        self.max_len = max_len
+
+    async def append(self, events: Sequence[Event]) -> list[str]:
+        """XADD every event in one MULTI/EXEC: all are durable, or none."""
+        if await self.redis.xlen(self.keys.events) + len(events) > self.max_len:
+            raise QueueFull(f"the queue holds its maximum of {self.max_len} events")
+        async with self.redis.pipeline(transaction=True) as pipe:
+            for event in events:
+                pipe.xadd(self.keys.events, {FIELD: event.to_json()})
+            ids = await pipe.execute()
+        return [i.decode() if isinstance(i, bytes) else i for i in ids]
+
+    async def ensure_group(self, group: str) -> None:
+        """Create a consumer group reading the stream from its start (idempotent)."""
+        try:
+            await self.redis.xgroup_create(self.keys.events, group, id="0", mkstream=True)
+        except ResponseError as err:
+            if "BUSYGROUP" not in str(err):
+                raise
+
+    async def trim_consumed(self, groups: Sequence[str]) -> int:
+        """Drop entries every group has acknowledged; never one still pending or unread."""
+        floor: str | None = None
+        try:
+            infos = {
+                _text(info["name"]): info
+                for info in await self.redis.xinfo_groups(self.keys.events)
+            }
+        except ResponseError:
+            return 0
+        for group in groups:
+            info = infos.get(group)
+            if info is None:
+                return 0
+            pending = await self.redis.xpending(self.keys.events, group)
+            oldest = _text(pending["min"]) if pending and pending.get("pending") else None
+            cut = oldest or _next_id(_text(info["last-delivered-id"]))
+            floor = cut if floor is None or _id_key(cut) < _id_key(floor) else floor
+        if floor is None or floor == "0-0":
+            return 0
+        return int(await self.redis.xtrim(self.keys.events, minid=floor, approximate=False))
+
+    async def dead_letter(self, entry_id: str, raw: bytes | None, error: str, sink: str) -> None:
+        """Keep a failed entry with its error, for operators to inspect and replay."""
+        await self.redis.xadd(
+            self.keys.dead,
+            {
+                "entry": entry_id,
+                "sink": sink,
+                "error": error[:2000],
+                "event": raw or b"",
+                "failed_at": str(time.time()),
+            },
+        )
+
+    async def dead_letters(self, count: int = 100) -> list[dict[str, Any]]:
+        """The oldest dead letters, decoded for display."""
+        entries = await self.redis.xrange(self.keys.dead, count=count)
+        letters = []
+        for entry_id, fields in entries:
+            raw = fields.get(b"event", b"")
+            try:
+                event: Any = json.loads(raw)
+            except ValueError:
+                event = raw.decode("utf-8", "replace")
+            letters.append(
+                {
+                    "id": _text(entry_id),
+                    "entry": _text(fields.get(b"entry", b"")),
+                    "sink": _text(fields.get(b"sink", b"")),
+                    "error": _text(fields.get(b"error", b"")),
+                    "failedAt": float(fields.get(b"failed_at", b"0") or 0),
+                    "event": event,
+                }
+            )
+        return letters
+
+    async def replay_dead_letters(self, ids: Sequence[str] | None = None) -> int:
+        """Put dead letters back on the stream (all, or those named) and remove them."""
+        entries = await self.redis.xrange(self.keys.dead)
+        wanted = set(ids) if ids else None
+        replayed = 0
+        for entry_id, fields in entries:
+            if wanted is not None and _text(entry_id) not in wanted:
+                continue
+            async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.xadd(self.keys.events, {FIELD: fields.get(b"event", b"")})
+                pipe.xdel(self.keys.dead, entry_id)
+                await pipe.execute()
+            replayed += 1
+        return replayed
+
+    async def depth(self, groups: Sequence[str]) -> dict[str, Any]:
+        """Stream length, per-group pending and lag, and dead-letter count."""
+        report: dict[str, Any] = {
+            "streamLength": await self.redis.xlen(self.keys.events),
+            "deadLetters": await self.redis.xlen(self.keys.dead),
+            "groups": {},
+        }
+        try:
+            infos = await self.redis.xinfo_groups(self.keys.events)
+        except ResponseError:
+            infos = []
+        for info in infos:
+            name = _text(info["name"])
+            if name in groups:
+                report["groups"][name] = {
+                    "pending": info["pending"],
+                    "lag": info.get("lag"),
+                    "consumers": info["consumers"],
+                }
+        return report
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _id_key(entry_id: str) -> tuple[int, int]:
+    ms, _, seq = entry_id.partition("-")
+    return int(ms), int(seq or 0)
+
+
+def _next_id(entry_id: str) -> str:
+    ms, seq = _id_key(entry_id)
+    return f"{ms}-{seq + 1}"
+
+
+__all__ = ["EventStream", "QueueFull", "RedisError", "StreamKeys"]
