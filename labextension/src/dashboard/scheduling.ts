@@ -16,9 +16,11 @@ export class FrameBatcher<T> {
       requestAnimationFrame(() => cb())
   ) {}
 
-  /** Queue items for the next frame. */
-  push(...items: T[]): void {
-    this._items.push(...items);
+  /** Queue items for the next frame (any number: a replay can bring thousands). */
+  push(items: readonly T[]): void {
+    for (const item of items) {
+      this._items.push(item);
+    }
     this.schedule();
   }
 

@@ -114,7 +114,7 @@ export class DashboardWidget extends Widget {
     this._live = new LiveConnection({
       url: since => liveSocketUrl(this.settings, since),
       since: () => (this._skipReplay ? null : this._model.lastEventId),
-      onEvents: events => this._batcher.push(...events),
+      onEvents: events => this._batcher.push(events),
       onResync: () => this._onResync(),
       onStatus: status => {
         this._toolbar.setStatus(status);

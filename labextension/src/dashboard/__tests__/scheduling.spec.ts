@@ -10,11 +10,11 @@ describe('FrameBatcher', () => {
       cb => frames.push(cb)
     );
 
-    batcher.push(1, 2);
-    batcher.push(3);
+    batcher.push([1, 2]);
+    batcher.push([3]);
     expect(frames).toHaveLength(1);
     frames.shift()!();
-    batcher.push(4);
+    batcher.push([4]);
     frames.shift()!();
 
     expect(batches).toEqual([[1, 2, 3], [4]]);
@@ -28,10 +28,10 @@ describe('FrameBatcher', () => {
       cb => frames.push(cb)
     );
 
-    batcher.push(1);
+    batcher.push([1]);
     batcher.clear();
     frames.shift()!();
-    batcher.push(2);
+    batcher.push([2]);
     batcher.dispose();
     frames.shift()!();
 
