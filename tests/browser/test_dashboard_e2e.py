@@ -17,6 +17,7 @@ import csv
 import io
 import json
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -649,3 +650,64 @@ def test_a_student_gets_no_dashboard(student_lab: LabServer, chromium: Any) -> N
         assert socket_result == "refused"
     finally:
         context.close()
+
+
+def test_a_cell_run_in_jupyterlab_reaches_the_dashboard(
+    classroom: LabServer, chromium: Any, tmp_path: Path
+) -> None:
+    """A cell run in JupyterLab (captured by the extension) appears on an instructor's
+    dashboard that was opened before the class had any activity."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    notebook = {
+        "cells": [
+            {
+                "id": "live-cell",
+                "cell_type": "code",
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+                "source": f"raise ValueError({HOSTILE_ERROR!r})",
+            }
+        ],
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    (tmp_path / "root" / "course" / "live.ipynb").write_text(json.dumps(notebook))
+    dialogs: list[str] = []
+
+    instructor = chromium.new_context(viewport={"width": 1400, "height": 900})
+    student = chromium.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        dashboard = _open_lab(instructor, classroom)
+        dashboard.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        dashboard.evaluate(f"() => window.jupyterapp.commands.execute('{COMMAND}')")
+        dashboard.wait_for_selector(".pt-message:has-text('No activity yet')")
+        wait_for_socket_live(dashboard)
+
+        page = student.new_page()
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(f"{classroom.url}lab/tree/course/live.ipynb?token={classroom.token}")
+        page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=60_000)
+        page.locator("#jp-main-statusbar").get_by_text(re.compile(r"\|\s*Idle")).wait_for(
+            timeout=60_000
+        )
+        page.locator(".jp-NotebookPanel .jp-Cell .jp-InputArea-prompt").first.click()
+        page.keyboard.press("Control+Enter")
+        page.locator(".jp-NotebookPanel .jp-OutputArea-output").first.wait_for(timeout=30_000)
+
+        # The capture plugin sends its batch within its flush interval; then it is live.
+        _wait_cell_status(dashboard, "teacher", 0, "failed", timeout_ms=20_000)
+        assert dashboard.input_value(".pt-notebook-select") == "course/live.ipynb"
+        dashboard.hover(".pt-grid-row[data-user='teacher'] .pt-grid-cell >> nth=0")
+        assert f"last error: ValueError: {HOSTILE_ERROR}" in (
+            dashboard.locator(".pt-tooltip").inner_text()
+        )
+        assert dashboard.locator(".pt-dashboard img").count() == 0
+        dashboard.screenshot(path=str(ARTIFACTS / "dashboard-captured-run.png"))
+        assert dialogs == []
+    finally:
+        student.close()
+        instructor.close()
