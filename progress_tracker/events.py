@@ -48,6 +48,8 @@ STORED_LIMITS = TextLimits(
 
 
 def _truncate(value: str | None, limit: int) -> str | None:
+    if value is not None and "\x00" in value:
+        value = value.replace("\x00", "\ufffd")  # PostgreSQL text cannot hold NUL
     if value is None or len(value) <= limit:
         return value
     return value[: max(0, limit - len(TRUNCATION_MARK))] + TRUNCATION_MARK
@@ -80,7 +82,7 @@ class ClientEvent(BaseModel):
     cell_index: int | None = Field(default=None, ge=0, le=100_000)
     cell_type: str | None = Field(default=None, max_length=32)
     code: str | None = None
-    execution_count: int | None = Field(default=None, ge=0)
+    execution_count: int | None = Field(default=None, ge=0, le=2**31 - 1)
     has_error: bool = False
     error_message: str | None = None
     result: str | None = None

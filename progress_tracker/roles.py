@@ -42,7 +42,7 @@ def role_of(config: Any) -> Role:
             env=os.environ,
         )
         _resolved[config] = role
-        log.info("progress_tracker: %s mode (%s)", role.mode, role.reason)
+        getattr(config, "log", log).info("progress_tracker: %s mode (%s)", role.mode, role.reason)
     return role
 
 

@@ -14,6 +14,7 @@ from .dashboard import (
     ProgressHandler,
     SettingsHandler,
 )
+from .deadletters import DeadLettersHandler
 from .events import EventsHandler
 from .live import LiveSocketHandler
 
@@ -41,5 +42,6 @@ def handler_routes(tracker: Any) -> list[tuple[str, type, dict[str, Any]]]:
         (f"{API}/pace", PaceHandler, kwargs),
         (f"{API}/export.csv", ExportHandler, kwargs),
         (f"{API}/health", HealthHandler, kwargs),
+        (f"{API}/deadletters", DeadLettersHandler, kwargs),
         (f"{API}/ws", LiveSocketHandler, kwargs),
     ]

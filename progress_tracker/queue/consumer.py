@@ -86,10 +86,13 @@ class SinkConsumer:
 
     async def run(self) -> None:
         """Consume until cancelled; failures back off and retry, never end the loop."""
-        await self.stream.ensure_group(self.group)
         backoff = self.settings.retry_backoff_s
+        group_ready = False
         while True:
             try:
+                if not group_ready:
+                    await self.stream.ensure_group(self.group)
+                    group_ready = True
                 worked = await self.step()
                 backoff = self.settings.retry_backoff_s
                 if not worked:

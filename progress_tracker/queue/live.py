@@ -45,7 +45,7 @@ class RedisLiveFeed(LiveFeed):
             self._relay_forever(), name="progress-tracker-live-relay"
         )
         try:
-            await asyncio.wait_for(self._subscribed.wait(), timeout=5)
+            await asyncio.wait_for(self._subscribed.wait(), timeout=2)
         except TimeoutError:
             log.warning("progress_tracker: live relay not subscribed yet; retrying")
 

@@ -54,9 +54,7 @@ class StreamPipeline:
         await self.live.publish(events)
 
     async def start(self) -> None:
-        """Create the consumer groups and start one task per sink, plus the trimmer."""
-        for consumer in self.consumers:
-            await self.stream.ensure_group(consumer.group)
+        """Start one consumer task per sink (each creates its group), plus the trimmer."""
         for consumer in self.consumers:
             self._spawn(consumer.run(), f"progress-tracker-consume-{consumer.group}")
         self._spawn(self._trim_forever(), "progress-tracker-trim")

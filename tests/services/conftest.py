@@ -62,3 +62,82 @@ def victoria_metrics(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Victo
         yield server
     finally:
         server.stop()
+
+
+# --- PostgreSQL and Redis on the machine's own servers, with private names ---
+
+import asyncio
+import os
+import shutil
+
+from postgres import (
+    SHARED,
+    PrivatePostgres,
+    create_database,
+    drop_database,
+    postgres_bin,
+    private_database_name,
+    reachable,
+)
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _require(condition: bool, reason: str) -> None:
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"required under CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh database on the machine's PostgreSQL (127.0.0.1:5432), dropped afterwards."""
+    _require(reachable(port=5432), "PostgreSQL is not listening on 127.0.0.1:5432")
+    name = private_database_name()
+    asyncio.run(create_database(SHARED, name))
+    yield f"{SHARED}/{name}"
+    asyncio.run(drop_database(SHARED, name))
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The machine's Redis (the tests use a private key prefix, never FLUSHALL)."""
+    _require(reachable(port=6379), "Redis is not listening on 127.0.0.1:6379")
+    return "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def redis_prefix(redis_url) -> Iterator[str]:
+    """A key prefix of this test's own; its keys are deleted afterwards."""
+    import redis
+
+    prefix = f"progress-tracker-test-{uuid.uuid4().hex[:10]}"
+    yield prefix
+    client = redis.Redis.from_url(redis_url)
+    try:
+        keys = list(client.scan_iter(match=f"{prefix}:*"))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
+
+
+@pytest.fixture
+def private_postgres() -> Iterator[PrivatePostgres]:
+    """A PostgreSQL server of the test's own, which the test may stop and start."""
+    import tempfile
+    from pathlib import Path
+
+    bin_dir = postgres_bin()
+    _require(bin_dir is not None and shutil.which("runuser") is not None, "no PostgreSQL binaries")
+    # Outside pytest's 0700 temp tree: the server runs as the postgres user.
+    base = Path(tempfile.mkdtemp(prefix="progress-tracker-pg-"))
+    os.chmod(base, 0o755)
+    server = PrivatePostgres(bin_dir, base / "server")
+    server.start()
+    yield server
+    if reachable(port=server.port):
+        server.stop()
+    shutil.rmtree(base, ignore_errors=True)

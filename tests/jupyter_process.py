@@ -1,0 +1,84 @@
+"""A real `jupyter server` subprocess with the extension, as an operator would run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class JupyterServer:
+    """A real `jupyter server` process with the extension, as an operator would run it."""
+
+    def __init__(self, root: Path, database_url: str, *options: str):
+        self.root, self.database_url, self.options = root, database_url, options
+        root.mkdir(parents=True, exist_ok=True)
+        self.port, self.token = free_port(), secrets.token_hex(16)
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = root / "server.log"
+
+    def start(self) -> None:
+        env = {
+            **os.environ,
+            "JUPYTER_CONFIG_DIR": str(self.root / "config"),
+            "JUPYTER_DATA_DIR": str(self.root / "data"),
+            "JUPYTER_RUNTIME_DIR": str(self.root / "runtime"),
+        }
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "jupyter_server",
+                    "--allow-root",
+                    "--no-browser",
+                    f"--ServerApp.port={self.port}",
+                    "--ServerApp.ip=127.0.0.1",
+                    f"--IdentityProvider.token={self.token}",
+                    f"--ServerApp.root_dir={self.root}",
+                    "--ServerApp.jpserver_extensions=progress_tracker=True",
+                    f"--ProgressTracker.database_url={self.database_url}",
+                    "--ProgressTracker.owner_name=teacher",
+                ],
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                self.call("GET", "me")
+                return
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.2)
+        raise AssertionError(f"server did not start:\n{self.log.read_text()}")
+
+    def call(self, method: str, path: str, body: object = None) -> tuple[int, object]:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/api/v1/{path}",
+            method=method,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Authorization": f"token {self.token}"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+
+    def stop(self) -> int:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=30)

@@ -1,0 +1,111 @@
+"""Building blocks for pipeline tests: a migrated database and a Redis stream pipeline."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any, Self
+
+from redis.asyncio import Redis
+from sqlalchemy import func, select
+
+from progress_tracker.events import Event, EventType
+from progress_tracker.live import LiveFeed
+from progress_tracker.queue.consumer import ConsumerSettings
+from progress_tracker.queue.pipeline import StreamPipeline
+from progress_tracker.queue.stream import EventStream, StreamKeys
+from progress_tracker.sinks.database import DatabaseSink
+from progress_tracker.store.dialect import create_engine
+from progress_tracker.store.models import CellExecution
+from progress_tracker.store.schema import upgrade_to_head
+from progress_tracker.store.writer import EventWriter
+
+
+def event(user: str = "student1", **fields: Any) -> Event:
+    """A stamped cell execution, as the ingestion handler produces it."""
+    now = datetime.now(UTC)
+    values: dict[str, Any] = {
+        "event_id": f"evt-{uuid.uuid4().hex}",
+        "event_type": EventType.CELL_EXECUTED,
+        "event_time": now,
+        "received_at": now,
+        "user_id": user,
+        "notebook_path": "lab1.ipynb",
+        "cell_id": "cell-1",
+        "cell_index": 0,
+        "cell_type": "code",
+        "code": "1 + 1",
+        "execution_count": 1,
+        "has_error": False,
+        "execution_duration_ms": 3.0,
+    }
+    values.update(fields)
+    return Event(**values)
+
+
+class Kit:
+    """A migrated database, a Redis stream under a private prefix, and pipelines on them."""
+
+    def __init__(self, database_url: str, redis_url: str, prefix: str):
+        self.database_url = database_url
+        self.redis_url = redis_url
+        self.keys = StreamKeys(prefix)
+        self.engine = create_engine(database_url)
+        self.redis = Redis.from_url(redis_url)
+        self.pipelines: list[StreamPipeline] = []
+
+    async def __aenter__(self) -> Self:
+        await upgrade_to_head(self.engine)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        for pipeline in self.pipelines:
+            await pipeline.stop()
+        await self.redis.aclose()
+        await self.engine.dispose()
+
+    def stream(self, max_len: int = 1_000_000) -> EventStream:
+        return EventStream(self.redis, self.keys, max_len=max_len)
+
+    async def pipeline(
+        self,
+        sinks: Sequence[Any] | None = None,
+        live: LiveFeed | None = None,
+        **settings: Any,
+    ) -> StreamPipeline:
+        """A started pipeline; stopped when the kit closes."""
+        pipeline = StreamPipeline(
+            self.stream(),
+            sinks if sinks is not None else [DatabaseSink(EventWriter(self.engine))],
+            live or LiveFeed(),
+            ConsumerSettings(**{"block_ms": 100, "retry_backoff_s": 0.05, **settings}),
+            trim_interval_s=0.2,
+        )
+        await pipeline.start()
+        self.pipelines.append(pipeline)
+        return pipeline
+
+    async def stored(self) -> int:
+        """How many cell executions the database holds."""
+        async with self.engine.connect() as conn:
+            return int(await conn.scalar(select(func.count()).select_from(CellExecution)))
+
+    async def stored_ids(self) -> list[str]:
+        """The event ids the database holds (with repeats, if any)."""
+        async with self.engine.connect() as conn:
+            return list((await conn.execute(select(CellExecution.event_id))).scalars())
+
+
+async def eventually(check: Callable[[], Any], timeout: float = 20.0, interval: float = 0.05):
+    """Wait until an async check returns a truthy value; return it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = await check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s (last value: {value!r})")
+        await asyncio.sleep(interval)

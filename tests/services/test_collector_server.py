@@ -1,0 +1,131 @@
+"""A Jupyter server with the Redis pipeline: the HTTP contract, health, dead letters, metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from pipeline_kit import eventually
+from tornado.httpclient import HTTPClientError
+
+from tests.conftest import make_event
+
+pytestmark = pytest.mark.services
+
+
+@pytest.fixture
+def tracker_config(postgres_url, redis_url, redis_prefix):
+    return {
+        "database_url": postgres_url,
+        "redis_url": redis_url,
+        "redis_key_prefix": redis_prefix,
+        "consumer_claim_idle_ms": 1000,
+    }
+
+
+@pytest.fixture
+def database_url(postgres_url):
+    return postgres_url
+
+
+async def post(jp_fetch, events):
+    try:
+        response = await jp_fetch("api", "v1", "events", method="POST", body=json.dumps(events))
+    except HTTPClientError as err:
+        return err.code, json.loads(err.response.body), err.response.headers
+    return response.code, json.loads(response.body), response.headers
+
+
+async def started(jp_serverapp):
+    app = next(iter(jp_serverapp.extension_manager.extension_apps["progress_tracker"]))
+    await app._start_jupyter_server_extension(jp_serverapp)
+    return app.tracker
+
+
+async def test_events_flow_through_redis_to_postgresql_and_the_live_socket(
+    jp_fetch, jp_ws_fetch, jp_serverapp
+):
+    tracker = await started(jp_serverapp)
+    ws = await jp_ws_fetch("api", "v1", "ws")
+    batch = [make_event(cellId=f"c{i}", cellIndex=i) for i in range(3)]
+    status, reply, _ = await post(jp_fetch, batch)
+    assert (status, reply["processed_count"]) == (202, 3)
+    pushed: list[str] = []
+    while len(pushed) < 3:
+        message = json.loads(await asyncio.wait_for(ws.read_message(), 10))
+        pushed += [e["eventId"] for e in message["events"]]
+    assert pushed == [e["eventId"] for e in batch]
+    await post(jp_fetch, batch)  # a retry
+    executions = await tracker.queries.executions("course/lab1.ipynb")
+    assert len(executions) == 3
+    ws.close()
+
+
+async def test_health_reports_queue_pending_dead_letters_and_sinks(jp_fetch, jp_serverapp):
+    tracker = await started(jp_serverapp)
+    await post(jp_fetch, [make_event()])
+
+    async def settled():
+        health = json.loads((await jp_fetch("api", "v1", "health")).body)
+        group = health["queue"]["groups"].get("database")
+        return health if group and group["pending"] == 0 and not group["lag"] else None
+
+    health = await eventually(settled)
+    assert health["pipeline"] == "redis"
+    assert health["queue"]["deadLetters"] == 0
+    assert health["sinks"]["database"]["persisted"] >= 1
+    assert health["sinks"]["database"]["lastError"] is None
+    assert tracker.redis is not None
+
+
+async def test_dead_letters_can_be_listed_and_replayed_over_http(jp_fetch, jp_serverapp):
+    tracker = await started(jp_serverapp)
+    stream = tracker.pipeline.stream
+    from progress_tracker.events import Event
+
+    event = make_event()
+    stored_form = {**event, "userId": "teacher", "receivedAt": event["eventTime"]}
+    await stream.dead_letter("1-0", json.dumps(stored_form).encode(), "database down", "database")
+    listed = json.loads((await jp_fetch("api", "v1", "deadletters")).body)["deadLetters"]
+    assert [(d["error"], d["event"]["eventId"]) for d in listed] == [
+        ("database down", event["eventId"])
+    ]
+    replay = await jp_fetch("api", "v1", "deadletters", method="POST", body="{}")
+    assert json.loads(replay.body) == {"replayed": 1}
+
+    async def stored():
+        return await tracker.queries.executions("course/lab1.ipynb")
+
+    [back] = await eventually(stored)
+    assert back.event_id == event["eventId"]
+    assert Event  # the wire form read back is a full event
+
+
+async def test_metrics_count_accepted_rejected_and_persisted_events(jp_fetch, jp_serverapp):
+    await started(jp_serverapp)
+    await post(jp_fetch, [make_event()])
+    await post(jp_fetch, [])
+    await asyncio.sleep(0.5)
+    text = (await jp_fetch("metrics")).body.decode()
+    assert "progress_tracker_events_accepted_total" in text
+    assert 'progress_tracker_events_rejected_total{status="400"}' in text
+    assert 'progress_tracker_events_persisted_total{sink="database"}' in text
+
+
+class TestRedisDown:
+    @pytest.fixture
+    def tracker_config(self, postgres_url):
+        return {"database_url": postgres_url, "redis_url": "redis://127.0.0.1:1/0"}
+
+    async def test_a_post_gets_503_with_retry_after_and_nothing_is_stored(
+        self, jp_fetch, jp_serverapp
+    ):
+        status, reply, headers = await post(jp_fetch, [make_event()])
+        assert status == 503
+        assert int(headers["Retry-After"]) > 0
+        assert "retry" in reply["message"].lower()
+        tracker = next(
+            iter(jp_serverapp.extension_manager.extension_apps["progress_tracker"])
+        ).tracker
+        assert await tracker.queries.executions() == []
