@@ -53,6 +53,7 @@ class JupyterServer:
                     "--ServerApp.jpserver_extensions=progress_tracker=True",
                     f"--ProgressTracker.database_url={self.database_url}",
                     "--ProgressTracker.owner_name=teacher",
+                    *self.options,
                 ],
                 env=env,
                 stdin=subprocess.DEVNULL,

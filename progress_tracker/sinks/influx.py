@@ -350,6 +350,8 @@ class InfluxSink:
     Create and use it inside the event loop that will close it.
     """
 
+    name = "influxdb"
+
     def __init__(
         self,
         settings: InfluxSettings,
