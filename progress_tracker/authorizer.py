@@ -3,8 +3,13 @@
 A collector runs as a Jupyter server that every user may reach (JupyterHub's
 `access:services` scope). With jupyter_server's default authorizer, any of them could start
 kernels, open terminals or read files there, next to the collector's database credentials.
-In collector mode the extension wraps whatever authorizer the server was configured with in
-`CollectorAuthorizer`, and turns terminals off.
+In collector mode the extension therefore:
+
+- wraps whatever authorizer the server was configured with in `CollectorAuthorizer`;
+- gates authentication itself: handlers other than the tracker's and `GET /api/status` see
+  no user at all, which also covers handlers that never ask the authorizer (e.g. JupyterLab's
+  settings and workspaces APIs);
+- turns terminals off.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from collections.abc import Awaitable
 from typing import Any
 
 from jupyter_server.auth.authorizer import Authorizer
+from tornado import web
 from traitlets import Instance
 
 from .handlers.base import AUTH_RESOURCE
@@ -50,6 +56,36 @@ class CollectorAuthorizer(Authorizer):
         return self.inner.is_authorized(handler, user, action, resource)
 
 
+def handler_is_allowed(handler: Any) -> bool:
+    """Whether a request's handler belongs to what a collector serves."""
+    resource = getattr(handler, "auth_resource", None)
+    if resource == AUTH_RESOURCE:
+        return True
+    return resource == "api" and handler.request.method in ("GET", "HEAD")
+
+
+def install_collector_gate(serverapp: Any) -> None:
+    """Authenticate nobody on handlers outside the allow-list (403, never a login redirect)."""
+    provider = serverapp.web_app.settings.get("identity_provider") or serverapp.identity_provider
+    if getattr(provider, "_progress_tracker_gate", False):
+        return
+    get_user = provider.get_user
+
+    async def gated_get_user(handler: Any) -> Any:
+        if not handler_is_allowed(handler):
+            handler.redirect = _forbidden
+            return None
+        user = get_user(handler)
+        return await user if isinstance(user, Awaitable) else user
+
+    provider.get_user = gated_get_user
+    provider._progress_tracker_gate = True
+
+
+def _forbidden(*args: Any, **kwargs: Any) -> None:
+    raise web.HTTPError(403, "This server only serves the progress tracker's API.")
+
+
 def disable_terminals(serverapp: Any) -> None:
     """Turn terminals off; must run before the terminals extension loads (i.e. when linking)."""
     serverapp.terminals_enabled = False
@@ -74,12 +110,17 @@ def install_collector_authorizer(serverapp: Any) -> CollectorAuthorizer:
         )
     serverapp.authorizer = authorizer
     serverapp.web_app.settings["authorizer"] = authorizer
+    install_collector_gate(serverapp)
     return authorizer
 
 
 def check_locked_down(serverapp: Any) -> None:
     """Re-install the lock-down if anything replaced it after the extension loaded."""
-    if not isinstance(serverapp.web_app.settings.get("authorizer"), CollectorAuthorizer):
+    provider = serverapp.web_app.settings.get("identity_provider", serverapp.identity_provider)
+    gated = getattr(provider, "_progress_tracker_gate", False)
+    if not gated or not isinstance(
+        serverapp.web_app.settings.get("authorizer"), CollectorAuthorizer
+    ):
         log.warning("progress_tracker collector: the authorizer was replaced; locking down again")
         install_collector_authorizer(serverapp)
     if serverapp.terminals_enabled or serverapp.web_app.settings.get("terminal_manager"):

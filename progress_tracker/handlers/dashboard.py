@@ -155,13 +155,23 @@ class ExportHandler(TrackerHandler):
             row = event.to_wire()
             if key is not None:
                 row["userId"] = pseudonym(key, row["userId"])
-            writer.writerow(row)
+            writer.writerow({name: spreadsheet_safe(value) for name, value in row.items()})
             if buffer.tell() > 64 * 1024:
                 self.write(buffer.getvalue())
                 buffer.seek(0)
                 buffer.truncate()
                 await self.flush()
         self.finish(buffer.getvalue())
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Text a spreadsheet will not run as a formula (student code can start with '=')."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
 
 
 def pseudonym(key: bytes, user_id: str) -> str:

@@ -113,12 +113,13 @@ class ProgressQueries:
         notebooks = await self.notebooks()
         if notebook is None and notebooks:
             notebook = notebooks[0]["path"]
+        cursor_id, cursor_event = await self._cursor()
         snapshot: dict[str, Any] = {
             "notebooks": notebooks,
             "notebook": notebook,
             "cells": [],
             "students": [],
-            "lastEventId": await self.last_event_id(),
+            "lastEventId": cursor_event,
             "generatedAt": datetime.now(UTC).isoformat(),
         }
         if notebook is None:
@@ -143,12 +144,12 @@ class ProgressQueries:
                         func.sum(CellExecution.has_error.cast(Integer)),
                         func.max(CellExecution.event_time),
                     )
-                    .where(CellExecution.notebook_id == notebook_id)
+                    .where(CellExecution.notebook_id == notebook_id, CellExecution.id <= cursor_id)
                     .group_by(CellExecution.student_id, CellExecution.cell_pk)
                 )
             ).all()
-            latest = await self._latest_runs(conn, notebook_id)
-            last_errors = await self._latest_runs(conn, notebook_id, errors_only=True)
+            latest = await self._latest_runs(conn, notebook_id, cursor_id)
+            last_errors = await self._latest_runs(conn, notebook_id, cursor_id, errors_only=True)
             student_rows = await conn.execute(
                 select(Student.id, Student.user_id).where(Student.id.in_({r[0] for r in totals}))
             )
@@ -186,10 +187,10 @@ class ProgressQueries:
         return snapshot
 
     async def _latest_runs(
-        self, conn: Any, notebook_id: int, *, errors_only: bool = False
+        self, conn: Any, notebook_id: int, cursor_id: int, *, errors_only: bool = False
     ) -> dict[tuple[int, int], dict[str, Any]]:
-        """The latest run (or latest failed run) of each student on each cell."""
-        conditions = [CellExecution.notebook_id == notebook_id]
+        """The latest run (or latest failed run) of each student on each cell, up to a row."""
+        conditions = [CellExecution.notebook_id == notebook_id, CellExecution.id <= cursor_id]
         if errors_only:
             conditions.append(CellExecution.has_error.is_(True))
         ranked = (
@@ -211,6 +212,18 @@ class ProgressQueries:
         )
         rows = (await conn.execute(select(ranked).where(ranked.c.rank == 1))).mappings().all()
         return {(row["student_id"], row["cell_pk"]): dict(row) for row in rows}
+
+    async def _cursor(self) -> tuple[int, str | None]:
+        """The newest stored execution: its row id bounds a snapshot, its eventId resumes it."""
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(CellExecution.id, CellExecution.event_id)
+                    .order_by(CellExecution.id.desc())
+                    .limit(1)
+                )
+            ).first()
+        return (row[0], row[1]) if row else (0, None)
 
     async def last_event_id(self) -> str | None:
         """The eventId most recently stored (a cursor for the live feed)."""
@@ -273,7 +286,7 @@ class ProgressQueries:
                 return
             last_id = rows[-1].row_id
 
-    async def events_since(self, event_id: str, *, margin_s: float = 120, limit: int = 10_000):
+    async def events_since(self, event_id: str, *, margin_s: float = 60, limit: int = 10_000):
         """Executions received since `event_id` (minus a margin for out-of-order commits).
 
         Returns (events, complete): None when `event_id` is unknown; complete is False when
@@ -289,15 +302,22 @@ class ProgressQueries:
             if anchor is None:
                 return None, False
             start = utc(anchor) - timedelta(seconds=margin_s)
+            # Rows of the margin before the anchor are replayed too but do not count to `limit`.
+            before = await conn.scalar(
+                select(func.count())
+                .select_from(CellExecution)
+                .where(CellExecution.received_at >= start, CellExecution.received_at <= anchor)
+            )
+            budget = limit + int(before or 0)
             rows = (
                 await conn.execute(
                     _execution_columns()
                     .where(CellExecution.received_at >= start)
                     .order_by(CellExecution.received_at, CellExecution.id)
-                    .limit(limit + 1)
+                    .limit(budget + 1)
                 )
             ).all()
-        return [_execution_event(row) for row in rows[:limit]], len(rows) <= limit
+        return [_execution_event(row) for row in rows[:budget]], len(rows) <= budget
 
     async def errors(self, notebook: str, *, per_cell: int = 10) -> list[dict[str, Any]]:
         """Distinct errors of each cell, most widespread first, with an example."""
