@@ -198,7 +198,7 @@ class ProgressTracker(ExtensionApp):
     def initialize_settings(self) -> None:
         """Create the tracker that handlers share; lock a collector down to the tracker's API."""
         if role_of(self).mode == "collector":
-            install_collector_authorizer(self.serverapp)
+            install_collector_authorizer(self.serverapp, self.settings)
         self.tracker = Tracker(self, log=self.log)
 
     def initialize_handlers(self) -> None:

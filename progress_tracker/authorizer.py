@@ -91,8 +91,14 @@ def disable_terminals(serverapp: Any) -> None:
     serverapp.terminals_enabled = False
 
 
-def install_collector_authorizer(serverapp: Any) -> CollectorAuthorizer:
-    """Wrap the server's authorizer in a CollectorAuthorizer, in the app and the web settings."""
+def install_collector_authorizer(
+    serverapp: Any, extension_settings: dict[str, Any] | None = None
+) -> CollectorAuthorizer:
+    """Wrap the server's authorizer in a CollectorAuthorizer, in the app and the web settings.
+
+    An ExtensionApp copies the web settings before `initialize_settings` and writes its copy
+    back after it: pass that copy as `extension_settings`, or the old authorizer returns.
+    """
     current = serverapp.web_app.settings.get("authorizer") or serverapp.authorizer
     if isinstance(current, CollectorAuthorizer):
         authorizer = current
@@ -110,6 +116,8 @@ def install_collector_authorizer(serverapp: Any) -> CollectorAuthorizer:
         )
     serverapp.authorizer = authorizer
     serverapp.web_app.settings["authorizer"] = authorizer
+    if extension_settings is not None:
+        extension_settings["authorizer"] = authorizer
     install_collector_gate(serverapp)
     return authorizer
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from .events import Event
 
-Listener = Callable[[Sequence[Event]], None]
+WireEvent = dict[str, Any]
+Listener = Callable[[Sequence[WireEvent]], None]
 log = logging.getLogger(__name__)
 
 
@@ -27,8 +29,8 @@ class LiveFeed:
         """How many dashboards listen in this process."""
         return len(self._listeners)
 
-    def deliver(self, events: Sequence[Event]) -> None:
-        """Hand `events` to every local listener; a failing listener never stops the others."""
+    def deliver(self, events: Sequence[WireEvent]) -> None:
+        """Hand events (wire form) to every local listener; a failing one never stops the rest."""
         if not events:
             return
         for listener in list(self._listeners):
@@ -40,7 +42,7 @@ class LiveFeed:
 
     async def publish(self, events: Sequence[Event]) -> None:
         """Announce newly persisted events (to this process only)."""
-        self.deliver(events)
+        self.deliver([event.to_wire() for event in events])
 
     async def start(self) -> None:
         """Nothing to start in-process."""

@@ -10,7 +10,7 @@ from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.base.websocket import WebSocketMixin
 from tornado import web, websocket
 
-from ..events import Event
+from ..live import WireEvent
 from ..tracker import Tracker
 from .base import AUTH_RESOURCE
 
@@ -24,7 +24,7 @@ class LiveSocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHandl
         """Receive the shared tracker."""
         self.tracker = tracker
         self._unsubscribe: Callable[[], None] | None = None
-        self._held: list[Event] | None = None
+        self._held: list[WireEvent] | None = None
 
     async def pre_get(self) -> None:
         """Only authorized instructors may open the socket."""
@@ -57,7 +57,7 @@ class LiveSocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHandl
         if replay is None:
             self._send({"type": "resync", "reason": f"unknown event {since!r}"})
         else:
-            self._send_events(replay)
+            self._send_events([event.to_wire() for event in replay])
         # events that arrived live during the replay; the client de-duplicates by eventId
         self._send_events(held)
         self._send(
@@ -68,15 +68,15 @@ class LiveSocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHandl
             }
         )
 
-    def _on_events(self, events: Sequence[Event]) -> None:
+    def _on_events(self, events: Sequence[WireEvent]) -> None:
         if self._held is not None:
             self._held.extend(events)
             return
         self._send_events(events)
 
-    def _send_events(self, events: Sequence[Event]) -> None:
+    def _send_events(self, events: Sequence[WireEvent]) -> None:
         if events:
-            self._send({"type": "events", "events": [event.to_wire() for event in events]})
+            self._send({"type": "events", "events": list(events)})
 
     def _send(self, message: dict) -> None:
         if self.ws_connection is None or self.ws_connection.is_closing():
