@@ -1,9 +1,10 @@
 """A real JupyterHub for the hub tests: proxy, hub, the collector service and user servers.
 
 Everything listens on 127.0.0.1 on spare ports. The hub is started from Python in its own
-session, with the collector (a managed service) storing to a private PostgreSQL database that
-is dropped at the end. Every process of a run carries a marker in its environment, so that
-the tests can find it (and nothing outlives the session).
+session. The collector (a managed service) queues on Redis under a private key prefix and
+stores to a private PostgreSQL database; both are removed at the end. Every process of a run
+carries a marker in its environment, so that the tests can find it (and nothing outlives the
+session).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ REPO = HERE.parents[1]
 BUILT_LABEXTENSION = REPO / "progress_tracker" / "labextension"
 DEFAULT_CHP = Path.home() / ".cache/progress-tracker/chp/node_modules/.bin/configurable-http-proxy"
 POSTGRES = "postgres@127.0.0.1:5432"
+REDIS = "redis://127.0.0.1:6379/0"
 SERVICE = "progress-tracker"
 USERS = ("student1", "student2", "instructor1")
 
@@ -82,6 +84,38 @@ def postgres_available() -> bool:
     return True
 
 
+async def _redis(*command: Any) -> Any:
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(REDIS, socket_connect_timeout=5)
+    try:
+        return await client.execute_command(*command)
+    finally:
+        await client.aclose()
+
+
+def redis_available() -> bool:
+    """Whether Redis answers on 127.0.0.1:6379."""
+    from redis.exceptions import RedisError
+
+    try:
+        return bool(asyncio.run(_redis("PING")))
+    except (OSError, RedisError):
+        return False
+
+
+async def _drop_redis_keys(prefix: str) -> None:
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(REDIS, socket_connect_timeout=5)
+    try:
+        keys = [key async for key in client.scan_iter(match=f"{prefix}:*")]
+        if keys:
+            await client.delete(*keys)
+    finally:
+        await client.aclose()
+
+
 def marked_processes(marker: str) -> dict[int, dict[str, str]]:
     """pid -> environment of every live process whose environment carries `marker`."""
     found: dict[int, dict[str, str]] = {}
@@ -108,6 +142,7 @@ class Hub:
         self.marker = secrets.token_hex(8)
         self.database = database
         self.database_url = f"postgresql+asyncpg://{POSTGRES}/{database}"
+        self.redis_prefix = f"progress-tracker-hubtest-{self.marker}"
         self.password = secrets.token_hex(12)
         self.admin_token = secrets.token_hex(24)
         self.public_port, self.hub_port = free_port(), free_port()
@@ -132,6 +167,8 @@ class Hub:
             "PT_HUB_PASSWORD": self.password,
             "PT_HUB_ADMIN_TOKEN": self.admin_token,
             "PT_HUB_DATABASE_URL": self.database_url,
+            "PT_HUB_COLLECTOR_ARGS": f"--ProgressTracker.redis_url={REDIS} "
+            f"--ProgressTracker.redis_key_prefix={self.redis_prefix}",
             "PT_HUB_JUPYTER_PATH": str(share),
             "PT_HUB_PYTHONPATH": str(REPO),
             "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -257,6 +294,20 @@ class Hub:
         """Rows of a query against the collector's database."""
         return asyncio.run(_fetch(self.database, query, *args))
 
+    def stored_event_ids(self, notebook: str, timeout: float = 0, expected: int = 0) -> list[str]:
+        """Event ids stored for `notebook`, waiting up to `timeout` s for `expected` of them."""
+        deadline = time.monotonic() + timeout
+        while True:
+            rows = self.stored(
+                "SELECT e.event_id FROM cell_executions e"
+                " JOIN notebooks n ON n.id = e.notebook_id WHERE n.path = $1 ORDER BY e.id",
+                notebook,
+            )
+            ids = [row["event_id"] for row in rows]
+            if len(ids) >= expected or time.monotonic() >= deadline:
+                return ids
+            time.sleep(0.2)
+
 
 @pytest.fixture(scope="session")
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
@@ -264,6 +315,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
     proxy = proxy_command()
     require(proxy is not None, "configurable-http-proxy (npm) is not installed")
     require(postgres_available(), f"PostgreSQL is not reachable as {POSTGRES}")
+    require(redis_available(), f"Redis is not reachable at {REDIS}")
     database = f"progress_tracker_hubtest_{secrets.token_hex(6)}"
     asyncio.run(_postgres(f'CREATE DATABASE "{database}"'))
     running = Hub(tmp_path_factory.mktemp("hub"), proxy, database)
@@ -273,6 +325,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
         yield running
     finally:
         running.stop()
+        asyncio.run(_drop_redis_keys(running.redis_prefix))
         asyncio.run(_postgres(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
 
 

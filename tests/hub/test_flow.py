@@ -90,6 +90,7 @@ def test_a_server_configured_with_the_proxy_url_forwards_as_well(hub, tokens):
     event = make_event(notebookPath=notebook)
     response = post_events(hub.server_url("student2"), tokens["student2"], [event])
     assert response.status_code == 202, response.text
+    assert hub.stored_event_ids(notebook, timeout=30, expected=1) == [event["eventId"]]
     [stored] = executions(hub, tokens["instructor1"], notebook)
     assert (stored["eventId"], stored["userId"]) == (event["eventId"], "student2")
 
@@ -119,6 +120,7 @@ def test_a_student_logged_in_through_the_hub_form_posts_with_the_cookie_and_xsrf
         url, data=json.dumps([event]), headers={"X-XSRFToken": server_xsrf}, timeout=30
     )
     assert accepted.status_code == 202, accepted.text
+    assert hub.stored_event_ids(notebook, timeout=30, expected=1) == [event["eventId"]]
     [stored] = executions(hub, tokens["instructor1"], notebook)
     assert stored["userId"] == "student1"
 
