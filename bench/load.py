@@ -85,7 +85,7 @@ async def spawned_collectors(count: int, redis_url: str):
             }
             log = (home / "server.log").open("wb")
             processes.append(
-                subprocess.Popen(
+                subprocess.Popen(  # noqa: ASYNC220 - set-up, before any load runs
                     [
                         sys.executable,
                         "-m",

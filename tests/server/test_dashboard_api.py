@@ -182,7 +182,7 @@ async def test_the_export_is_csv_with_stable_pseudonyms_and_inert_formulas(jp_fe
 
 
 async def test_a_malformed_time_window_gets_400(jp_fetch):
-    classroom = await load_classroom(jp_fetch)
+    await load_classroom(jp_fetch)
     with pytest.raises(HTTPClientError) as refused:
         await get(jp_fetch, "executions", since="yesterday")
     assert refused.value.code == 400
