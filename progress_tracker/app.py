@@ -137,7 +137,7 @@ class ProgressTracker(ExtensionApp):
         help="""Most unconsumed events the Redis stream holds; beyond it POSTs get 503 and
         browsers retry later (nothing is dropped). Consumed entries are trimmed.""",
     )
-    consumer_batch_size = Int(500, config=True, help="Events a sink consumer writes per batch.")
+    consumer_batch_size = Int(2000, config=True, help="Events a sink consumer writes per batch.")
     consumer_claim_idle_ms = Int(
         30_000,
         config=True,

@@ -38,7 +38,7 @@ OnPersisted = Callable[[list[Event]], Awaitable[None]]
 class ConsumerSettings:
     """How a consumer reads and retries."""
 
-    batch_size: int = 500
+    batch_size: int = 2000
     block_ms: int = 1000
     claim_idle_ms: int = 30_000
     max_attempts: int = 5

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ..events import Event, EventType
+from .bulk import COPY_THRESHOLD, copy_insert_new
 from .dialect import insert_for
 from .models import Cell, CellExecution, Notebook, NotebookEvent, Student
 
@@ -125,13 +127,7 @@ class EventWriter:
             )
         if not rows:
             return set()
-        stmt = (
-            insert_for(self.dialect, CellExecution.__table__)
-            .on_conflict_do_nothing(index_elements=["event_id"])
-            .returning(CellExecution.__table__.c.event_id)
-        )
-        result = await conn.execute(stmt, rows)
-        return set(result.scalars().all())
+        return await self._insert_new(conn, CellExecution.__table__, rows)
 
     async def _insert_notebook_events(
         self,
@@ -155,10 +151,18 @@ class EventWriter:
         ]
         if not rows:
             return set()
+        return await self._insert_new(conn, NotebookEvent.__table__, rows)
+
+    async def _insert_new(
+        self, conn: AsyncConnection, table: Table, rows: list[dict[str, Any]]
+    ) -> set[str]:
+        """Insert rows whose event_id is new; return those event ids."""
+        if self.dialect == "postgresql" and len(rows) >= COPY_THRESHOLD:
+            return await copy_insert_new(conn, table, rows, "event_id")
         stmt = (
-            insert_for(self.dialect, NotebookEvent.__table__)
+            insert_for(self.dialect, table)
             .on_conflict_do_nothing(index_elements=["event_id"])
-            .returning(NotebookEvent.__table__.c.event_id)
+            .returning(table.c.event_id)
         )
         result = await conn.execute(stmt, rows)
         return set(result.scalars().all())
