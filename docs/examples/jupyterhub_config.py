@@ -1,0 +1,78 @@
+# progress-tracker on JupyterHub: the collector as a hub-managed service, user servers forwarding.
+#
+# Copy into your jupyterhub_config.py and adapt the marked values. Requirements:
+#   - `pip install progress-tracker` in the hub's environment (the collector runs there) and in the
+#     user servers' image (the extension auto-enables; it forwards, it stores nothing);
+#   - PostgreSQL and Redis reachable from the hub's host only (never from user servers).
+# The same settings (scopes, roles, the service) were run end to end with JupyterHub 6.1 in the
+# project's hub tests (tests/hub/jupyterhub_config.py).
+import os
+import sys
+
+import jupyterhub
+
+c = get_config()  # noqa: F821
+
+SERVICE = "progress-tracker"  # = ProgressTracker.collector_service_name (the default)
+COLLECTOR_PORT = 10101  # ADAPT: a free port on the hub's host
+COLLECTOR_DIR = "/srv/progress-tracker"  # ADAPT: the collector's working folder (no data kept)
+
+# --- the collector: a Jupyter server run by the hub, locked down to the tracker's API ---
+c.JupyterHub.services = [
+    {
+        "name": SERVICE,
+        "url": f"http://127.0.0.1:{COLLECTOR_PORT}",  # where user servers reach it (see below)
+        "command": [
+            sys.executable,
+            "-m",
+            "jupyterhub.singleuser",
+            f"--ServerApp.root_dir={COLLECTOR_DIR}",
+            # collector mode is chosen automatically (JUPYTERHUB_SERVICE_NAME); the extension then
+            # serves only its own API and /api/status, to everybody, and turns terminals off
+            "--ServerApp.jpserver_extensions={'progress_tracker': True}",
+        ],
+        "cwd": COLLECTOR_DIR,
+        # credentials live in the collector's environment only
+        "environment": {
+            "DATABASE_URL": os.environ["PROGRESS_TRACKER_DATABASE_URL"],  # postgresql+asyncpg://...
+            "REDIS_URL": os.environ["PROGRESS_TRACKER_REDIS_URL"],  # redis://...; 202 = in the stream
+            "PROGRESS_TRACKER_PSEUDONYM_SECRET": os.environ["PROGRESS_TRACKER_PSEUDONYM_SECRET"],
+        },
+        "oauth_no_confirm": True,
+        "display": False,  # instructors use the dashboard inside their own JupyterLab
+    },
+]
+
+# --- who may reach the collector ---
+# Each user server's $JUPYTERHUB_API_TOKEN must reach the collector (access:services) and may
+# look up where it listens (read:services, used when PROGRESS_TRACKER_URL is not set).
+COLLECTOR_SCOPES = [f"access:services!service={SERVICE}", f"read:services!service={SERVICE}"]
+c.Spawner.server_token_scopes = [
+    "users:activity!user",  # JupyterHub's defaults for a server token ...
+    "access:servers!server",
+    *COLLECTOR_SCOPES,  # ... plus the collector
+]
+# A token only gets the scopes its user holds: give them to every user.
+if jupyterhub.version_info >= (6,):
+    c.JupyterHub.extra_user_scopes = set(COLLECTOR_SCOPES)
+else:  # JupyterHub 4 and 5: redefine the default "user" role, keeping "self"
+    c.JupyterHub.load_roles = [{"name": "user", "scopes": ["self", *COLLECTOR_SCOPES]}]
+
+# --- instructors: members of these hub groups (ProgressTracker.instructor_groups) ---
+c.JupyterHub.load_groups = {
+    "instructors": {"users": ["prof-ada"]},  # ADAPT, or manage the group in the admin page
+}
+# Both the collector and the user servers read the instructor groups: if you change
+# ProgressTracker.instructor_groups, change it in both (e.g. in a jupyter_server_config.py
+# installed in the user image and passed to the collector's command).
+
+# --- where user servers send events ---
+# Default: each user server asks the hub (read:services above) and posts straight to the
+# service's URL, http://127.0.0.1:10101/services/progress-tracker/ here. When user servers
+# cannot reach that address (other hosts, containers), point them at an address they can reach,
+# e.g. the proxy:
+# c.Spawner.environment = {
+#     "PROGRESS_TRACKER_URL": "http://proxy.internal:8000/services/progress-tracker/",
+# }
+# Never put DATABASE_URL, REDIS_URL or other credentials into Spawner.environment: everything in
+# a user server's environment is readable from the user's notebooks and terminals.
