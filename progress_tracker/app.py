@@ -134,8 +134,9 @@ class ProgressTracker(ExtensionApp):
     stream_max_len = Int(
         1_000_000,
         config=True,
-        help="""Most unconsumed events the Redis stream holds; beyond it POSTs get 503 and
-        browsers retry later (nothing is dropped). Consumed entries are trimmed.""",
+        help="""Most unconsumed batches (one stream entry per accepted POST) the Redis stream
+        holds; beyond it POSTs get 503 and browsers retry later (nothing is dropped). Entries every
+        sink has consumed are trimmed.""",
     )
     consumer_batch_size = Int(2000, config=True, help="Events a sink consumer writes per batch.")
     consumer_claim_idle_ms = Int(

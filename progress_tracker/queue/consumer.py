@@ -18,7 +18,7 @@ from redis.exceptions import RedisError
 from .. import metrics
 from ..events import Event
 from ..sinks import SinkError
-from .stream import FIELD, EventStream
+from .stream import EventStream, decode_entry, raw_entry
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,11 @@ class ConsumerSettings:
     max_attempts: int = 5
     retry_backoff_s: float = 0.5
     max_backoff_s: float = 15.0
+
+    @property
+    def entries_per_read(self) -> int:
+        """Stream entries read at once (an entry is one POSTed batch, often dozens of events)."""
+        return max(1, self.batch_size // 50)
 
 
 @dataclass
@@ -125,7 +130,7 @@ class SinkConsumer:
             self.group,
             self.name,
             {self.stream.keys.events: "0" if pending else ">"},
-            count=self.settings.batch_size,
+            count=self.settings.entries_per_read,
             block=None if pending else self.settings.block_ms,
         )
         if not response:
@@ -141,7 +146,7 @@ class SinkConsumer:
             self.name,
             min_idle_time=self.settings.claim_idle_ms,
             start_id="0-0",
-            count=self.settings.batch_size,
+            count=self.settings.entries_per_read,
         )
         claimed = result[1] if result else []
         entries = [(_text(i), fields) for i, fields in claimed if fields]
@@ -150,56 +155,75 @@ class SinkConsumer:
         return entries
 
     async def _handle(self, entries: list[tuple[str, dict[bytes, bytes]]]) -> None:
-        events: list[Event] = []
-        ids: list[str] = []
+        units: list[tuple[str, Event]] = []
         for entry_id, fields in entries:
-            raw = fields.get(FIELD)
             try:
-                events.append(Event.from_json(raw or b""))
-                ids.append(entry_id)
-            except (ValidationError, ValueError) as err:
-                await self._dead_letter(entry_id, raw, f"unreadable entry: {err}")
-        if not events:
-            return
+                events = decode_entry(fields)
+            except (ValidationError, ValueError, TypeError) as err:
+                await self._dead_letter(entry_id, raw_entry(fields), f"unreadable entry: {err}")
+                await self._ack([entry_id])
+                continue
+            units += [(entry_id, event) for event in events]
+            if not events:
+                await self._ack([entry_id])
+        if units:
+            await self._persist(units)
+
+    async def _persist(self, units: list[tuple[str, Event]]) -> None:
+        """Write the events of some entries, then acknowledge the entries."""
+        started = time.perf_counter()
         try:
-            await self._write(events, ids)
+            result = list(await self.sink.write([event for _, event in units]) or [])
         except SinkError as err:
-            if err.retryable or len(events) == 1 and await self._retry_later(ids[0], err):
+            if err.retryable:
                 self._note_error(str(err))
                 raise _SinkUnavailable from err
-            if len(events) == 1:
-                await self._dead_letter(ids[0], entries_raw(entries, ids[0]), str(err))
-                return
-            # Some event of the batch is rejected: isolate it, keep the others.
-            for event, entry_id in zip(events, ids, strict=True):
-                await self._handle([(entry_id, {FIELD: event.to_json().encode()})])
-
-    async def _write(self, events: list[Event], ids: list[str]) -> None:
-        started = time.perf_counter()
-        result = await self.sink.write(events)
+            result = await self._isolate(units, err)
         metrics.SINK_BATCH_SECONDS.labels(self.group).observe(time.perf_counter() - started)
-        await self.stream.redis.xack(self.stream.keys.events, self.group, *ids)
-        self.state.persisted += len(events)
+        await self._ack(list(dict.fromkeys(entry_id for entry_id, _ in units)))
+        self.state.persisted += len(units)
         self.state.last_success_at = time.time()
-        metrics.EVENTS_PERSISTED.labels(self.group).inc(len(events))
-        for entry_id in ids:
-            self.state.failures.pop(entry_id, None)
+        metrics.EVENTS_PERSISTED.labels(self.group).inc(len(units))
         if self.on_persisted is not None and result:
-            await self.on_persisted(list(result))
+            await self.on_persisted(result)
 
-    async def _retry_later(self, entry_id: str, err: SinkError) -> bool:
-        """Count a rejection of one entry; True while it still has attempts left."""
-        failures = self.state.failures.get(entry_id, 0) + 1
-        self.state.failures[entry_id] = failures
+    async def _isolate(self, units: list[tuple[str, Event]], err: SinkError) -> list[Event]:
+        """Some event is rejected as bad data: write the others one by one.
+
+        A rejected event is retried (with the whole set, nothing acknowledged meanwhile) until it
+        has failed `max_attempts` times, then moved to the dead letters.
+        """
+        stored: list[Event] = []
+        for entry_id, event in units:
+            try:
+                stored += list(await self.sink.write([event]) or [])
+                self.state.failures.pop(event.event_id, None)
+            except SinkError as single:
+                if single.retryable:
+                    self._note_error(str(single))
+                    raise _SinkUnavailable from single
+                if await self._retry_later(event.event_id, single):
+                    self._note_error(str(single))
+                    raise _SinkUnavailable from single
+                await self._dead_letter(entry_id, event.to_json().encode(), str(single))
+        return stored
+
+    async def _ack(self, entry_ids: list[str]) -> None:
+        if entry_ids:
+            await self.stream.redis.xack(self.stream.keys.events, self.group, *entry_ids)
+
+    async def _retry_later(self, event_id: str, err: SinkError) -> bool:
+        """Count a rejection of one event; True while it still has attempts left."""
+        failures = self.state.failures.get(event_id, 0) + 1
+        self.state.failures[event_id] = failures
         if failures < self.settings.max_attempts:
-            log.warning("%s: entry %s failed (%d): %s", self.group, entry_id, failures, err)
+            log.warning("%s: event %s rejected (%d): %s", self.group, event_id, failures, err)
             return True
+        self.state.failures.pop(event_id, None)
         return False
 
     async def _dead_letter(self, entry_id: str, raw: bytes | None, error: str) -> None:
         await self.stream.dead_letter(entry_id, raw, error, self.group)
-        await self.stream.redis.xack(self.stream.keys.events, self.group, entry_id)
-        self.state.failures.pop(entry_id, None)
         self.state.dead_lettered += 1
         metrics.EVENTS_DEAD_LETTERED.labels(self.group).inc()
         log.error("%s: entry %s moved to the dead letters: %s", self.group, entry_id, error)
@@ -222,14 +246,6 @@ class SinkConsumer:
 
 class _SinkUnavailable(Exception):
     """The sink cannot take the batch now; back off and try the same entries again."""
-
-
-def entries_raw(entries: list[tuple[str, dict[bytes, bytes]]], entry_id: str) -> bytes | None:
-    """The raw payload of one entry."""
-    for candidate, fields in entries:
-        if candidate == entry_id:
-            return fields.get(FIELD)
-    return None
 
 
 def _text(value: Any) -> str:

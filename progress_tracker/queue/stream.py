@@ -13,7 +13,8 @@ from redis.exceptions import RedisError, ResponseError
 
 from ..events import Event
 
-FIELD = b"event"
+FIELD = b"event"  # an entry holding one event (dead letters put back on the stream)
+BATCH_FIELD = b"events"  # an entry holding one accepted batch, as a JSON array
 
 
 @dataclass(frozen=True)
@@ -50,15 +51,12 @@ class EventStream:
         self.keys = keys
         self.max_len = max_len
 
-    async def append(self, events: Sequence[Event]) -> list[str]:
-        """XADD every event in one MULTI/EXEC: all are durable, or none."""
-        if await self.redis.xlen(self.keys.events) + len(events) > self.max_len:
-            raise QueueFull(f"the queue holds its maximum of {self.max_len} events")
-        async with self.redis.pipeline(transaction=True) as pipe:
-            for event in events:
-                pipe.xadd(self.keys.events, {FIELD: event.to_json()})
-            ids = await pipe.execute()
-        return [i.decode() if isinstance(i, bytes) else i for i in ids]
+    async def append(self, events: Sequence[Event]) -> str:
+        """XADD the batch as one entry: one atomic command, so all of it is durable or none."""
+        if await self.redis.xlen(self.keys.events) >= self.max_len:
+            raise QueueFull(f"the queue holds its maximum of {self.max_len} batches")
+        payload = "[" + ",".join(event.to_json() for event in events) + "]"
+        return _text(await self.redis.xadd(self.keys.events, {BATCH_FIELD: payload}))
 
     async def ensure_group(self, group: str) -> None:
         """Create a consumer group reading the stream from its start (idempotent)."""
@@ -160,6 +158,18 @@ class EventStream:
                     "consumers": info["consumers"],
                 }
         return report
+
+
+def decode_entry(fields: dict[bytes, bytes]) -> list[Event]:
+    """The events of a stream entry (a batch, or a single replayed event)."""
+    if BATCH_FIELD in fields:
+        return [Event.from_wire(item) for item in json.loads(fields[BATCH_FIELD])]
+    return [Event.from_json(fields.get(FIELD) or b"")]
+
+
+def raw_entry(fields: dict[bytes, bytes]) -> bytes:
+    """The payload of an entry, for a dead letter."""
+    return fields.get(BATCH_FIELD) or fields.get(FIELD) or b""
 
 
 def _text(value: Any) -> str:
