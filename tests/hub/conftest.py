@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +132,13 @@ def marked_processes(marker: str) -> dict[int, dict[str, str]]:
             pairs = (item.split(b"=", 1) for item in raw.split(b"\0") if b"=" in item)
             found[int(entry.name)] = {k.decode(): v.decode(errors="replace") for k, v in pairs}
     return found
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 class Hub:
@@ -284,15 +292,16 @@ class Hub:
         """The environment of the running server process of `user`."""
         servers = [
             env
-            for env in marked_processes(self.marker).values()
-            if env.get("JUPYTERHUB_USER") == user
+            for pid, env in marked_processes(self.marker).items()
+            if env.get("JUPYTERHUB_USER") == user and b"jupyterhub.singleuser" in _cmdline(pid)
         ]
         assert len(servers) == 1, f"expected one server process of {user}, found {len(servers)}"
         return servers[0]
 
     def stored(self, query: str, *args: Any) -> list[Any]:
-        """Rows of a query against the collector's database."""
-        return asyncio.run(_fetch(self.database, query, *args))
+        """Rows of a query against the collector's database (also from inside a running loop)."""
+        with ThreadPoolExecutor(1) as worker:
+            return worker.submit(asyncio.run, _fetch(self.database, query, *args)).result()
 
     def stored_event_ids(self, notebook: str, timeout: float = 0, expected: int = 0) -> list[str]:
         """Event ids stored for `notebook`, waiting up to `timeout` s for `expected` of them."""
