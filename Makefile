@@ -20,7 +20,7 @@ install: $(VENV)/.installed labextension
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	test -x $(BIN)/python || python3 -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@
 
