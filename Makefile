@@ -6,6 +6,9 @@ PREFIX = $(abspath $(VENV))
 LABEXT_OUT := progress_tracker/labextension
 JUPYTER_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
+LABEXT_SOURCES := $(shell find labextension/src labextension/style -type f 2>/dev/null) \
+	labextension/package.json labextension/yarn.lock labextension/tsconfig.json
+
 .PHONY: run test install labextension system-deps services lint pytest jstest wheel clean
 
 run: install ## JupyterLab on the embedded default (SQLite, no Redis) with a simulated class
@@ -24,9 +27,12 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@
 
-labextension: $(VENV)/.installed
+labextension: $(LABEXT_OUT)/package.json
+
+$(LABEXT_OUT)/package.json: $(VENV)/.installed $(LABEXT_SOURCES)
 	cd labextension && PATH="$(PREFIX)/bin:$$PATH" jlpm install --immutable \
 		&& PATH="$(PREFIX)/bin:$$PATH" jlpm build:prod
+	touch $@
 
 system-deps: ## Debian packages the tests drive (Chromium, InfluxDB 1.x, VictoriaMetrics)
 	bash scripts/install-system-deps.sh

@@ -129,3 +129,38 @@ class TestRedisDown:
             iter(jp_serverapp.extension_manager.extension_apps["progress_tracker"])
         ).tracker
         assert await tracker.queries.executions() == []
+
+
+class TestWithInfluxDB:
+    """Configured through the options, the collector writes every event to InfluxDB as well."""
+
+    @pytest.fixture
+    def tracker_config(self, postgres_url, redis_url, redis_prefix, influxd, influx_database):
+        return {
+            "database_url": postgres_url,
+            "redis_url": redis_url,
+            "redis_key_prefix": redis_prefix,
+            "influxdb_url": influxd.url,
+            "influxdb_database": influx_database,
+        }
+
+    async def test_events_reach_postgresql_and_influxdb(
+        self, jp_fetch, jp_serverapp, influxd, influx_database
+    ):
+        tracker = await started(jp_serverapp)
+        passing = make_event()
+        failing = make_event(cellId="c9", hasError=True, errorMessage="KeyError: 'x'")
+        status, _, _ = await post(jp_fetch, [passing, failing])
+        assert status == 202
+
+        async def in_influx():
+            points = influxd.rows(
+                "SELECT * FROM student_progress WHERE \"userId\" = 'teacher'", db=influx_database
+            )
+            return points if len(points) == 2 else None
+
+        points = await eventually(in_influx)
+        assert {p["eventId"] for p in points} == {passing["eventId"], failing["eventId"]}
+        assert {p["cell"] for p in points} == {"cell-a", "c9"}
+        assert any(p["hasError"] and p["errorMessage"] == "KeyError: 'x'" for p in points)
+        assert len(await tracker.queries.executions("course/lab1.ipynb")) == 2
