@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ..events import Event, EventType
@@ -18,24 +19,85 @@ from .models import Cell, CellExecution, Notebook, NotebookEvent, Student
 class EventWriter:
     """Writes batches of events in one transaction; an eventId already stored is skipped."""
 
-    def __init__(self, engine: AsyncEngine):
+    def __init__(self, engine: AsyncEngine, *, cache_size: int = 100_000):
         self.engine = engine
         self.dialect = engine.dialect.name
+        # Ids of students, notebooks and cells already stored: a steady class skips the upserts.
+        self._students: dict[str, int] = {}
+        self._notebooks: dict[str, int] = {}
+        self._cells: dict[tuple[int, str], tuple[int, int | None, str | None]] = {}
+        self.cache_size = cache_size
 
     async def write(self, events: Sequence[Event]) -> list[Event]:
         """Store `events` and return those that were new, in batch order."""
         unique = list({event.event_id: event for event in events}.values())
         if not unique:
             return []
+        try:
+            new_ids = await self._write(unique)
+        except IntegrityError:
+            self.forget()  # a cached row was deleted meanwhile: look everything up again
+            new_ids = await self._write(unique)
+        except BaseException:
+            self.forget()  # ids learnt in a rolled-back transaction must not be reused
+            raise
+        return [event for event in unique if event.event_id in new_ids]
+
+    def forget(self) -> None:
+        """Drop the cached ids."""
+        self._students.clear()
+        self._notebooks.clear()
+        self._cells.clear()
+
+    async def _write(self, unique: list[Event]) -> set[str]:
         async with self.engine.begin() as conn:
-            students = await self._ensure_students(conn, {e.user_id for e in unique}, unique)
-            notebooks = await self._ensure_notebooks(
-                conn, {e.notebook_path for e in unique}, unique
-            )
-            cells = await self._ensure_cells(conn, notebooks, unique)
+            students = await self._students_of(conn, unique)
+            notebooks = await self._notebooks_of(conn, unique)
+            cells = await self._cells_of(conn, notebooks, unique)
             new_ids = await self._insert_executions(conn, students, notebooks, cells, unique)
             new_ids |= await self._insert_notebook_events(conn, students, notebooks, unique)
-        return [event for event in unique if event.event_id in new_ids]
+        return new_ids
+
+    async def _students_of(self, conn: AsyncConnection, events: list[Event]) -> dict[str, int]:
+        missing = {e.user_id for e in events} - self._students.keys()
+        if missing:
+            self._remember(self._students, await self._ensure_students(conn, missing, events))
+        return self._students
+
+    async def _notebooks_of(self, conn: AsyncConnection, events: list[Event]) -> dict[str, int]:
+        missing = {e.notebook_path for e in events} - self._notebooks.keys()
+        if missing:
+            self._remember(self._notebooks, await self._ensure_notebooks(conn, missing, events))
+        return self._notebooks
+
+    async def _cells_of(
+        self, conn: AsyncConnection, notebooks: dict[str, int], events: list[Event]
+    ) -> dict[tuple[int, str], int]:
+        """Cell ids; cells that are new or moved (index or type changed) are upserted."""
+        changed = [
+            e
+            for e in events
+            if e.cell_id is not None
+            and self._cells.get((notebooks[e.notebook_path], e.cell_id), (0, None, None))[1:]
+            != (e.cell_index, e.cell_type)
+        ]
+        if changed:
+            ids = await self._ensure_cells(conn, notebooks, changed)
+            latest = {(notebooks[e.notebook_path], e.cell_id): e for e in changed}
+            self._remember(
+                self._cells,
+                {
+                    key: (pk, latest[key].cell_index, latest[key].cell_type)
+                    for key, pk in ids.items()
+                },
+            )
+        needed = {(notebooks[e.notebook_path], e.cell_id) for e in events if e.cell_id}
+        return {key: self._cells[key][0] for key in needed}
+
+    def _remember(self, cache: dict, found: dict) -> None:
+        if len(cache) + len(found) > self.cache_size:
+            cache.clear()
+        cache.update(found)
 
     async def _ensure_students(
         self, conn: AsyncConnection, names: set[str], events: Sequence[Event]
