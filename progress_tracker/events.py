@@ -48,6 +48,9 @@ STORED_LIMITS = TextLimits(
 )
 
 
+TRUSTED = {"limits": STORED_LIMITS, "trusted": True}
+
+
 def _truncate(value: str | None, limit: int) -> str | None:
     if value is not None and "\x00" in value:
         value = value.replace("\x00", "\ufffd")  # PostgreSQL text cannot hold NUL
@@ -118,8 +121,8 @@ class ClientEvent(BaseModel):
     def _bound_metadata(
         cls, value: dict[str, Any] | None, info: ValidationInfo
     ) -> dict[str, Any] | None:
-        if value is None:
-            return None
+        if value is None or (info.context or {}).get("trusted"):
+            return value
         size = len(json.dumps(value, separators=(",", ":"), default=str).encode())
         limit = _limits(info).metadata_bytes
         if size > limit:
@@ -150,12 +153,17 @@ class Event(ClientEvent):
     @classmethod
     def from_json(cls, raw: str | bytes) -> Event:
         """Read an event back from its wire form (trusted: written by this server)."""
-        return cls.model_validate_json(raw, context={"limits": STORED_LIMITS})
+        return cls.model_validate_json(raw, context=TRUSTED)
 
     @classmethod
     def from_wire(cls, data: dict[str, Any]) -> Event:
         """Read an event back from its camelCase dict (trusted: written by this server)."""
-        return cls.model_validate(data, context={"limits": STORED_LIMITS})
+        return cls.model_validate(data, context=TRUSTED)
+
+    @classmethod
+    def many_from_json(cls, raw: str | bytes) -> list[Event]:
+        """Read a JSON array of events in wire form (trusted: written by this server)."""
+        return _STORED_BATCH.validate_json(raw, context=TRUSTED)
 
 
 class BatchError(Exception):
@@ -245,3 +253,6 @@ def _stamp(parsed: ClientEvent, user_id: str, received_at: datetime) -> Event:
         user_id=user_id,
         received_at=received_at,
     )
+
+
+_STORED_BATCH = TypeAdapter(list[Event])

@@ -163,7 +163,7 @@ class EventStream:
 def decode_entry(fields: dict[bytes, bytes]) -> list[Event]:
     """The events of a stream entry (a batch, or a single replayed event)."""
     if BATCH_FIELD in fields:
-        return [Event.from_wire(item) for item in json.loads(fields[BATCH_FIELD])]
+        return Event.many_from_json(fields[BATCH_FIELD])
     return [Event.from_json(fields.get(FIELD) or b"")]
 
 

@@ -35,9 +35,7 @@ def create_engine(url: str, *, pool_size: int = 5) -> AsyncEngine:
             cursor.close()
 
         return engine
-    return create_async_engine(
-        url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800
-    )
+    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
 
 
 def insert_for(connection_dialect: str, table: Any) -> Insert:
