@@ -24,29 +24,13 @@ from typing import Any
 
 import pytest
 
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import require
+
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 BUILT_LABEXTENSION = REPO / "progress_tracker" / "labextension"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-IN_CI = os.environ.get("CI", "").lower() == "true"
 OWNER = "student-e2e"
-
-
-def require(condition: bool, reason: str) -> None:
-    """Skip when something the test needs is missing; under CI, fail instead."""
-    if condition:
-        return
-    if IN_CI:
-        pytest.fail(f"required under CI: {reason}")
-    pytest.skip(reason)
 
 
 def free_port() -> int:

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
 from influx import InfluxdServer, VictoriaMetricsServer, require_binary
+from postgres import (
+    SHARED,
+    PrivatePostgres,
+    create_database,
+    drop_database,
+    postgres_bin,
+    private_database_name,
+    reachable,
+)
+
+from tests.conftest import require
 
 
 @pytest.fixture(scope="session")
@@ -66,35 +80,11 @@ def victoria_metrics(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Victo
 
 # --- PostgreSQL and Redis on the machine's own servers, with private names ---
 
-import asyncio
-import os
-import shutil
-
-from postgres import (
-    SHARED,
-    PrivatePostgres,
-    create_database,
-    drop_database,
-    postgres_bin,
-    private_database_name,
-    reachable,
-)
-
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-def _require(condition: bool, reason: str) -> None:
-    if condition:
-        return
-    if IN_CI:
-        pytest.fail(f"required under CI: {reason}")
-    pytest.skip(reason)
-
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh database on the machine's PostgreSQL (127.0.0.1:5432), dropped afterwards."""
-    _require(reachable(port=5432), "PostgreSQL is not listening on 127.0.0.1:5432")
+    require(reachable(port=5432), "PostgreSQL is not listening on 127.0.0.1:5432")
     name = private_database_name()
     asyncio.run(create_database(SHARED, name))
     yield f"{SHARED}/{name}"
@@ -104,7 +94,7 @@ def postgres_url() -> Iterator[str]:
 @pytest.fixture
 def redis_url() -> str:
     """The machine's Redis (the tests use a private key prefix, never FLUSHALL)."""
-    _require(reachable(port=6379), "Redis is not listening on 127.0.0.1:6379")
+    require(reachable(port=6379), "Redis is not listening on 127.0.0.1:6379")
     return "redis://127.0.0.1:6379/0"
 
 
@@ -131,7 +121,7 @@ def private_postgres() -> Iterator[PrivatePostgres]:
     from pathlib import Path
 
     bin_dir = postgres_bin()
-    _require(bin_dir is not None and shutil.which("runuser") is not None, "no PostgreSQL binaries")
+    require(bin_dir is not None and shutil.which("runuser") is not None, "no PostgreSQL binaries")
     # Outside pytest's 0700 temp tree: the server runs as the postgres user.
     base = Path(tempfile.mkdtemp(prefix="progress-tracker-pg-"))
     os.chmod(base, 0o755)

@@ -15,7 +15,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-import pytest
+from tests.conftest import require
 
 LOOPBACK = "127.0.0.1"
 
@@ -30,12 +30,8 @@ def free_port() -> int:
 def require_binary(name: str) -> str:
     """The path of `name`; fails the test under CI=true, skips it elsewhere."""
     path = shutil.which(name)
-    if path is None:
-        message = f"{name} is not installed (Debian package: see docs/influxdb.md)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+    require(path is not None, f"{name} is not installed (Debian package: see docs/influxdb.md)")
+    return str(path)
 
 
 def http(

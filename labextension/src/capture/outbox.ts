@@ -6,7 +6,7 @@
  * Pure logic: storage, clock, transport and logger are injected, so the
  * behaviour is unit-tested without a browser or a server.
  */
-import { backoffDelay, DEFAULT_BACKOFF, IBackoffOptions } from './backoff';
+import { backoffDelay, DEFAULT_BACKOFF, IBackoffOptions } from '../backoff';
 
 /** What the outbox needs of an event. */
 export interface IOutboxItem {

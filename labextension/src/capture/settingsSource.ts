@@ -1,7 +1,7 @@
 /**
  * Keeps the capture settings up to date from the server.
  */
-import { backoffDelay, DEFAULT_BACKOFF, IBackoffOptions } from './backoff';
+import { backoffDelay, DEFAULT_BACKOFF, IBackoffOptions } from '../backoff';
 import type { IClock } from './outbox';
 import {
   ICaptureSettings,

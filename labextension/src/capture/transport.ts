@@ -4,7 +4,7 @@
 import { ServerConnection } from '@jupyterlab/services';
 
 import { fetchAPI } from '../api';
-import { parseRetryAfter } from './backoff';
+import { parseRetryAfter } from '../backoff';
 import type { ICaptureEvent } from './events';
 import type { IOutboxTransport, ISendResult } from './outbox';
 

@@ -2,7 +2,13 @@
  * The live connection to `api/v1/ws`: reconnects with backoff and jitter, and asks the server
  * to replay what was missed (`since`) after a drop.
  */
-import { backoffDelay, DEFAULT_BACKOFF, IBackoffOptions } from './backoff';
+import { backoffDelay, IBackoffOptions } from '../backoff';
+
+/** Reconnection delays of a dashboard: 0.5 s, 1 s, 2 s ... up to 30 s, jittered. */
+export const RECONNECT_BACKOFF: IBackoffOptions = {
+  baseMs: 500,
+  maxMs: 30_000
+};
 import { ILiveEvent, WsMessage } from './types';
 
 /** A connection open this long (ms) counts as good: the next drop retries quickly again. */
@@ -219,11 +225,10 @@ export class LiveConnection {
       return;
     }
     this._setStatus('reconnecting');
-    const random = this.options.random ?? Math.random;
     const delay = backoffDelay(
       this._attempt,
-      this.options.backoff ?? DEFAULT_BACKOFF,
-      random()
+      this.options.backoff ?? RECONNECT_BACKOFF,
+      this.options.random ?? Math.random
     );
     this._attempt += 1;
     this._timer = setTimeout(() => this._connect(), delay);

@@ -1,4 +1,4 @@
-import { backoffDelay } from '../backoff';
+import { backoffDelay } from '../../backoff';
 import {
   ISocketLike,
   LiveConnection,
@@ -64,15 +64,15 @@ describe('backoffDelay', () => {
   const options = { baseMs: 500, maxMs: 30_000 };
 
   it('doubles with each attempt, jittered between half and all of the step', () => {
-    expect(backoffDelay(0, options, 0)).toBe(250);
-    expect(backoffDelay(0, options, 0.999999)).toBe(500);
-    expect(backoffDelay(3, options, 0)).toBe(2000);
-    expect(backoffDelay(3, options, 0.5)).toBe(3000);
+    expect(backoffDelay(0, options, () => 0)).toBe(250);
+    expect(backoffDelay(0, options, () => 0.999999)).toBe(500);
+    expect(backoffDelay(3, options, () => 0)).toBe(2000);
+    expect(backoffDelay(3, options, () => 0.5)).toBe(3000);
   });
 
   it('never waits longer than the maximum', () => {
-    expect(backoffDelay(20, options, 0.999999)).toBe(30_000);
-    expect(backoffDelay(20, options, 0)).toBe(15_000);
+    expect(backoffDelay(20, options, () => 0.999999)).toBe(30_000);
+    expect(backoffDelay(20, options, () => 0)).toBe(15_000);
   });
 });
 
