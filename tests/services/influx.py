@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,7 @@ def http(
             return err.code, err.read()
 
 
-class _Server:
+class _Server(ABC):
     """A child process with a work directory and a log, stopped on `stop()`."""
 
     name = "server"
@@ -72,11 +73,13 @@ class _Server:
     def url(self) -> str:
         return f"http://{LOOPBACK}:{self.port}"
 
+    @abstractmethod
     def command(self) -> list[str]:
-        raise NotImplementedError
+        """The command line that starts the server."""
 
+    @abstractmethod
     def ready(self) -> bool:
-        raise NotImplementedError
+        """Whether the server answers its readiness probe."""
 
     def start(self, timeout: float = 30.0) -> None:
         """Start the process and wait until it answers its readiness probe."""
