@@ -27,9 +27,13 @@ class EventType(StrEnum):
     """The kinds of event a client reports."""
 
     CELL_EXECUTED = "cell_executed"
+    CELL_STARTED = "cell_started"
     NOTEBOOK_OPENED = "notebook_opened"
     NOTEBOOK_SAVED = "notebook_saved"
     NOTEBOOK_CLOSED = "notebook_closed"
+
+
+CELL_EVENTS = frozenset({EventType.CELL_EXECUTED, EventType.CELL_STARTED})
 
 
 @dataclass(frozen=True)
@@ -131,8 +135,8 @@ class ClientEvent(BaseModel):
 
     @model_validator(mode="after")
     def _cell_events_name_their_cell(self) -> ClientEvent:
-        if self.event_type is EventType.CELL_EXECUTED and self.cell_id is None:
-            raise ValueError("a cell_executed event needs a cellId")
+        if self.event_type in CELL_EVENTS and self.cell_id is None:
+            raise ValueError(f"a {self.event_type.value} event needs a cellId")
         return self
 
 

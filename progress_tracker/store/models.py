@@ -87,11 +87,12 @@ class CellExecution(Base):
 
 
 class NotebookEvent(Base):
-    """A notebook opened, saved or closed by a student."""
+    """A notebook opened, saved or closed, or a cell started, by a student."""
 
     __tablename__ = "notebook_events"
     __table_args__ = (
         Index("ix_notebook_events_notebook_time", "notebook_id", "event_time"),
+        Index("ix_notebook_events_notebook_type_time", "notebook_id", "event_type", "event_time"),
         Index("ix_notebook_events_received", "received_at"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -99,6 +100,7 @@ class NotebookEvent(Base):
     event_type: Mapped[str] = mapped_column(String(32))
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"))
     notebook_id: Mapped[int] = mapped_column(ForeignKey("notebooks.id", ondelete="CASCADE"))
+    cell_id: Mapped[str | None] = mapped_column(String(128))
     event_time: Mapped[datetime] = mapped_column(Timestamp)
     received_at: Mapped[datetime] = mapped_column(Timestamp)
     event_metadata: Mapped[dict[str, Any] | None] = mapped_column("metadata", JSON)

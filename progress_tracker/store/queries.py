@@ -15,6 +15,9 @@ from ..events import Event, EventType
 from .dialect import epoch_bucket
 from .models import Cell, CellExecution, Notebook, NotebookEvent, Student
 
+# A started cell with no result after this long is not shown as running (its kernel died).
+RUNNING_WINDOW = timedelta(hours=1)
+
 
 def utc(value: datetime | None) -> datetime | None:
     """Read a stored time as aware UTC (SQLite hands back naive values)."""
@@ -150,8 +153,11 @@ class ProgressQueries:
             ).all()
             latest = await self._latest_runs(conn, notebook_id, cursor_id)
             last_errors = await self._latest_runs(conn, notebook_id, cursor_id, errors_only=True)
+            started = await self._started_runs(conn, notebook_id)
             student_rows = await conn.execute(
-                select(Student.id, Student.user_id).where(Student.id.in_({r[0] for r in totals}))
+                select(Student.id, Student.user_id).where(
+                    Student.id.in_({r[0] for r in totals} | {student for student, _ in started})
+                )
             )
             names = {row.id: row.user_id for row in student_rows}
         cell_ids = {pk: cell_id for pk, cell_id, _, _ in cells}
@@ -183,8 +189,30 @@ class ProgressQueries:
             if student["lastActivity"] is None or iso(last) > student["lastActivity"]:
                 student["lastActivity"] = iso(last)
                 student["currentCellId"] = cell_ids[cell_pk]
+        for (student_pk, cell_id), started_at in started.items():
+            _mark_running(students, student_pk, names[student_pk], cell_id, iso(started_at))
         snapshot["students"] = sorted(students.values(), key=lambda s: s["userId"])
         return snapshot
+
+    async def _started_runs(
+        self, conn: Any, notebook_id: int, *, window: timedelta = RUNNING_WINDOW
+    ) -> dict[tuple[int, str], datetime]:
+        """The latest start of each student's cells in the last `window` (a run's result may
+        still be coming)."""
+        since = datetime.now(UTC) - window
+        rows = await conn.execute(
+            select(
+                NotebookEvent.student_id, NotebookEvent.cell_id, func.max(NotebookEvent.event_time)
+            )
+            .where(
+                NotebookEvent.notebook_id == notebook_id,
+                NotebookEvent.event_type == EventType.CELL_STARTED.value,
+                NotebookEvent.event_time >= since,
+                NotebookEvent.cell_id.is_not(None),
+            )
+            .group_by(NotebookEvent.student_id, NotebookEvent.cell_id)
+        )
+        return {(student, cell): utc(at) for student, cell, at in rows}
 
     async def _latest_runs(
         self, conn: Any, notebook_id: int, cursor_id: int, *, errors_only: bool = False
@@ -398,6 +426,30 @@ class ProgressQueries:
             buckets = (await conn.execute(activity)).all()
             completions = (await conn.execute(first_success)).all()
         return _pace_series(buckets, completions, bucket_s)
+
+
+def _mark_running(
+    students: dict[int, dict[str, Any]], student_pk: int, name: str, cell_id: str, at: str
+) -> None:
+    """Show a cell as running when its latest start is newer than its latest result."""
+    student = students.setdefault(
+        student_pk, {"userId": name, "lastActivity": None, "currentCellId": None, "cells": {}}
+    )
+    cell = student["cells"].get(cell_id)
+    if cell is not None and cell["lastActivity"] is not None and cell["lastActivity"] >= at:
+        return
+    if cell is None:
+        cell = student["cells"][cell_id] = {
+            "attempts": 0,
+            "errors": 0,
+            "lastError": None,
+            "executionCount": None,
+        }
+    cell["status"] = "running"
+    cell["lastActivity"] = at
+    if student["lastActivity"] is None or at > student["lastActivity"]:
+        student["lastActivity"] = at
+        student["currentCellId"] = cell_id
 
 
 def _pace_series(buckets: list[Any], completions: list[Any], bucket_s: int) -> list[dict[str, Any]]:

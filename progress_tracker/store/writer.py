@@ -204,6 +204,7 @@ class EventWriter:
                 "event_type": event.event_type.value,
                 "student_id": students[event.user_id],
                 "notebook_id": notebooks[event.notebook_path],
+                "cell_id": event.cell_id,
                 "event_time": event.event_time,
                 "received_at": event.received_at,
                 "metadata": event.metadata,

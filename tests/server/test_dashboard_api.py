@@ -187,3 +187,44 @@ async def test_a_malformed_time_window_gets_400(jp_fetch):
         await get(jp_fetch, "executions", since="yesterday")
     assert refused.value.code == 400
     assert "ISO 8601" in json.loads(refused.value.response.body)["message"]
+
+
+async def test_a_cell_started_but_without_result_shows_as_running_until_its_result(jp_fetch):
+    now = datetime.now(UTC)
+    started = make_event(
+        eventType="cell_started",
+        notebookPath="run.ipynb",
+        cellId="slow",
+        cellIndex=2,
+        eventTime=now.isoformat(),
+    )
+    await send(jp_fetch, "student-token", [started])
+    snapshot = json.loads((await get(jp_fetch, "progress", notebook="run.ipynb")).body)
+    [student] = snapshot["students"]
+    assert student["cells"]["slow"]["status"] == "running"
+    assert student["cells"]["slow"]["attempts"] == 0
+    assert student["currentCellId"] == "slow"
+    assert [c["cellId"] for c in snapshot["cells"]] == ["slow"]
+
+    done = make_event(
+        notebookPath="run.ipynb",
+        cellId="slow",
+        cellIndex=2,
+        eventTime=(now + timedelta(seconds=5)).isoformat(),
+    )
+    await send(jp_fetch, "student-token", [done])
+    snapshot = json.loads((await get(jp_fetch, "progress", notebook="run.ipynb")).body)
+    assert snapshot["students"][0]["cells"]["slow"]["status"] == "succeeded"
+    assert snapshot["students"][0]["cells"]["slow"]["attempts"] == 1
+
+
+async def test_a_start_older_than_an_hour_is_not_running_any_more(jp_fetch):
+    stale = make_event(
+        eventType="cell_started",
+        notebookPath="run.ipynb",
+        cellId="dead",
+        eventTime=(datetime.now(UTC) - timedelta(hours=2)).isoformat(),
+    )
+    await send(jp_fetch, "student-token", [stale])
+    snapshot = json.loads((await get(jp_fetch, "progress", notebook="run.ipynb")).body)
+    assert snapshot["students"] == []

@@ -50,6 +50,17 @@ async def test_notebook_events_are_stored_beside_executions(jp_fetch, jp_servera
     assert await count(jp_serverapp, NotebookEvent) == 1
 
 
+async def test_a_cell_start_is_stored_with_its_cell(jp_fetch, jp_serverapp):
+    status, _ = await post_events(jp_fetch, [make_event(eventType="cell_started", cellId="c7")])
+    assert status == 202
+    tracker = await tracker_of(jp_serverapp).ready()
+    async with tracker.engine.connect() as conn:
+        rows = (await conn.execute(select(NotebookEvent.event_type, NotebookEvent.cell_id))).all()
+    assert [tuple(row) for row in rows] == [("cell_started", "c7")]
+    status, reply = await post_events(jp_fetch, [make_event(eventType="cell_started", cellId=None)])
+    assert status == 422 and "cellId" in reply["errors"][0]["error"]
+
+
 async def test_the_seed_example_event_is_accepted(jp_fetch):
     seed = {
         "eventId": "test",
