@@ -2,7 +2,7 @@
 Playwright, and the events read back through the instructor API and the database.
 
 What a student does (open a notebook, run a cell that works, one that fails, a markdown cell, save)
-must arrive with every field right; events captured while the server is unreachable or down must
+must arrive with every field right, each code cell's start included; events captured while the server is unreachable or down must
 arrive once it is back, and events left unsent by a page must be sent by the page after a reload,
 each exactly once. "Run all" captures every cell, including those the kernel aborted after an
 error, and an interrupted cell is reported as failed.
@@ -110,6 +110,16 @@ def notebook_events(server: Any) -> list[tuple[str, str, str]]:
         ).fetchall()
 
 
+def started_cells(server: Any) -> list[tuple[str, str, str]]:
+    """(cell id, notebook path, user) of the stored `cell_started` events, oldest first."""
+    with sqlite3.connect(server.database) as db:
+        return db.execute(
+            "SELECT e.cell_id, n.path, s.user_id FROM notebook_events e"
+            " JOIN notebooks n ON n.id = e.notebook_id JOIN students s ON s.id = e.student_id"
+            " WHERE e.event_type = 'cell_started' ORDER BY e.event_time"
+        ).fetchall()
+
+
 def wait_for_executions(server: Any, count: int, what: str, timeout: float = 30) -> list:
     """Wait until `count` executions of the notebook are stored, and return them."""
 
@@ -202,13 +212,29 @@ def test_capture_survives_errors_restarts_and_reloads(
         ("notebook_saved", NOTEBOOK, server.owner),
     }
 
+    # Each code cell run was announced when it was scheduled; the markdown cell was not (the
+    # save, stored above, was queued after it).
+    def two_starts() -> list[tuple[str, str, str]] | None:
+        rows = started_cells(server)
+        return rows if len(rows) >= 2 else None
+
+    starts = wait_for(two_starts, "the cell_started events of the two code cells")
+    assert starts == [
+        ("cell-sum", NOTEBOOK, server.owner),
+        ("cell-price", NOTEBOOK, server.owner),
+    ]
+
     # --- the server is unreachable, then restarts: events wait in the outbox -------------------
     abort_events(browser_context)
     run_cell(page, 3, 3, key="Control+Enter")
     run_cell(page, 3, 4, key="Control+Enter")
 
     def printed_runs_waiting() -> list[dict[str, Any]] | None:
-        items = [event for event in outbox(page) if event.get("cellId") == "cell-print"]
+        items = [
+            event
+            for event in outbox(page)
+            if event.get("cellId") == "cell-print" and event["eventType"] == "cell_executed"
+        ]
         return items if len(items) == 2 else None
 
     waiting = wait_for(printed_runs_waiting, "2 events in the outbox")

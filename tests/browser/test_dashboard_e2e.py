@@ -251,8 +251,22 @@ def _run(
     }
 
 
+def _start(cell: int, at: datetime) -> dict[str, Any]:
+    return {
+        "eventId": f"e2e-{uuid.uuid4().hex}",
+        "eventType": "cell_started",
+        "eventTime": at.isoformat(),
+        "notebookPath": NOTEBOOK,
+        "cellId": CELLS[cell],
+        "cellIndex": cell,
+        "cellType": "code",
+        "code": f"step_{cell}()",
+    }
+
+
 def seed_class(server: LabServer, now: datetime) -> None:
-    """Twelve students in lab1: some progressing, two stuck on errors, one idle, one hostile."""
+    """Twelve students in lab1: some progressing (one running a cell), two stuck on errors, one
+    idle, one hostile."""
     minute = timedelta(minutes=1)
     key_error = "KeyError: 'price'"
 
@@ -264,6 +278,8 @@ def seed_class(server: LabServer, now: datetime) -> None:
     progressing("hana", 4, 5)
     progressing("ivo", 3, 4)
     progressing("june", 2, 3)
+    # gus is running his next cell right now.
+    server.post_events("gus", [_start(5, now - timedelta(seconds=20))])
     # ben: stuck on cell 3 with four KeyErrors in a row.
     server.post_events(
         "ben",
@@ -397,6 +413,7 @@ def test_dashboard_shows_the_class_live(classroom: LabServer, chromium: Any) -> 
         assert _cell_status(page, "ben", 3) == "failed"
         assert _cell_status(page, "dev", 3) == "succeeded"
         assert _cell_status(page, "june", 4) == "not-run"
+        assert _cell_status(page, "gus", 5) == "running"
 
         # Needing help: the most errors first, then idle.
         page.wait_for_selector(".pt-help-item[data-user='cleo']")
@@ -411,6 +428,8 @@ def test_dashboard_shows_the_class_live(classroom: LabServer, chromium: Any) -> 
         tooltip = page.locator(".pt-tooltip")
         assert "4 attempts" in tooltip.inner_text()
         assert "last error: KeyError: 'price'" in tooltip.inner_text()
+        page.hover(".pt-grid-row[data-user='gus'] .pt-grid-cell >> nth=5")
+        assert "running · first run" in tooltip.inner_text()
 
         # Errors grouped per cell, with how many students hit each.
         page.wait_for_selector(".pt-errors-cell")
@@ -461,6 +480,12 @@ def test_dashboard_shows_the_class_live(classroom: LabServer, chromium: Any) -> 
         (ARTIFACTS / "dashboard-latency.txt").write_text(
             f"new student: {first_latency:.3f} s\nlive update: {second_latency:.3f} s\n"
         )
+
+        # A started run shows as running within a second; its result then replaces it.
+        classroom.post_events("june", [_start(3, datetime.now(UTC))])
+        _wait_cell_status(page, "june", 3, "running", timeout_ms=1000)
+        classroom.post_events("june", [_run(3, datetime.now(UTC))])
+        _wait_cell_status(page, "june", 3, "succeeded", timeout_ms=1000)
 
         # After a drop, the dashboard reconnects and catches up on what it missed.
         page.evaluate(

@@ -6,9 +6,12 @@ import type * as nbformat from '@jupyterlab/nbformat';
 
 import type { ICaptureSettings } from './settings';
 
+/** The kinds of event about a whole notebook. */
+export type NotebookEventType =
+  'notebook_opened' | 'notebook_saved' | 'notebook_closed';
+
 /** The kinds of event the server accepts. */
-export type EventType =
-  'cell_executed' | 'notebook_opened' | 'notebook_saved' | 'notebook_closed';
+export type EventType = 'cell_executed' | 'cell_started' | NotebookEventType;
 
 /** One event in the wire form of `POST api/v1/events` (docs/api.md). */
 export interface ICaptureEvent {
@@ -292,6 +295,59 @@ export function buildCellExecutedEvent(
   return event;
 }
 
+/** Everything known about a cell when JupyterLab schedules it to run. */
+export interface ICellStart {
+  notebookPath: string;
+  cellId: string;
+  cellIndex: number;
+  cellType: 'code' | 'markdown' | 'raw';
+  source: string;
+  /** When the run was scheduled. */
+  scheduledAt: Date;
+}
+
+/**
+ * Whether a scheduled run is a start worth an event: only a code cell with
+ * some code runs in the kernel (JupyterLab does not send a blank cell, and
+ * then no result would ever follow the start).
+ */
+export function isReportableStart(
+  start: Pick<ICellStart, 'cellType' | 'source'>
+): boolean {
+  return start.cellType === 'code' && start.source.trim() !== '';
+}
+
+/**
+ * The `cell_started` event of a scheduled run, with the code only if
+ * `settings` allow it, or `null` when the start is not reportable.
+ *
+ * @param start - what is known about the cell when it is scheduled
+ * @param settings - the capture settings in force
+ * @param eventId - a fresh, unique id
+ */
+export function buildCellStartedEvent(
+  start: ICellStart,
+  settings: Pick<ICaptureSettings, 'sendCode'>,
+  eventId: string
+): ICaptureEvent | null {
+  if (!isReportableStart(start)) {
+    return null;
+  }
+  const event: ICaptureEvent = {
+    eventId,
+    eventType: 'cell_started',
+    eventTime: start.scheduledAt.toISOString(),
+    notebookPath: start.notebookPath,
+    cellId: start.cellId,
+    cellIndex: start.cellIndex,
+    cellType: start.cellType
+  };
+  if (settings.sendCode) {
+    event.code = truncate(start.source, MAX_CODE_CHARS);
+  }
+  return event;
+}
+
 /**
  * A `notebook_opened`, `notebook_saved` or `notebook_closed` event.
  *
@@ -301,7 +357,7 @@ export function buildCellExecutedEvent(
  * @param eventId - a fresh, unique id
  */
 export function buildNotebookEvent(
-  eventType: Exclude<EventType, 'cell_executed'>,
+  eventType: NotebookEventType,
   notebookPath: string,
   at: Date,
   eventId: string

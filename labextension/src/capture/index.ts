@@ -1,5 +1,5 @@
 /**
- * The student capture plugin: reports cell executions and notebook
+ * The student capture plugin: reports cell starts and executions and notebook
  * open/save/close events to the progress-tracker server.
  */
 import {
@@ -10,11 +10,11 @@ import { INotebookTracker } from '@jupyterlab/notebook';
 
 import { CaptureService } from './service';
 
-/** Captures cell executions and notebook lifecycle events. */
+/** Captures cell starts and executions and notebook lifecycle events. */
 export const capturePlugin: JupyterFrontEndPlugin<void> = {
   id: 'progress-tracker:capture',
   description:
-    'Records cell executions and notebook open, save and close events for the progress tracker.',
+    'Records cell starts and executions and notebook open, save and close events for the progress tracker.',
   autoStart: true,
   requires: [INotebookTracker],
   activate: (app: JupyterFrontEnd, tracker: INotebookTracker): void => {

@@ -16,10 +16,12 @@ import { requestAPI } from '../api';
 import { browserStorage, newEventId, windowClock } from './browser';
 import {
   buildCellExecutedEvent,
+  buildCellStartedEvent,
   buildNotebookEvent,
-  EventType,
   ICaptureEvent,
-  ICellRun
+  ICellRun,
+  ICellStart,
+  NotebookEventType
 } from './events';
 import { Outbox, outboxStorageKey } from './outbox';
 import { isTracked } from './settings';
@@ -55,7 +57,7 @@ async function fetchCaptureSettings(
 }
 
 /**
- * The capture of one JupyterLab page: every cell run and notebook
+ * The capture of one JupyterLab page: every cell start and run and notebook
  * open/save/close of a tracked notebook becomes an event in the outbox.
  *
  * Only the cell that ran is read (its source, outputs, timing), never the rest
@@ -124,7 +126,32 @@ export class CaptureService implements IDisposable {
     _: unknown,
     { notebook, cell }: { notebook: Notebook; cell: Cell }
   ): void {
-    this.stopwatch.scheduled(notebook, cell.model.id, Date.now());
+    const scheduledAt = new Date();
+    this.stopwatch.scheduled(notebook, cell.model.id, scheduledAt.getTime());
+    const panel = this.tracker.find(widget => widget.content === notebook);
+    if (!panel || cell.isDisposed) {
+      return;
+    }
+    // Read the cell now: it may change before the settings are known.
+    const model = cell.model;
+    const start: ICellStart = {
+      notebookPath: panel.context.localPath,
+      cellId: model.id,
+      cellIndex: notebook.widgets.indexOf(cell),
+      cellType: model.type as ICellStart['cellType'],
+      source: model.sharedModel.getSource(),
+      scheduledAt
+    };
+    void this.settings.ready.then(() => {
+      const settings = this.settings.current;
+      if (!settings || !isTracked(start.notebookPath, settings)) {
+        return;
+      }
+      const event = buildCellStartedEvent(start, settings, newEventId());
+      if (event) {
+        this.outbox.add(event);
+      }
+    });
   }
 
   private onExecuted(_: unknown, args: ExecutedArgs): void {
@@ -177,7 +204,7 @@ export class CaptureService implements IDisposable {
   private onNotebookAdded(_: unknown, panel: NotebookPanel): void {
     const context = panel.context;
     let path = context.localPath;
-    const record = (type: Exclude<EventType, 'cell_executed'>) =>
+    const record = (type: NotebookEventType) =>
       this.recordNotebookEvent(type, path);
     context.pathChanged.connect(() => {
       path = context.localPath;
@@ -194,10 +221,7 @@ export class CaptureService implements IDisposable {
     panel.disposed.connect(() => record('notebook_closed'));
   }
 
-  private recordNotebookEvent(
-    type: Exclude<EventType, 'cell_executed'>,
-    path: string
-  ): void {
+  private recordNotebookEvent(type: NotebookEventType, path: string): void {
     if (this._isDisposed) {
       return;
     }

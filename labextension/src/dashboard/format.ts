@@ -58,15 +58,27 @@ export function cellTooltip(
     lines.push('not run');
     return lines.join('\n');
   }
+  const running = progress.status === 'running';
+  const status = running
+    ? 'running'
+    : progress.status === 'failed'
+      ? 'failed'
+      : 'succeeded';
+  const attempts =
+    running && progress.attempts === 0
+      ? 'first run'
+      : plural(progress.attempts, 'attempt');
   lines.push(
-    `${progress.status === 'failed' ? 'failed' : 'succeeded'} · ${plural(progress.attempts, 'attempt')}` +
+    `${status} · ${attempts}` +
       (progress.errors ? ` · ${plural(progress.errors, 'error')}` : '')
   );
   if (progress.lastError) {
     lines.push(`last error: ${progress.lastError}`);
   }
   if (progress.lastActivity) {
-    lines.push(`last run: ${clockTime(progress.lastActivity)}`);
+    lines.push(
+      `${running ? 'started' : 'last run'}: ${clockTime(progress.lastActivity)}`
+    );
   }
   return lines.join('\n');
 }

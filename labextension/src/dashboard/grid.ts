@@ -253,15 +253,16 @@ export class GridView {
 }
 
 function legend(): HTMLElement {
-  const item = (status: string, text: string): HTMLElement => {
+  const item = (status: string, text: string, title: string): HTMLElement => {
     const swatch = el('i', { className: 'pt-grid-cell' });
     swatch.dataset.status = status;
-    return el('span', {}, [swatch, document.createTextNode(text)]);
+    return el('span', { title }, [swatch, document.createTextNode(text)]);
   };
   return el('div', { className: 'pt-legend' }, [
-    item('not-run', 'not run'),
-    item('succeeded', 'succeeded'),
-    item('failed', 'failed'),
+    item('not-run', 'not run', 'the student has not run this cell'),
+    item('running', 'running', 'a run has started and not finished yet'),
+    item('succeeded', 'succeeded', 'the latest run succeeded'),
+    item('failed', 'failed', 'the latest run raised an error'),
     el('span', {
       text: 'outlined: just ran · hover a cell for attempts and the last error'
     })

@@ -3,7 +3,7 @@
  * followed it. Pure logic, no DOM.
  */
 import { SeenIds } from './seen';
-import { isAtOrAfter, latest, parseTime } from './time';
+import { isAfter, isAtOrAfter, latest, parseTime } from './time';
 import {
   ICellInfo,
   ICellProgress,
@@ -42,6 +42,9 @@ export function cellKey(userId: string, cellId: string): string {
  * Load a snapshot with {@link ProgressModel.load}, then feed every event from the WebSocket
  * to {@link ProgressModel.apply}. Events seen twice are ignored. Events of other notebooks
  * only update the notebook list.
+ *
+ * A `cell_started` event shows its cell as `running` until the run's `cell_executed` event
+ * arrives; only the finished run counts as an attempt.
  */
 export class ProgressModel {
   /** The selected notebook, `null` when the class has no data yet. */
@@ -227,7 +230,8 @@ export class ProgressModel {
     const isNewest = isAtOrAfter(event.eventTime, student.lastActivity);
     student.lastActivity = latest(student.lastActivity, event.eventTime);
 
-    if (event.eventType !== 'cell_executed' || !event.cellId) {
+    const isRun = event.eventType === 'cell_executed';
+    if ((!isRun && event.eventType !== 'cell_started') || !event.cellId) {
       return;
     }
     const cellId = event.cellId;
@@ -235,7 +239,47 @@ export class ProgressModel {
       student.currentCellId = cellId;
     }
     this._ensureCell(event, result);
+    const changed = isRun
+      ? this._applyRun(student, cellId, event, result)
+      : this._applyStart(student, cellId, event);
+    if (changed) {
+      this._flashes.set(cellKey(student.userId, cellId), now);
+    }
+  }
 
+  /**
+   * A run started: its cell is `running` unless the cell has a result (or a start) at least
+   * as recent, which the start then predates.
+   */
+  private _applyStart(
+    student: IStudentProgress,
+    cellId: string,
+    event: ILiveEvent
+  ): boolean {
+    const previous = student.cells[cellId];
+    if (previous && !isAfter(event.eventTime, previous.lastActivity)) {
+      return false;
+    }
+    student.cells[cellId] = {
+      ...(previous ?? {
+        attempts: 0,
+        errors: 0,
+        lastError: null,
+        executionCount: null
+      }),
+      status: 'running',
+      lastActivity: event.eventTime
+    };
+    return true;
+  }
+
+  /** A run finished: one more attempt; the latest run decides the status. */
+  private _applyRun(
+    student: IStudentProgress,
+    cellId: string,
+    event: ILiveEvent,
+    result: IApplyResult
+  ): boolean {
     const previous = student.cells[cellId];
     const cell: ICellProgress = previous ?? {
       status: 'succeeded',
@@ -262,7 +306,7 @@ export class ProgressModel {
       cell.lastError = event.errorMessage ?? null;
     }
     student.cells[cellId] = cell;
-    this._flashes.set(cellKey(student.userId, cellId), now);
+    return true;
   }
 
   private _ensureCell(event: ILiveEvent, result: IApplyResult): void {

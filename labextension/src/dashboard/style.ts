@@ -315,6 +315,10 @@ pre.pt-error-text {
   background: var(--jp-error-color1);
   opacity: 1;
 }
+.pt-grid-cell[data-status='running'] {
+  background: var(--jp-brand-color1);
+  opacity: 1;
+}
 .pt-grid-cell[data-flash='true'] {
   box-shadow: 0 0 0 2px var(--jp-brand-color1);
   animation: pt-flash 1s ease-out 1;

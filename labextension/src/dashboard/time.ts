@@ -24,6 +24,19 @@ export function isAtOrAfter(
   return ta !== null && ta >= tb;
 }
 
+/** Whether ISO time `a` is strictly after ISO time `b` (an absent `b` is before everything). */
+export function isAfter(
+  a: string | null | undefined,
+  b: string | null | undefined
+): boolean {
+  const ta = parseTime(a);
+  if (ta === null) {
+    return false;
+  }
+  const tb = parseTime(b);
+  return tb === null || ta > tb;
+}
+
 /** The later of two ISO times (either may be absent). */
 export function latest(
   a: string | null | undefined,

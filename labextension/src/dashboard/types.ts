@@ -2,8 +2,11 @@
  * Shapes of the progress-tracker HTTP and WebSocket API (see docs/api.md).
  */
 
-/** Outcome of a student's latest run of a cell. */
-export type CellStatus = 'succeeded' | 'failed';
+/**
+ * Outcome of a student's latest run of a cell, or `running` while a run started after the
+ * latest result has not finished.
+ */
+export type CellStatus = 'succeeded' | 'failed' | 'running';
 
 /** `GET api/v1/me`. */
 export interface IMe {
@@ -30,9 +33,11 @@ export interface ICellInfo {
 /** What one student did with one cell. */
 export interface ICellProgress {
   status: CellStatus;
+  /** Finished runs (a run still going is not counted yet). */
   attempts: number;
   errors: number;
   lastError: string | null;
+  /** When the latest run finished or, while `running`, when the running one started. */
   lastActivity: string | null;
   executionCount: number | null;
 }

@@ -2,12 +2,16 @@ import type * as nbformat from '@jupyterlab/nbformat';
 
 import {
   buildCellExecutedEvent,
+  buildCellStartedEvent,
   buildNotebookEvent,
   durationFromTiming,
   errorMessageFromOutputs,
   errorMessageOfRun,
   ICellRun,
+  ICellStart,
   isReportableRun,
+  isReportableStart,
+  MAX_CODE_CHARS,
   resultSummary,
   truncate
 } from '../events';
@@ -352,6 +356,82 @@ describe('buildCellExecutedEvent', () => {
       executionCount: 3,
       cellId: 'a1b2'
     });
+  });
+});
+
+function start(overrides: Partial<ICellStart> = {}): ICellStart {
+  return {
+    notebookPath: 'labs/lab1.ipynb',
+    cellId: 'a1b2',
+    cellIndex: 2,
+    cellType: 'code',
+    source: 'x = 1\nx + 1',
+    scheduledAt: new Date('2026-11-27T09:59:58.000Z'),
+    ...overrides
+  };
+}
+
+describe('isReportableStart', () => {
+  it('reports a code cell with code', () => {
+    expect(isReportableStart(start())).toBe(true);
+  });
+
+  it('does not report a blank code cell (the kernel never runs it, no result follows)', () => {
+    expect(isReportableStart(start({ source: '  \n' }))).toBe(false);
+  });
+
+  it('does not report markdown or raw cells', () => {
+    expect(isReportableStart(start({ cellType: 'markdown' }))).toBe(false);
+    expect(isReportableStart(start({ cellType: 'raw' }))).toBe(false);
+  });
+});
+
+describe('buildCellStartedEvent', () => {
+  it('names the cell, its place and the time it was scheduled, with its code', () => {
+    expect(
+      buildCellStartedEvent(start(), SERVER_DEFAULT_SETTINGS, 'id-7')
+    ).toEqual({
+      eventId: 'id-7',
+      eventType: 'cell_started',
+      eventTime: '2026-11-27T09:59:58.000Z',
+      notebookPath: 'labs/lab1.ipynb',
+      cellId: 'a1b2',
+      cellIndex: 2,
+      cellType: 'code',
+      code: 'x = 1\nx + 1'
+    });
+  });
+
+  it('leaves out the code when the settings forbid it', () => {
+    const event = buildCellStartedEvent(
+      start(),
+      { ...SERVER_DEFAULT_SETTINGS, sendCode: false },
+      'id-7'
+    );
+
+    expect(event).not.toHaveProperty('code');
+    expect(event?.cellId).toBe('a1b2');
+  });
+
+  it('truncates long code like a run does', () => {
+    const event = buildCellStartedEvent(
+      start({ source: 'x'.repeat(MAX_CODE_CHARS + 10) }),
+      SERVER_DEFAULT_SETTINGS,
+      'id-7'
+    );
+
+    expect(event?.code).toHaveLength(MAX_CODE_CHARS);
+    expect(event?.code?.endsWith('\u2026')).toBe(true);
+  });
+
+  it('is null for a markdown cell', () => {
+    expect(
+      buildCellStartedEvent(
+        start({ cellType: 'markdown', source: '# Notes' }),
+        SERVER_DEFAULT_SETTINGS,
+        'id-7'
+      )
+    ).toBeNull();
   });
 });
 

@@ -30,6 +30,23 @@ export function run(overrides: Partial<ILiveEvent> = {}): ILiveEvent {
   };
 }
 
+/** A `cell_started` event of notebook `lab1.ipynb`, with a fresh id unless given. */
+export function start(overrides: Partial<ILiveEvent> = {}): ILiveEvent {
+  counter += 1;
+  return {
+    eventId: `s-${counter}`,
+    eventType: 'cell_started',
+    eventTime: '2026-11-27T10:00:00+00:00',
+    userId: 'alice',
+    notebookPath: 'lab1.ipynb',
+    cellId: 'c1',
+    cellIndex: 0,
+    cellType: 'code',
+    code: 'x = 1',
+    ...overrides
+  };
+}
+
 /** A cell's progress. */
 export function cell(overrides: Partial<ICellProgress> = {}): ICellProgress {
   return {

@@ -1,13 +1,20 @@
 import {
   cellLabel,
   cellTooltip,
+  clockTime,
   errorGroupLabel,
   exportFileName,
   firstLine,
   reasonLabel
 } from '../format';
 import { withQuery } from '../query';
-import { formatDuration, isAtOrAfter, latest, parseTime } from '../time';
+import {
+  formatDuration,
+  isAfter,
+  isAtOrAfter,
+  latest,
+  parseTime
+} from '../time';
 import { cell } from './fixtures';
 
 describe('texts of the dashboard', () => {
@@ -67,6 +74,33 @@ describe('texts of the dashboard', () => {
     ).toBe('bob · cell [1]\nnot run');
   });
 
+  it('tells on hover that a cell is running and when it started', () => {
+    const info = { cellId: 'c1', cellIndex: 0, cellType: 'code' };
+    const started = '2026-11-27T10:42:07Z';
+
+    expect(
+      cellTooltip(
+        'alice',
+        info,
+        cell({ status: 'running', attempts: 0, lastActivity: started })
+      )
+    ).toBe(
+      `alice · cell [1]\nrunning · first run\nstarted: ${clockTime(started)}`
+    );
+    expect(
+      cellTooltip(
+        'alice',
+        info,
+        cell({
+          status: 'running',
+          attempts: 2,
+          errors: 1,
+          lastActivity: started
+        })
+      ).split('\n')[1]
+    ).toBe('running · 2 attempts · 1 error');
+  });
+
   it('names an export after the notebook, with a safe file name', () => {
     expect(exportFileName('course/week 1/lab1.ipynb')).toBe(
       'progress-lab1.csv'
@@ -97,6 +131,10 @@ describe('texts of the dashboard', () => {
       isAtOrAfter('2026-11-27T10:00:00+01:00', '2026-11-27T09:30:00Z')
     ).toBe(false);
     expect(isAtOrAfter('2026-11-27T10:00:00Z', null)).toBe(true);
+    expect(isAfter('2026-11-27T10:00:01Z', '2026-11-27T10:00:00Z')).toBe(true);
+    expect(isAfter('2026-11-27T10:00:00Z', '2026-11-27T10:00:00Z')).toBe(false);
+    expect(isAfter('2026-11-27T10:00:00Z', null)).toBe(true);
+    expect(isAfter('not a time', null)).toBe(false);
     expect(latest('2026-11-27T10:00:00Z', '2026-11-27T11:00:00Z')).toBe(
       '2026-11-27T11:00:00Z'
     );

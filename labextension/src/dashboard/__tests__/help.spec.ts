@@ -38,6 +38,30 @@ describe('needingHelp', () => {
     ]);
   });
 
+  it('keeps listing a student stuck on a cell while a new run of it is going', () => {
+    const alice = student(
+      'alice',
+      {
+        c2: cell({
+          status: 'running',
+          attempts: 3,
+          errors: 3,
+          lastError: "KeyError: 'price'"
+        })
+      },
+      { lastActivity: RECENT, currentCellId: 'c2' }
+    );
+
+    expect(needingHelp([alice], CELLS, OPTIONS)).toEqual([
+      {
+        userId: 'alice',
+        reasons: [{ kind: 'errors', cellId: 'c2', errors: 3 }],
+        currentCellId: 'c2',
+        lastError: "KeyError: 'price'"
+      }
+    ]);
+  });
+
   it('does not list a student below the error threshold', () => {
     const bob = student(
       'bob',

@@ -1,5 +1,5 @@
 import { ProgressModel } from '../state';
-import { cell, run, snapshot, student } from './fixtures';
+import { cell, run, snapshot, start, student } from './fixtures';
 
 function loaded(...students: ReturnType<typeof student>[]): ProgressModel {
   const model = new ProgressModel();
@@ -41,6 +41,50 @@ describe('ProgressModel', () => {
       );
 
       expect(model.cells.map(c => c.cellId)).toEqual(['a', 'b']);
+    });
+
+    it('keeps a cell the snapshot reports running, with no attempt counted for a first run', () => {
+      const model = loaded(
+        student('alice', {
+          c1: cell({
+            status: 'running',
+            attempts: 0,
+            executionCount: null,
+            lastActivity: '2026-11-27T10:02:00Z'
+          })
+        })
+      );
+
+      expect(model.student('alice')?.cells.c1.status).toBe('running');
+      expect(model.student('alice')?.currentCellId).toBe('c1');
+      expect(model.completedCells(model.student('alice')!)).toBe(0);
+    });
+
+    it('completes a run the snapshot reports running when its result arrives live', () => {
+      const model = loaded(
+        student('alice', {
+          c1: cell({
+            status: 'running',
+            attempts: 0,
+            executionCount: null,
+            lastActivity: '2026-11-27T10:02:00Z'
+          })
+        })
+      );
+
+      model.apply([
+        run({
+          userId: 'alice',
+          cellId: 'c1',
+          eventTime: '2026-11-27T10:02:05Z'
+        })
+      ]);
+
+      expect(model.student('alice')?.cells.c1).toMatchObject({
+        status: 'succeeded',
+        attempts: 1,
+        lastActivity: '2026-11-27T10:02:05Z'
+      });
     });
 
     it('starts with an empty class when there is no data yet', () => {
@@ -253,6 +297,208 @@ describe('ProgressModel', () => {
     });
   });
 
+  describe('apply: a run that started and has not finished', () => {
+    it('shows a cell never run before as running, without counting an attempt', () => {
+      const model = loaded(student('alice'));
+
+      const result = model.apply([
+        start({
+          userId: 'alice',
+          cellId: 'c2',
+          eventTime: '2026-11-27T10:05:00Z'
+        })
+      ]);
+
+      expect(model.student('alice')?.cells.c2).toEqual({
+        status: 'running',
+        attempts: 0,
+        errors: 0,
+        lastError: null,
+        lastActivity: '2026-11-27T10:05:00Z',
+        executionCount: null
+      });
+      expect(result.changedStudents).toEqual(new Set(['alice']));
+      expect(result.errorsChanged).toBe(false);
+    });
+
+    it('shows a cell run before as running again, keeping its counts and last error', () => {
+      const model = loaded(
+        student('alice', {
+          c1: cell({
+            status: 'failed',
+            attempts: 2,
+            errors: 2,
+            lastError: 'NameError: x',
+            executionCount: 4
+          })
+        })
+      );
+
+      model.apply([
+        start({
+          userId: 'alice',
+          cellId: 'c1',
+          eventTime: '2026-11-27T10:05:00Z'
+        })
+      ]);
+
+      expect(model.student('alice')?.cells.c1).toEqual({
+        status: 'running',
+        attempts: 2,
+        errors: 2,
+        lastError: 'NameError: x',
+        lastActivity: '2026-11-27T10:05:00Z',
+        executionCount: 4
+      });
+    });
+
+    it('replaces running with the outcome of the run once it finishes, counting the attempt', () => {
+      const model = loaded(student('alice'));
+
+      model.apply([
+        start({
+          userId: 'alice',
+          cellId: 'c1',
+          eventTime: '2026-11-27T10:05:00Z'
+        })
+      ]);
+      model.apply([
+        run({
+          userId: 'alice',
+          cellId: 'c1',
+          eventTime: '2026-11-27T10:05:02Z',
+          hasError: true,
+          errorMessage: "KeyError: 'price'",
+          executionCount: 7
+        })
+      ]);
+
+      expect(model.student('alice')?.cells.c1).toEqual({
+        status: 'failed',
+        attempts: 1,
+        errors: 1,
+        lastError: "KeyError: 'price'",
+        lastActivity: '2026-11-27T10:05:02Z',
+        executionCount: 7
+      });
+    });
+
+    it('ignores a start older than the latest result of the cell', () => {
+      const model = loaded(
+        student('alice', {
+          c1: cell({
+            status: 'succeeded',
+            lastActivity: '2026-11-27T10:10:00Z'
+          })
+        })
+      );
+
+      model.apply([
+        start({
+          userId: 'alice',
+          cellId: 'c1',
+          eventTime: '2026-11-27T10:09:00Z'
+        })
+      ]);
+
+      expect(model.student('alice')?.cells.c1.status).toBe('succeeded');
+      expect(model.student('alice')?.cells.c1.lastActivity).toBe(
+        '2026-11-27T10:10:00Z'
+      );
+      expect(model.flashedAt('alice', 'c1')).toBeUndefined();
+    });
+
+    it('ignores a start at the very time of the latest result (the result is of that run)', () => {
+      const model = loaded(
+        student('alice', {
+          c1: cell({ status: 'failed', lastActivity: '2026-11-27T10:10:00Z' })
+        })
+      );
+
+      model.apply([
+        start({
+          userId: 'alice',
+          cellId: 'c1',
+          eventTime: '2026-11-27T10:10:00Z'
+        })
+      ]);
+
+      expect(model.student('alice')?.cells.c1.status).toBe('failed');
+    });
+
+    it('keeps the cell running when a late result of an earlier run arrives, counting it', () => {
+      const model = loaded(student('alice'));
+
+      model.apply([
+        start({
+          userId: 'alice',
+          cellId: 'c1',
+          eventTime: '2026-11-27T10:05:00Z'
+        }),
+        run({
+          userId: 'alice',
+          cellId: 'c1',
+          eventTime: '2026-11-27T10:04:00Z'
+        })
+      ]);
+
+      expect(model.student('alice')?.cells.c1).toMatchObject({
+        status: 'running',
+        attempts: 1,
+        lastActivity: '2026-11-27T10:05:00Z'
+      });
+    });
+
+    it("moves the student's current cell to the cell that started", () => {
+      const model = loaded(
+        student('alice', { c1: cell() }, { currentCellId: 'c1' })
+      );
+
+      model.apply([
+        start({
+          userId: 'alice',
+          cellId: 'c3',
+          eventTime: '2026-11-27T10:05:00Z'
+        })
+      ]);
+
+      expect(model.student('alice')?.currentCellId).toBe('c3');
+      expect(model.student('alice')?.lastActivity).toBe('2026-11-27T10:05:00Z');
+    });
+
+    it('adds the student and the cell of a start seen first', () => {
+      const model = loaded();
+
+      const result = model.apply([
+        start({ userId: 'carol', cellId: 'new', cellIndex: 5 })
+      ]);
+
+      expect(model.students.map(s => s.userId)).toEqual(['carol']);
+      expect(model.cells.map(c => c.cellId)).toEqual(['c1', 'c2', 'c3', 'new']);
+      expect(result.studentsAdded).toBe(true);
+      expect(result.cellsAdded).toBe(true);
+    });
+
+    it('marks the cell as just changed when it starts running', () => {
+      const model = loaded(student('alice'));
+
+      model.apply([start({ userId: 'alice', cellId: 'c2' })], 123_456);
+
+      expect(model.flashedAt('alice', 'c2')).toBe(123_456);
+    });
+
+    it('counts a start neither as an execution of the notebook nor as a resume point', () => {
+      const model = loaded();
+
+      model.apply([run({ eventId: 'e-41' }), start({ eventId: 's-42' })]);
+
+      expect(model.lastEventId).toBe('e-41');
+      expect(
+        model.notebooks.find(n => n.path === 'lab1.ipynb')?.executions
+      ).toBe(11);
+    });
+  });
+
   describe('apply: duplicates', () => {
     it('ignores an event whose id was already applied', () => {
       const model = loaded(student('alice'));
@@ -381,16 +627,16 @@ describe('ProgressModel', () => {
   });
 
   describe('completedCells', () => {
-    it('counts the cells whose latest run succeeded', () => {
+    it('counts the cells whose latest run succeeded (not those running again)', () => {
       const model = loaded(
         student('alice', {
           c1: cell(),
           c2: cell({ status: 'failed' }),
-          c3: cell()
+          c3: cell({ status: 'running' })
         })
       );
 
-      expect(model.completedCells(model.student('alice')!)).toBe(2);
+      expect(model.completedCells(model.student('alice')!)).toBe(1);
     });
   });
 });
