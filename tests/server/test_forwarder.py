@@ -1,0 +1,120 @@
+"""A user server's forwarding pipeline, against a stand-in collector on loopback.
+
+The real collector behind a real JupyterHub is exercised in tests/hub; these fast tests pin the
+forwarder's own decisions: what it sends, when it answers 202, and what it refuses.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from datetime import UTC, datetime
+
+import pytest
+import pytest_asyncio
+from tornado import web
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
+
+from progress_tracker.events import Event, EventType
+from progress_tracker.forwarder import Collector, CollectorRejected, ForwardingPipeline
+from progress_tracker.pipeline import QueueUnavailable
+
+pytestmark = pytest.mark.asyncio
+
+
+class StandInCollector(web.RequestHandler):
+    """Answers POST api/v1/events with a configured status, recording what it got."""
+
+    def initialize(self, state: dict) -> None:
+        self.state = state
+
+    def post(self) -> None:
+        self.state["requests"].append(
+            (self.request.headers.get("Authorization"), json.loads(self.request.body))
+        )
+        status, body, headers = self.state["answer"]
+        for name, value in headers.items():
+            self.set_header(name, value)
+        self.set_status(status)
+        self.finish(body)
+
+
+@pytest_asyncio.fixture
+async def collector():
+    state: dict = {"requests": [], "answer": (202, {"processed_count": 1}, {})}
+    app = web.Application([(r"/services/pt/api/v1/events", StandInCollector, {"state": state})])
+    sockets = bind_sockets(0, "127.0.0.1")
+    server = HTTPServer(app)
+    server.add_sockets(sockets)
+    state["url"] = f"http://127.0.0.1:{sockets[0].getsockname()[1]}/services/pt/"
+    yield state
+    server.stop()
+    await server.close_all_connections()
+
+
+def stamped(user: str = "student1") -> Event:
+    now = datetime.now(UTC)
+    return Event(
+        event_id="e-1",
+        event_type=EventType.CELL_EXECUTED,
+        event_time=now,
+        received_at=now,
+        user_id=user,
+        notebook_path="lab.ipynb",
+        cell_id="c1",
+        code="1/0",
+        has_error=True,
+        error_message="ZeroDivisionError: division by zero",
+    )
+
+
+async def test_a_batch_goes_to_the_collector_with_the_servers_token_and_no_identity(collector):
+    pipeline = ForwardingPipeline(Collector(collector["url"], "server-token", "student1"))
+    await pipeline.accept([stamped()])
+    [(authorization, body)] = collector["requests"]
+    assert authorization == "token server-token"
+    assert body[0]["eventId"] == "e-1" and body[0]["errorMessage"].startswith("ZeroDivision")
+    assert "userId" not in body[0], "the collector takes the user from the token"
+    await pipeline.stop()
+
+
+async def test_events_of_anyone_but_the_owner_are_refused_and_never_sent(collector):
+    pipeline = ForwardingPipeline(Collector(collector["url"], "server-token", "student1"))
+    with pytest.raises(CollectorRejected) as refused:
+        await pipeline.accept([stamped(user="student2")])
+    assert refused.value.status == 403
+    assert collector["requests"] == []
+    await pipeline.stop()
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 401, 403, 404, 429])
+async def test_a_collector_that_cannot_take_the_batch_means_retry_later(collector, status):
+    collector["answer"] = (status, {"message": "nope"}, {"Retry-After": "7"})
+    pipeline = ForwardingPipeline(Collector(collector["url"], "server-token", "student1"))
+    with pytest.raises(QueueUnavailable) as unavailable:
+        await pipeline.accept([stamped()])
+    assert unavailable.value.retry_after_s == (
+        7 if status in (429, 503) else unavailable.value.retry_after_s
+    )
+    await pipeline.stop()
+
+
+@pytest.mark.parametrize("status", [400, 413, 422])
+async def test_a_batch_the_collector_finds_invalid_is_relayed_as_is(collector, status):
+    collector["answer"] = (status, {"message": "bad batch", "errors": []}, {})
+    pipeline = ForwardingPipeline(Collector(collector["url"], "server-token", "student1"))
+    with pytest.raises(CollectorRejected) as rejected:
+        await pipeline.accept([stamped()])
+    assert (rejected.value.status, rejected.value.body["message"]) == (status, "bad batch")
+    await pipeline.stop()
+
+
+async def test_an_unreachable_collector_means_retry_later():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    pipeline = ForwardingPipeline(Collector(f"http://127.0.0.1:{port}/", "t", "student1"))
+    with pytest.raises(QueueUnavailable):
+        await pipeline.accept([stamped()])
+    await pipeline.stop()
