@@ -27,24 +27,24 @@ def reachable(host: str = "127.0.0.1", port: int = 5432) -> bool:
         return False
 
 
-async def create_database(server_url: str, name: str) -> None:
-    """CREATE DATABASE on a server (through its maintenance database)."""
+async def _maintenance(server_url: str, statement: str) -> None:
+    """Run one statement on a server's maintenance database, outside a transaction."""
     engine = create_async_engine(f"{server_url}/postgres", isolation_level="AUTOCOMMIT")
     try:
         async with engine.connect() as conn:
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+            await conn.execute(text(statement))
     finally:
         await engine.dispose()
+
+
+async def create_database(server_url: str, name: str) -> None:
+    """CREATE DATABASE on a server."""
+    await _maintenance(server_url, f'CREATE DATABASE "{name}"')
 
 
 async def drop_database(server_url: str, name: str) -> None:
     """DROP DATABASE, disconnecting whoever is still connected."""
-    engine = create_async_engine(f"{server_url}/postgres", isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        await engine.dispose()
+    await _maintenance(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def private_database_name() -> str:
