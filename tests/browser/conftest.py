@@ -31,6 +31,7 @@ REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 BUILT_LABEXTENSION = REPO / "progress_tracker" / "labextension"
 OWNER = "student-e2e"
+KERNEL_ABORT_WINDOW_S = 2.0
 
 
 def free_port() -> int:
@@ -58,6 +59,14 @@ class LabServer:
         share = base / "share"
         (share / "labextensions").mkdir(parents=True)
         (share / "labextensions" / "progress-tracker").symlink_to(BUILT_LABEXTENSION)
+        # "Run all" sends one execute request per cell; on a loaded machine some arrive after the
+        # kernel handled an error, and it would run them instead of aborting them as it does on
+        # an idle one. A short abort window makes the kernel's behaviour the same everywhere.
+        profile = base / "ipython" / "profile_default"
+        profile.mkdir(parents=True)
+        (profile / "ipython_kernel_config.py").write_text(
+            f"c.Kernel.stop_on_error_timeout = {KERNEL_ABORT_WINDOW_S}\n"
+        )
         self.env = {
             **os.environ,
             "JUPYTER_CONFIG_DIR": str(base / "config"),

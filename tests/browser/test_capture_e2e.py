@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.conftest import KERNEL_ABORT_WINDOW_S
+
 pytestmark = pytest.mark.browser
 
 NOTEBOOK = "lab1.ipynb"
@@ -309,7 +311,9 @@ def test_run_all_and_interrupt_are_captured(
         assert by_cell[aborted]["executionCount"] is None
         assert by_cell[aborted]["result"] is None
 
-    # An interrupted cell: the kernel reports KeyboardInterrupt.
+    # An interrupted cell: the kernel reports KeyboardInterrupt. (First let the kernel's abort
+    # window after the error close, or it would abort this run too.)
+    time.sleep(KERNEL_ABORT_WINDOW_S + 0.5)
     sleeping = cell(page, 4)
     sleeping.locator(".jp-InputArea-prompt").click()
     page.keyboard.press("Control+Enter")
