@@ -43,15 +43,12 @@ class StreamPipeline:
                 stream,
                 sink,
                 settings,
-                on_persisted=self._publish if sink.name == "database" else None,
+                on_persisted=live.publish if sink.name == "database" else None,
             )
             for sink in sinks
         ]
         self.trim_interval_s = trim_interval_s
         self._tasks: set[asyncio.Task[Any]] = set()
-
-    async def _publish(self, events: list[Event]) -> None:
-        await self.live.publish(events)
 
     async def start(self) -> None:
         """Start one consumer task per sink (each creates its group), plus the trimmer."""

@@ -57,6 +57,25 @@ def _execution_columns() -> Select[Any]:
     )
 
 
+def _filtered(
+    stmt: Select[Any],
+    notebook: str | None,
+    user: str | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> Select[Any]:
+    """Executions of a notebook and student within [since, until), each filter optional."""
+    if notebook is not None:
+        stmt = stmt.where(Notebook.path == notebook)
+    if user is not None:
+        stmt = stmt.where(Student.user_id == user)
+    if since is not None:
+        stmt = stmt.where(CellExecution.event_time >= since)
+    if until is not None:
+        stmt = stmt.where(CellExecution.event_time < until)
+    return stmt
+
+
 def _execution_event(row: Any) -> Event:
     return Event.model_construct(
         event_id=row.event_id,
@@ -255,13 +274,7 @@ class ProgressQueries:
 
     async def last_event_id(self) -> str | None:
         """The eventId most recently stored (a cursor for the live feed)."""
-        async with self.engine.connect() as conn:
-            row = (
-                await conn.execute(
-                    select(CellExecution.event_id).order_by(CellExecution.id.desc()).limit(1)
-                )
-            ).first()
-        return row[0] if row else None
+        return (await self._cursor())[1]
 
     async def executions(
         self,
@@ -273,15 +286,7 @@ class ProgressQueries:
         limit: int = 1000,
     ) -> list[Event]:
         """Stored cell executions, oldest first, filtered by notebook, student and time."""
-        stmt = _execution_columns()
-        if notebook is not None:
-            stmt = stmt.where(Notebook.path == notebook)
-        if user is not None:
-            stmt = stmt.where(Student.user_id == user)
-        if since is not None:
-            stmt = stmt.where(CellExecution.event_time >= since)
-        if until is not None:
-            stmt = stmt.where(CellExecution.event_time < until)
+        stmt = _filtered(_execution_columns(), notebook, user, since, until)
         stmt = stmt.order_by(CellExecution.event_time.desc(), CellExecution.id.desc()).limit(limit)
         async with self.engine.connect() as conn:
             rows = (await conn.execute(stmt)).all()
@@ -296,13 +301,8 @@ class ProgressQueries:
         chunk: int = 2000,
     ) -> AsyncIterator[Event]:
         """Every matching execution, oldest first, read in chunks (for exports)."""
-        stmt = _execution_columns().add_columns(CellExecution.id.label("row_id"))
-        if notebook is not None:
-            stmt = stmt.where(Notebook.path == notebook)
-        if since is not None:
-            stmt = stmt.where(CellExecution.event_time >= since)
-        if until is not None:
-            stmt = stmt.where(CellExecution.event_time < until)
+        columns = _execution_columns().add_columns(CellExecution.id.label("row_id"))
+        stmt = _filtered(columns, notebook, None, since, until)
         last_id = 0
         while True:
             page = stmt.where(CellExecution.id > last_id).order_by(CellExecution.id).limit(chunk)
