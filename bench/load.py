@@ -100,7 +100,7 @@ async def spawned_collectors(count: int, redis_url: str):
                         "--ServerApp.log_level=WARN",
                         f"--ProgressTracker.database_url={POSTGRES}/{database}",
                         f"--ProgressTracker.redis_url={redis_url}",
-                        f"--ProgressTracker.redis_key_prefix={prefix}",
+                        f"--EventQueue.key_prefix={prefix}",
                         "--ProgressTracker.database_pool_size=4",
                     ],
                     env=env,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from .events import Event, EventType
 
 if TYPE_CHECKING:
-    from .tracker import Tracker
+    from .runtime import Runtime
 
 DEMO_NOTEBOOK = "demo/pandas-intro.ipynb"
 
@@ -110,7 +110,7 @@ STRUGGLING = {"claude", "hedy", "tony"}
 class DemoClass:
     """Seeds a class history into an empty demo notebook, then keeps the class working live."""
 
-    def __init__(self, tracker: Tracker, *, seed: int = 7, interval_s: float = 2.5):
+    def __init__(self, tracker: Runtime, *, seed: int = 7, interval_s: float = 2.5):
         self.tracker = tracker
         self.random = random.Random(seed)
         self.interval_s = interval_s

@@ -33,7 +33,7 @@ def test_the_wheel_installs_the_server_config_and_the_prebuilt_labextension(tmp_
     assert (prefix / "etc/jupyter/jupyter_server_config.d/progress_tracker.json").exists()
     assert (prefix / "share/jupyter/labextensions/progress-tracker/package.json").exists()
     assert list((prefix / "share/jupyter/labextensions/progress-tracker/static").glob("*.js"))
-    assert (site / "progress_tracker/migrations/versions/0001_initial.py").exists()
+    assert (site / "progress_tracker/store/alembic/versions/0001_initial.py").exists()
 
     no_node = {
         **os.environ,

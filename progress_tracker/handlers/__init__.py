@@ -1,41 +1,39 @@
-"""HTTP and WebSocket handlers of the tracker's API."""
+"""The HTTP and WebSocket surface of the tracker (nothing below this folder imports it)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .dashboard import (
-    ErrorsHandler,
-    ExecutionsHandler,
-    ExportHandler,
-    HealthHandler,
-    MeHandler,
-    PaceHandler,
-    ProgressHandler,
-    SettingsHandler,
-)
-from .deadletters import DeadLettersHandler
+from .client import MeHandler, SettingsHandler
 from .events import EventsHandler
-from .live import LiveSocketHandler
+
+if TYPE_CHECKING:
+    from ..runtime import Runtime
 
 API = "api/v1"
 
+Route = tuple[str, type, dict[str, Any]]
 
-def handler_routes(tracker: Any) -> list[tuple[str, type, dict[str, Any]]]:
-    """The (pattern, handler, kwargs) routes of the API, relative to base_url."""
-    kwargs = {"tracker": tracker}
-    if tracker.mode == "forwarder":
-        from .relay import relay_routes
 
-        local = [
-            (f"{API}/events", EventsHandler, kwargs),
-            (f"{API}/settings", SettingsHandler, kwargs),
-        ]
-        return local + relay_routes(tracker, API)
+def handler_routes(runtime: Runtime) -> list[Route]:
+    """The (pattern, handler, kwargs) routes of this mode's API, relative to base_url."""
+    kwargs = {"runtime": runtime}
+    events = (f"{API}/events", EventsHandler, kwargs)
+    settings = (f"{API}/settings", SettingsHandler, kwargs)
+    if runtime.mode == "forwarder":
+        from .relay import relay_routes  # a user server relays the dashboard; it stores nothing
+
+        return [events, settings, *relay_routes(runtime, API)]
+    from .dashboard import ErrorsHandler, ExecutionsHandler, PaceHandler, ProgressHandler
+    from .deadletters import DeadLettersHandler
+    from .export import ExportHandler
+    from .health import HealthHandler
+    from .socket import LiveSocketHandler
+
     return [
-        (f"{API}/events", EventsHandler, kwargs),
+        events,
         (f"{API}/me", MeHandler, kwargs),
-        (f"{API}/settings", SettingsHandler, kwargs),
+        settings,
         (f"{API}/progress", ProgressHandler, kwargs),
         (f"{API}/executions", ExecutionsHandler, kwargs),
         (f"{API}/errors", ErrorsHandler, kwargs),

@@ -1,4 +1,4 @@
-"""What every tracker handler shares: the tracker, the caller, JSON replies, instructor checks."""
+"""What every tracker handler shares: the runtime, the caller, JSON replies and errors."""
 
 from __future__ import annotations
 
@@ -7,40 +7,50 @@ from datetime import UTC, datetime
 from typing import Any
 
 from jupyter_server.base.handlers import APIHandler
-from tornado import web
 
-from ..identity import Caller
-from ..tracker import Tracker
+from ..access import AUTH_RESOURCE
+from ..access.identity import Caller
+from ..errors import BadRequest, Forbidden, TrackerError
+from ..runtime import Runtime
 
-AUTH_RESOURCE = "progress_tracker"
+INSTRUCTORS_ONLY = "Only instructors may use the progress dashboard."
 
 
 class TrackerHandler(APIHandler):
-    """An authenticated JSON API handler with access to the tracker."""
+    """An authenticated JSON API handler with access to the runtime.
+
+    Every `errors.TrackerError` raised by a verb (or anything it calls) is answered here, in one
+    place, as `{"message": ..., "errors": [...]}` with its status (and Retry-After when set).
+    """
 
     auth_resource = AUTH_RESOURCE
 
-    def initialize(self, tracker: Tracker) -> None:
-        """Receive the tracker shared by the server's handlers."""
-        self.tracker = tracker
+    def initialize(self, runtime: Runtime) -> None:
+        """Receive the runtime shared by the server's handlers."""
+        self.runtime = runtime
 
     @property
     def caller(self) -> Caller:
         """The authenticated caller (identity never comes from the request body)."""
-        return self.tracker.identify(self.current_user)
-
-    def require_instructor(self) -> Caller:
-        """The caller, if an instructor; 403 otherwise."""
-        caller = self.caller
-        if not caller.is_instructor:
-            raise web.HTTPError(403, "Only instructors may use the progress dashboard.")
-        return caller
+        return self.runtime.identify(self.current_user)
 
     def reply(self, status: int, body: Any) -> None:
         """Finish with a JSON body."""
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(body))
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """Answer a TrackerError with its own body; anything else as jupyter_server does."""
+        exc_info = kwargs.get("exc_info")
+        error = exc_info[1] if exc_info else None
+        if not isinstance(error, TrackerError):
+            super().write_error(status_code, **kwargs)
+            return
+        if error.retry_after_s is not None:
+            self.set_header("Retry-After", str(error.retry_after_s))
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(error.body()))
 
     def time_argument(self, name: str) -> datetime | None:
         """An optional ISO 8601 query argument (naive means UTC); 400 when malformed."""
@@ -50,7 +60,7 @@ class TrackerHandler(APIHandler):
         try:
             value = datetime.fromisoformat(raw)
         except ValueError:
-            raise web.HTTPError(400, f"{name} must be an ISO 8601 time, got {raw!r}") from None
+            raise BadRequest(f"{name} must be an ISO 8601 time, got {raw!r}") from None
         return value if value.tzinfo else value.replace(tzinfo=UTC)
 
     def int_argument(self, name: str, default: int, *, low: int, high: int) -> int:
@@ -61,7 +71,20 @@ class TrackerHandler(APIHandler):
         try:
             value = int(raw)
         except ValueError:
-            raise web.HTTPError(400, f"{name} must be an integer, got {raw!r}") from None
+            raise BadRequest(f"{name} must be an integer, got {raw!r}") from None
         if not low <= value <= high:
-            raise web.HTTPError(400, f"{name} must be between {low} and {high}")
+            raise BadRequest(f"{name} must be between {low} and {high}")
         return value
+
+
+class InstructorHandler(TrackerHandler):
+    """A dashboard API: only instructors, and only once the runtime has started."""
+
+    async def prepare(self) -> None:  # type: ignore[override]
+        """Refuse non-instructors before any verb runs (the unauthenticated get 403 anyway)."""
+        await super().prepare()
+        if self._finished or self.current_user is None:
+            return  # @web.authenticated answers
+        if not self.caller.is_instructor:
+            raise Forbidden(INSTRUCTORS_ONLY)
+        await self.runtime.ready()

@@ -3,45 +3,41 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
-from .base import TrackerHandler
+from ..errors import BadRequest, NotFound
+from .base import InstructorHandler
 
 
-class DeadLettersHandler(TrackerHandler):
-    """Entries a sink rejected `consumer_max_attempts` times, with their errors."""
+class DeadLettersHandler(InstructorHandler):
+    """Entries a sink rejected for good, with their errors."""
 
-    def stream(self):
-        """The event stream, or 404 when this server runs no Redis pipeline."""
-        pipeline = self.tracker.pipeline
-        stream = getattr(pipeline, "stream", None)
+    def dead_letters(self) -> Any:
+        """The dead letters of the queue; 404 when this server runs no Redis pipeline."""
+        stream = getattr(self.runtime.pipeline, "stream", None)
         if stream is None:
-            raise web.HTTPError(404, "This server has no queue (no redis_url): no dead letters.")
-        return stream
+            raise NotFound("This server has no queue (no redis_url): no dead letters.")
+        return stream.dead
 
     @web.authenticated
     @authorized
     async def get(self) -> None:
         """List the oldest dead letters."""
-        self.require_instructor()
-        await self.tracker.ready()
         limit = self.int_argument("limit", 100, low=1, high=10_000)
-        self.reply(200, {"deadLetters": await self.stream().dead_letters(limit)})
+        self.reply(200, {"deadLetters": await self.dead_letters().list(limit)})
 
     @web.authenticated
     @authorized
     async def post(self) -> None:
         """Replay dead letters: all of them, or the ids in `{"ids": [...]}`."""
-        self.require_instructor()
-        await self.tracker.ready()
         try:
             body = json.loads(self.request.body or b"{}")
         except ValueError:
-            raise web.HTTPError(400, 'The body must be JSON: {"ids": [...]} or {}.') from None
+            raise BadRequest('The body must be JSON: {"ids": [...]} or {}.') from None
         ids = body.get("ids") if isinstance(body, dict) else None
         if ids is not None and not (isinstance(ids, list) and all(isinstance(i, str) for i in ids)):
-            raise web.HTTPError(400, "ids must be a list of dead-letter ids.")
-        replayed = await self.stream().replay_dead_letters(ids)
-        self.reply(200, {"replayed": replayed})
+            raise BadRequest("ids must be a list of dead-letter ids.")
+        self.reply(200, {"replayed": await self.dead_letters().replay(ids)})

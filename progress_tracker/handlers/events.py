@@ -6,9 +6,8 @@ from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from .. import metrics
-from ..events import BatchError, parse_batch
-from ..forwarder import CollectorRejected
-from ..pipeline import QueueUnavailable
+from ..errors import PayloadTooLarge, TrackerError
+from ..events.batch import parse_batch
 from .base import TrackerHandler
 
 
@@ -18,49 +17,31 @@ class EventsHandler(TrackerHandler):
     @web.authenticated
     @authorized
     async def post(self) -> None:
-        """Accept a batch: 202 once durable, 4xx with the reason otherwise."""
-        config = self.tracker.config
-        body = self.request.body
-        if len(body) > config.max_body_bytes:
-            self._answer(
-                413,
-                {
-                    "message": f"The body is {len(body)} bytes; at most "
-                    f"{config.max_body_bytes} are accepted."
-                },
-            )
-            return
+        """Accept a batch: 202 once durable, 4xx/503 with the reason otherwise."""
         try:
-            events = parse_batch(
-                body,
-                user_id=self.caller.user_id,
-                max_events=config.max_batch_events,
-                limits=self.tracker.limits,
-            )
-        except BatchError as err:
-            self._answer(err.status, err.body())
-            return
-        tracker = await self.tracker.ready()
-        try:
-            await tracker.pipeline.accept(events)
-        except QueueUnavailable as err:
-            self.set_header("Retry-After", str(err.retry_after_s))
-            self._answer(503, {"message": f"{err} Nothing was accepted; retry later."})
-            return
-        except CollectorRejected as err:  # forwarder mode: the collector refused the batch
-            self._answer(err.status, err.body)
-            return
-        metrics.EVENTS_ACCEPTED.inc(len(events))
-        self._answer(
-            202,
-            {
-                "message": f"{len(events)} events received and queued",
-                "processed_count": len(events),
-            },
+            count = await self._accept()
+        except TrackerError as err:
+            metrics.EVENTS_REJECTED.labels(str(err.status_code)).inc()
+            raise
+        metrics.EVENTS_ACCEPTED.inc(count)
+        self.reply(
+            202, {"message": f"{count} events received and queued", "processed_count": count}
         )
 
-    def _answer(self, status: int, body: dict) -> None:
-        """Reply, counting refusals by status for /metrics."""
-        if status >= 400:
-            metrics.EVENTS_REJECTED.labels(str(status)).inc()
-        self.reply(status, body)
+    async def _accept(self) -> int:
+        intake = self.runtime.settings.intake
+        body = self.request.body
+        if len(body) > intake.max_body_bytes:
+            raise PayloadTooLarge(
+                f"The body is {len(body)} bytes; at most {intake.max_body_bytes} are accepted."
+            )
+        events = parse_batch(
+            body,
+            user_id=self.caller.user_id,
+            max_events=intake.max_batch_events,
+            limits=intake.text,
+        )
+        runtime = await self.runtime.ready()
+        assert runtime.pipeline is not None
+        await runtime.pipeline.accept(events)
+        return len(events)

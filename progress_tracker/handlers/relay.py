@@ -12,30 +12,33 @@ import asyncio
 import json
 from typing import Any
 
+from jupyter_core.utils import ensure_async
 from jupyter_server.auth.decorator import authorized, ws_authenticated
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.base.websocket import WebSocketMixin
 from tornado import httputil, web, websocket
 from tornado.httpclient import HTTPClientError, HTTPRequest
 
-from ..forwarder import CONNECT_TIMEOUT_S, Collector
-from ..tracker import Tracker
-from .base import AUTH_RESOURCE, TrackerHandler
+from ..access import AUTH_RESOURCE
+from ..errors import Forbidden
+from ..pipelines.collector import CONNECT_TIMEOUT_S, Collector
+from ..runtime import Runtime
+from .base import INSTRUCTORS_ONLY, TrackerHandler
 
 PASSED_HEADERS = ("Content-Type", "Content-Disposition", "Cache-Control", "Retry-After")
 UNREACHABLE = "The progress collector is unreachable; try again shortly."
 
 
-async def collector_of(tracker: Tracker) -> Collector:
-    """The started tracker's collector client."""
-    started = await tracker.ready()
-    return started.pipeline.collector
+async def collector_of(runtime: Runtime) -> Collector:
+    """The started runtime's collector client."""
+    started = await runtime.ready()
+    return started.pipeline.collector  # type: ignore[union-attr]
 
 
-def require_owner(handler: Any, tracker: Tracker, collector: Collector) -> None:
+def require_owner(handler: Any, runtime: Runtime, collector: Collector) -> None:
     """403 unless the caller owns this server (the token relayed is the owner's)."""
-    if tracker.identify(handler.current_user).user_id != collector.owner:
-        raise web.HTTPError(403, "Only the owner of this server may use its progress dashboard.")
+    if runtime.identify(handler.current_user).user_id != collector.owner:
+        raise Forbidden("Only the owner of this server may use its progress dashboard.")
 
 
 class RelayMeHandler(TrackerHandler):
@@ -46,7 +49,7 @@ class RelayMeHandler(TrackerHandler):
     async def get(self) -> None:
         """Answer the caller's name, the collector's instructor verdict and the mode."""
         caller = self.caller
-        collector = await collector_of(self.tracker)
+        collector = await collector_of(self.runtime)
         is_instructor = False
         if caller.user_id == collector.owner:
             is_instructor = await self._collector_says_instructor(collector, caller.is_instructor)
@@ -68,9 +71,9 @@ class RelayMeHandler(TrackerHandler):
 class RelayHandler(TrackerHandler):
     """GET api/v1/<path> relayed to the collector, streamed back with its status."""
 
-    def initialize(self, tracker: Tracker, path: str) -> None:  # type: ignore[override]
-        """Receive the tracker and the API path this route relays."""
-        super().initialize(tracker)
+    def initialize(self, runtime: Runtime, path: str) -> None:  # type: ignore[override]
+        """Receive the runtime and the API path this route relays."""
+        super().initialize(runtime)
         self.path = path
         self._headers_sent = False
 
@@ -78,8 +81,8 @@ class RelayHandler(TrackerHandler):
     @authorized
     async def get(self) -> None:
         """Relay the request; the collector checks that the owner is an instructor."""
-        collector = await collector_of(self.tracker)
-        require_owner(self, self.tracker, collector)
+        collector = await collector_of(self.runtime)
+        require_owner(self, self.runtime, collector)
         parser = _ResponseHead()
         request = collector.request(
             self.path,
@@ -134,19 +137,22 @@ class RelaySocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHand
 
     auth_resource = AUTH_RESOURCE
 
-    def initialize(self, tracker: Tracker) -> None:
-        """Receive the shared tracker."""
-        self.tracker = tracker
+    def initialize(self, runtime: Runtime) -> None:
+        """Receive the shared runtime."""
+        self.runtime = runtime
         self._upstream: websocket.WebSocketClientConnection | None = None
         self._pump: asyncio.Task[None] | None = None
 
     async def pre_get(self) -> None:
         """Authorize, then connect upstream first so that its refusal reaches the browser."""
         user = self.current_user
-        if not self.authorizer.is_authorized(self, user, "read", AUTH_RESOURCE):
+        allowed = await ensure_async(
+            self.authorizer.is_authorized(self, user, "read", AUTH_RESOURCE)
+        )
+        if not allowed:
             raise web.HTTPError(403)
-        collector = await collector_of(self.tracker)
-        require_owner(self, self.tracker, collector)
+        collector = await collector_of(self.runtime)
+        require_owner(self, self.runtime, collector)
         url = collector.api_url("ws", self.request.query)
         request = HTTPRequest(
             url.replace("http", "ws", 1),
@@ -158,9 +164,7 @@ class RelaySocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHand
             self._upstream = await websocket.websocket_connect(request, ping_interval=30)
         except HTTPClientError as err:
             if err.code in (401, 403):
-                raise web.HTTPError(
-                    403, "Only instructors may use the progress dashboard."
-                ) from err
+                raise web.HTTPError(403, INSTRUCTORS_ONLY) from err
             raise web.HTTPError(502, UNREACHABLE) from err
         except OSError as err:
             raise web.HTTPError(502, UNREACHABLE) from err
@@ -172,7 +176,8 @@ class RelaySocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHand
         await super().get(*args, **kwargs)
 
     def open(self, *args: str, **kwargs: str) -> None:
-        """Start relaying the collector's messages."""
+        """Start the keep-alive ping towards the browser, then relay the collector's messages."""
+        super().open(*args, **kwargs)
         self._pump = asyncio.get_running_loop().create_task(self._relay_upstream())
 
     async def _relay_upstream(self) -> None:
@@ -198,6 +203,8 @@ class RelaySocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHand
             self._upstream = None
         if self._pump is not None:
             self._pump.cancel()
+        if self.ping_callback is not None:
+            self.ping_callback.stop()
 
     def on_finish(self) -> None:
         """Close the upstream socket of an upgrade that never happened."""
@@ -209,10 +216,10 @@ class RelaySocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHand
 RELAYED = ("progress", "executions", "errors", "pace", "export.csv", "health")
 
 
-def relay_routes(tracker: Tracker, api: str) -> list[tuple[str, type, dict[str, Any]]]:
+def relay_routes(runtime: Runtime, api: str) -> list[tuple[str, type, dict[str, Any]]]:
     """Routes of the relayed endpoints (the events and settings handlers stay local)."""
     return [
-        (f"{api}/me", RelayMeHandler, {"tracker": tracker}),
-        *[(f"{api}/{path}", RelayHandler, {"tracker": tracker, "path": path}) for path in RELAYED],
-        (f"{api}/ws", RelaySocketHandler, {"tracker": tracker}),
+        (f"{api}/me", RelayMeHandler, {"runtime": runtime}),
+        *[(f"{api}/{path}", RelayHandler, {"runtime": runtime, "path": path}) for path in RELAYED],
+        (f"{api}/ws", RelaySocketHandler, {"runtime": runtime}),
     ]

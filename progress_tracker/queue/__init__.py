@@ -1,1 +1,1 @@
-"""The durable queue between ingestion and the sinks: a Redis Stream with consumer groups."""
+"""The durable queue between ingestion and the sinks: a Redis Stream, its consumers, dead letters."""

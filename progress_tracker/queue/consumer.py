@@ -8,47 +8,24 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from pydantic import ValidationError
 from redis.exceptions import RedisError
 
 from .. import metrics
+from ..config.queue import ConsumerSettings
 from ..events import Event
-from ..sinks import SinkError
+from ..retry import Backoff, Retrying
+from ..sinks import Sink, SinkError
 from .stream import EventStream, decode_entry, raw_entry
 
 log = logging.getLogger(__name__)
 
 
-class Sink(Protocol):
-    """A store the events are persisted to; `write` may return the events that were new."""
-
-    name: str
-
-    async def write(self, events: Sequence[Event]) -> Any: ...
-
-
 OnPersisted = Callable[[list[Event]], Awaitable[None]]
-
-
-@dataclass
-class ConsumerSettings:
-    """How a consumer reads and retries."""
-
-    batch_size: int = 2000
-    block_ms: int = 1000
-    claim_idle_ms: int = 30_000
-    max_attempts: int = 5
-    retry_backoff_s: float = 0.5
-    max_backoff_s: float = 15.0
-
-    @property
-    def entries_per_read(self) -> int:
-        """Stream entries read at once (an entry is one POSTed batch, often dozens of events)."""
-        return max(1, self.batch_size // 50)
 
 
 @dataclass
@@ -91,7 +68,9 @@ class SinkConsumer:
 
     async def run(self) -> None:
         """Consume until cancelled; failures back off and retry, never end the loop."""
-        backoff = self.settings.retry_backoff_s
+        retrying = Retrying(
+            Backoff(initial_s=self.settings.retry_backoff_s, cap_s=self.settings.max_backoff_s)
+        )
         group_ready = False
         while True:
             try:
@@ -99,18 +78,16 @@ class SinkConsumer:
                     await self.stream.ensure_group(self.group)
                     group_ready = True
                 worked = await self.step()
-                backoff = self.settings.retry_backoff_s
+                retrying.succeeded()
                 if not worked:
                     await asyncio.sleep(0)
             except asyncio.CancelledError:
                 raise
             except (RedisError, OSError) as err:
                 self._note_error(f"queue: {type(err).__name__}: {err}")
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, self.settings.max_backoff_s)
+                await asyncio.sleep(retrying.failed())
             except _SinkUnavailable:
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, self.settings.max_backoff_s)
+                await asyncio.sleep(retrying.failed())
 
     async def step(self) -> bool:
         """Handle one batch: own pending entries first, then reclaimed, then new ones."""
@@ -223,7 +200,7 @@ class SinkConsumer:
         return False
 
     async def _dead_letter(self, entry_id: str, raw: bytes | None, error: str) -> None:
-        await self.stream.dead_letter(entry_id, raw, error, self.group)
+        await self.stream.dead.add(entry_id, raw, error, self.group)
         self.state.dead_lettered += 1
         metrics.EVENTS_DEAD_LETTERED.labels(self.group).inc()
         log.error("%s: entry %s moved to the dead letters: %s", self.group, entry_id, error)

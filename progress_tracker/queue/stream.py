@@ -1,9 +1,7 @@
-"""The Redis Stream of accepted events, its dead-letter stream and their bookkeeping."""
+"""The Redis Stream of accepted events and its bookkeeping (groups, trimming, depth)."""
 
 from __future__ import annotations
 
-import json
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -12,8 +10,8 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
 from ..events import Event
+from .deadletters import FIELD, DeadLetters
 
-FIELD = b"event"  # an entry holding one event (dead letters put back on the stream)
 BATCH_FIELD = b"events"  # an entry holding one accepted batch, as a JSON array
 
 
@@ -44,12 +42,13 @@ class QueueFull(Exception):
 
 
 class EventStream:
-    """Appends events atomically, reports depth, and keeps dead letters."""
+    """Appends events atomically, creates groups, trims what every group consumed, reports depth."""
 
     def __init__(self, redis: Redis, keys: StreamKeys, *, max_len: int):
         self.redis = redis
         self.keys = keys
         self.max_len = max_len
+        self.dead = DeadLetters(redis, keys)
 
     async def append(self, events: Sequence[Event]) -> str:
         """XADD the batch as one entry: one atomic command, so all of it is durable or none."""
@@ -87,56 +86,6 @@ class EventStream:
         if floor is None or floor == "0-0":
             return 0
         return int(await self.redis.xtrim(self.keys.events, minid=floor, approximate=False))
-
-    async def dead_letter(self, entry_id: str, raw: bytes | None, error: str, sink: str) -> None:
-        """Keep a failed entry with its error, for operators to inspect and replay."""
-        await self.redis.xadd(
-            self.keys.dead,
-            {
-                "entry": entry_id,
-                "sink": sink,
-                "error": error[:2000],
-                "event": raw or b"",
-                "failed_at": str(time.time()),
-            },
-        )
-
-    async def dead_letters(self, count: int = 100) -> list[dict[str, Any]]:
-        """The oldest dead letters, decoded for display."""
-        entries = await self.redis.xrange(self.keys.dead, count=count)
-        letters = []
-        for entry_id, fields in entries:
-            raw = fields.get(b"event", b"")
-            try:
-                event: Any = json.loads(raw)
-            except ValueError:
-                event = raw.decode("utf-8", "replace")
-            letters.append(
-                {
-                    "id": _text(entry_id),
-                    "entry": _text(fields.get(b"entry", b"")),
-                    "sink": _text(fields.get(b"sink", b"")),
-                    "error": _text(fields.get(b"error", b"")),
-                    "failedAt": float(fields.get(b"failed_at", b"0") or 0),
-                    "event": event,
-                }
-            )
-        return letters
-
-    async def replay_dead_letters(self, ids: Sequence[str] | None = None) -> int:
-        """Put dead letters back on the stream (all, or those named) and remove them."""
-        entries = await self.redis.xrange(self.keys.dead)
-        wanted = set(ids) if ids else None
-        replayed = 0
-        for entry_id, fields in entries:
-            if wanted is not None and _text(entry_id) not in wanted:
-                continue
-            async with self.redis.pipeline(transaction=True) as pipe:
-                pipe.xadd(self.keys.events, {FIELD: fields.get(b"event", b"")})
-                pipe.xdel(self.keys.dead, entry_id)
-                await pipe.execute()
-            replayed += 1
-        return replayed
 
     async def depth(self, groups: Sequence[str]) -> dict[str, Any]:
         """Stream length, per-group pending and lag, and dead-letter count."""

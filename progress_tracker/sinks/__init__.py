@@ -1,4 +1,12 @@
-"""Sinks: the stores that events are persisted to, one consumer each."""
+"""Sinks: the stores that events are persisted to, each behind the same small protocol."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from ..events import Event
 
 
 class SinkError(Exception):
@@ -13,3 +21,13 @@ class SinkError(Exception):
         super().__init__(message)
         self.retryable = retryable
         self.status = status
+
+
+class Sink(Protocol):
+    """A store the events are persisted to; `write` may return the events that were new."""
+
+    name: str
+
+    async def write(self, events: Sequence[Event]) -> Any: ...
+
+    async def close(self) -> None: ...

@@ -1,1 +1,1 @@
-"""Relational storage of events: models, engine set-up, writes and dashboard queries."""
+"""Relational storage: models, engine, migrations, the writer, and the read side (`read/`)."""

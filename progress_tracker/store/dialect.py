@@ -1,41 +1,17 @@
-"""Everything that differs between SQLite and PostgreSQL, in one place."""
+"""SQL that differs between SQLite and PostgreSQL, in one place."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Integer, cast, event, func, text
+from sqlalchemy import Integer, cast, func, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
-from sqlalchemy.engine.url import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.dml import Insert
 
 # An arbitrary constant: the advisory lock that serialises migrations across collector replicas.
 MIGRATION_LOCK_ID = 727_401_331
-
-
-def is_sqlite(url: str) -> bool:
-    """Whether a database URL names SQLite."""
-    return make_url(url).get_backend_name() == "sqlite"
-
-
-def create_engine(url: str, *, pool_size: int = 5) -> AsyncEngine:
-    """An async engine tuned for the dialect (WAL and a busy timeout on SQLite)."""
-    if is_sqlite(url):
-        engine = create_async_engine(url, connect_args={"timeout": 30})
-
-        @event.listens_for(engine.sync_engine, "connect")
-        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.close()
-
-        return engine
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
 
 
 def insert_for(connection_dialect: str, table: Any) -> Insert:

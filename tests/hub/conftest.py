@@ -176,7 +176,7 @@ class Hub:
             "PT_HUB_ADMIN_TOKEN": self.admin_token,
             "PT_HUB_DATABASE_URL": self.database_url,
             "PT_HUB_COLLECTOR_ARGS": f"--ProgressTracker.redis_url={REDIS} "
-            f"--ProgressTracker.redis_key_prefix={self.redis_prefix}",
+            f"--EventQueue.key_prefix={self.redis_prefix}",
             "PT_HUB_JUPYTER_PATH": str(share),
             "PT_HUB_PYTHONPATH": str(REPO),
             "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",

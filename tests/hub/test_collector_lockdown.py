@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from tornado.httpclient import HTTPClientError
 
-from progress_tracker.authorizer import CollectorAuthorizer
+from progress_tracker.access.lockdown import CollectorAuthorizer
 
 pytestmark = pytest.mark.usefixtures("jp_serverapp")
 

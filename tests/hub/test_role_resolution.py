@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from progress_tracker.roles import public_service_url, resolve_role
+from progress_tracker.access.mode import public_service_url, resolve_role
 
 USER_SERVER = {"JUPYTERHUB_API_TOKEN": "server-token", "JUPYTERHUB_USER": "alice"}
 

@@ -25,12 +25,12 @@ async def post_events(jp_fetch, body, **kwargs):
 
 
 def tracker_of(jp_serverapp):
-    return next(iter(jp_serverapp.extension_manager.extension_apps["progress_tracker"])).tracker
+    return next(iter(jp_serverapp.extension_manager.extension_apps["progress_tracker"])).runtime
 
 
 async def count(jp_serverapp, model) -> int:
-    tracker = await tracker_of(jp_serverapp).ready()
-    async with tracker.engine.connect() as conn:
+    runtime = await tracker_of(jp_serverapp).ready()
+    async with runtime.engine.connect() as conn:
         return await conn.scalar(select(func.count()).select_from(model))
 
 
@@ -53,8 +53,8 @@ async def test_notebook_events_are_stored_beside_executions(jp_fetch, jp_servera
 async def test_a_cell_start_is_stored_with_its_cell(jp_fetch, jp_serverapp):
     status, _ = await post_events(jp_fetch, [make_event(eventType="cell_started", cellId="c7")])
     assert status == 202
-    tracker = await tracker_of(jp_serverapp).ready()
-    async with tracker.engine.connect() as conn:
+    runtime = await tracker_of(jp_serverapp).ready()
+    async with runtime.engine.connect() as conn:
         rows = (await conn.execute(select(NotebookEvent.event_type, NotebookEvent.cell_id))).all()
     assert [tuple(row) for row in rows] == [("cell_started", "c7")]
     status, reply = await post_events(jp_fetch, [make_event(eventType="cell_started", cellId=None)])
@@ -94,8 +94,8 @@ async def test_a_retried_event_id_is_stored_once(jp_fetch, jp_serverapp):
 async def test_the_stored_user_is_the_authenticated_one_not_the_body(jp_fetch, jp_serverapp):
     status, _ = await post_events(jp_fetch, [make_event(userId="mallory")])
     assert status == 202
-    tracker = await tracker_of(jp_serverapp).ready()
-    async with tracker.engine.connect() as conn:
+    runtime = await tracker_of(jp_serverapp).ready()
+    async with runtime.engine.connect() as conn:
         names = (await conn.execute(select(Student.user_id))).scalars().all()
     assert names == ["teacher"]
 
@@ -110,8 +110,8 @@ async def test_older_clients_extra_fields_and_naive_times_are_accepted(jp_fetch,
     )
     status, _ = await post_events(jp_fetch, [event])
     assert status == 202
-    tracker = await tracker_of(jp_serverapp).ready()
-    [stored] = await tracker.queries.executions("course/lab1.ipynb")
+    runtime = await tracker_of(jp_serverapp).ready()
+    [stored] = await runtime.queries.executions("course/lab1.ipynb")
     assert stored.event_time.isoformat() == "2026-11-27T09:30:00+00:00"
 
 
@@ -170,8 +170,8 @@ async def test_long_texts_are_truncated_and_oversized_metadata_rejected(jp_fetch
         jp_fetch, [make_event(code="x" * 50_000, errorMessage="E" * 10_000, result="r" * 9_000)]
     )
     assert status == 202
-    tracker = await tracker_of(jp_serverapp).ready()
-    [stored] = await tracker.queries.executions("course/lab1.ipynb")
+    runtime = await tracker_of(jp_serverapp).ready()
+    [stored] = await runtime.queries.executions("course/lab1.ipynb")
     assert len(stored.code) == 20_000 and stored.code.endswith("[truncated]")
     assert len(stored.error_message) == 2_000
     assert len(stored.result) == 2_000

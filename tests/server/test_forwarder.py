@@ -16,9 +16,10 @@ from tornado import web
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
+from progress_tracker.errors import Unavailable, UpstreamRefused
 from progress_tracker.events import Event, EventType
-from progress_tracker.forwarder import Collector, CollectorRejected, ForwardingPipeline
-from progress_tracker.pipeline import QueueUnavailable
+from progress_tracker.pipelines.collector import Collector
+from progress_tracker.pipelines.forward import ForwardingPipeline
 
 pytestmark = pytest.mark.asyncio
 
@@ -81,9 +82,9 @@ async def test_a_batch_goes_to_the_collector_with_the_servers_token_and_no_ident
 
 async def test_events_of_anyone_but_the_owner_are_refused_and_never_sent(collector):
     pipeline = ForwardingPipeline(Collector(collector["url"], "server-token", "student1"))
-    with pytest.raises(CollectorRejected) as refused:
+    with pytest.raises(UpstreamRefused) as refused:
         await pipeline.accept([stamped(user="student2")])
-    assert refused.value.status == 403
+    assert refused.value.status_code == 403
     assert collector["requests"] == []
     await pipeline.stop()
 
@@ -92,7 +93,7 @@ async def test_events_of_anyone_but_the_owner_are_refused_and_never_sent(collect
 async def test_a_collector_that_cannot_take_the_batch_means_retry_later(collector, status):
     collector["answer"] = (status, {"message": "nope"}, {"Retry-After": "7"})
     pipeline = ForwardingPipeline(Collector(collector["url"], "server-token", "student1"))
-    with pytest.raises(QueueUnavailable) as unavailable:
+    with pytest.raises(Unavailable) as unavailable:
         await pipeline.accept([stamped()])
     assert unavailable.value.retry_after_s == (
         7 if status in (429, 503) else unavailable.value.retry_after_s
@@ -104,9 +105,9 @@ async def test_a_collector_that_cannot_take_the_batch_means_retry_later(collecto
 async def test_a_batch_the_collector_finds_invalid_is_relayed_as_is(collector, status):
     collector["answer"] = (status, {"message": "bad batch", "errors": []}, {})
     pipeline = ForwardingPipeline(Collector(collector["url"], "server-token", "student1"))
-    with pytest.raises(CollectorRejected) as rejected:
+    with pytest.raises(UpstreamRefused) as rejected:
         await pipeline.accept([stamped()])
-    assert (rejected.value.status, rejected.value.body["message"]) == (status, "bad batch")
+    assert (rejected.value.status_code, rejected.value.body()["message"]) == (status, "bad batch")
     await pipeline.stop()
 
 
@@ -115,6 +116,6 @@ async def test_an_unreachable_collector_means_retry_later():
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     pipeline = ForwardingPipeline(Collector(f"http://127.0.0.1:{port}/", "t", "student1"))
-    with pytest.raises(QueueUnavailable):
+    with pytest.raises(Unavailable):
         await pipeline.accept([stamped()])
     await pipeline.stop()

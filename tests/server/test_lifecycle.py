@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import inspect
 
-from progress_tracker.store.dialect import create_engine
-from progress_tracker.store.schema import current_revision, head_revision, upgrade_to_head
+from progress_tracker.store.engine import create_engine
+from progress_tracker.store.migrations import current_revision, head_revision, upgrade_to_head
 from tests.conftest import make_event
 from tests.jupyter_process import JupyterServer
 

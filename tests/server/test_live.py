@@ -84,17 +84,17 @@ async def test_an_unknown_cursor_asks_the_dashboard_to_reload(jp_ws_fetch):
 
 
 async def test_closed_sockets_stop_listening(jp_fetch, jp_ws_fetch, jp_serverapp):
-    tracker = next(iter(jp_serverapp.extension_manager.extension_apps["progress_tracker"])).tracker
+    runtime = next(iter(jp_serverapp.extension_manager.extension_apps["progress_tracker"])).runtime
     ws = await jp_ws_fetch("api", "v1", "ws")
     await post(jp_fetch, [make_event()])
     await next_message(ws)
-    assert tracker.live.listener_count == 1
+    assert runtime.live.listener_count == 1
     ws.close()
     for _ in range(50):
-        if tracker.live.listener_count == 0:
+        if runtime.live.listener_count == 0:
             break
         await asyncio.sleep(0.02)
-    assert tracker.live.listener_count == 0
+    assert runtime.live.listener_count == 0
 
 
 class TestNonInstructors:

@@ -12,16 +12,17 @@ from typing import Any, Self
 from redis.asyncio import Redis
 from sqlalchemy import func, select
 
+from progress_tracker.config import ConsumerSettings
 from progress_tracker.events import Event, EventType
-from progress_tracker.live import LiveFeed
-from progress_tracker.queue.consumer import ConsumerSettings
-from progress_tracker.queue.pipeline import StreamPipeline
+from progress_tracker.live.feed import LiveFeed
+from progress_tracker.pipelines.stream import StreamPipeline
 from progress_tracker.queue.stream import EventStream, StreamKeys
 from progress_tracker.sinks.database import DatabaseSink
-from progress_tracker.store.dialect import create_engine
+from progress_tracker.store.engine import create_engine
+from progress_tracker.store.migrations import upgrade_to_head
 from progress_tracker.store.models import CellExecution
-from progress_tracker.store.schema import upgrade_to_head
 from progress_tracker.store.writer import EventWriter
+from progress_tracker.tasks import BackgroundTasks
 
 
 def event(user: str = "student1", **fields: Any) -> Event:
@@ -56,12 +57,14 @@ class Kit:
         self.engine = create_engine(database_url)
         self.redis = Redis.from_url(redis_url)
         self.pipelines: list[StreamPipeline] = []
+        self.tasks = BackgroundTasks()
 
     async def __aenter__(self) -> Self:
         await upgrade_to_head(self.engine)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        await self.tasks.stop()
         for pipeline in self.pipelines:
             await pipeline.stop()
         await self.redis.aclose()
@@ -84,7 +87,7 @@ class Kit:
             ConsumerSettings(**{"block_ms": 100, "retry_backoff_s": 0.05, **settings}),
             trim_interval_s=0.2,
         )
-        await pipeline.start()
+        await pipeline.start(self.tasks)
         self.pipelines.append(pipeline)
         return pipeline
 

@@ -40,13 +40,13 @@ async def post(jp_fetch, events):
 async def started(jp_serverapp):
     app = next(iter(jp_serverapp.extension_manager.extension_apps["progress_tracker"]))
     await app._start_jupyter_server_extension(jp_serverapp)
-    return app.tracker
+    return app.runtime
 
 
 async def test_events_flow_through_redis_to_postgresql_and_the_live_socket(
     jp_fetch, jp_ws_fetch, jp_serverapp
 ):
-    tracker = await started(jp_serverapp)
+    runtime = await started(jp_serverapp)
     ws = await jp_ws_fetch("api", "v1", "ws")
     batch = [make_event(cellId=f"c{i}", cellIndex=i) for i in range(3)]
     status, reply, _ = await post(jp_fetch, batch)
@@ -57,13 +57,13 @@ async def test_events_flow_through_redis_to_postgresql_and_the_live_socket(
         pushed += [e["eventId"] for e in message["events"]]
     assert pushed == [e["eventId"] for e in batch]
     await post(jp_fetch, batch)  # a retry
-    executions = await tracker.queries.executions("course/lab1.ipynb")
+    executions = await runtime.queries.executions("course/lab1.ipynb")
     assert len(executions) == 3
     ws.close()
 
 
 async def test_health_reports_queue_pending_dead_letters_and_sinks(jp_fetch, jp_serverapp):
-    tracker = await started(jp_serverapp)
+    runtime = await started(jp_serverapp)
     await post(jp_fetch, [make_event()])
 
     async def settled():
@@ -76,17 +76,17 @@ async def test_health_reports_queue_pending_dead_letters_and_sinks(jp_fetch, jp_
     assert health["queue"]["deadLetters"] == 0
     assert health["sinks"]["database"]["persisted"] >= 1
     assert health["sinks"]["database"]["lastError"] is None
-    assert tracker.redis is not None
+    assert runtime.redis is not None
 
 
 async def test_dead_letters_can_be_listed_and_replayed_over_http(jp_fetch, jp_serverapp):
-    tracker = await started(jp_serverapp)
-    stream = tracker.pipeline.stream
+    runtime = await started(jp_serverapp)
+    stream = runtime.pipeline.stream
     from progress_tracker.events import Event
 
     event = make_event()
     stored_form = {**event, "userId": "teacher", "receivedAt": event["eventTime"]}
-    await stream.dead_letter("1-0", json.dumps(stored_form).encode(), "database down", "database")
+    await stream.dead.add("1-0", json.dumps(stored_form).encode(), "database down", "database")
     listed = json.loads((await jp_fetch("api", "v1", "deadletters")).body)["deadLetters"]
     assert [(d["error"], d["event"]["eventId"]) for d in listed] == [
         ("database down", event["eventId"])
@@ -95,7 +95,7 @@ async def test_dead_letters_can_be_listed_and_replayed_over_http(jp_fetch, jp_se
     assert json.loads(replay.body) == {"replayed": 1}
 
     async def stored():
-        return await tracker.queries.executions("course/lab1.ipynb")
+        return await runtime.queries.executions("course/lab1.ipynb")
 
     [back] = await eventually(stored)
     assert back.event_id == event["eventId"]
@@ -125,10 +125,10 @@ class TestRedisDown:
         assert status == 503
         assert int(headers["Retry-After"]) > 0
         assert "retry" in reply["message"].lower()
-        tracker = next(
+        runtime = next(
             iter(jp_serverapp.extension_manager.extension_apps["progress_tracker"])
-        ).tracker
-        assert await tracker.queries.executions() == []
+        ).runtime
+        assert await runtime.queries.executions() == []
 
 
 class TestWithInfluxDB:
@@ -147,7 +147,7 @@ class TestWithInfluxDB:
     async def test_events_reach_postgresql_and_influxdb(
         self, jp_fetch, jp_serverapp, influxd, influx_database
     ):
-        tracker = await started(jp_serverapp)
+        runtime = await started(jp_serverapp)
         passing = make_event()
         failing = make_event(cellId="c9", hasError=True, errorMessage="KeyError: 'x'")
         status, _, _ = await post(jp_fetch, [passing, failing])
@@ -163,4 +163,4 @@ class TestWithInfluxDB:
         assert {p["eventId"] for p in points} == {passing["eventId"], failing["eventId"]}
         assert {p["cell"] for p in points} == {"cell-a", "c9"}
         assert any(p["hasError"] and p["errorMessage"] == "KeyError: 'x'" for p in points)
-        assert len(await tracker.queries.executions("course/lab1.ipynb")) == 2
+        assert len(await runtime.queries.executions("course/lab1.ipynb")) == 2

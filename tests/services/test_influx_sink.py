@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -15,15 +13,10 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from influx import InfluxdServer, VictoriaMetricsServer, free_port
 
+from progress_tracker.config.influx import InfluxDB, InfluxSettings
 from progress_tracker.events import Event, EventType
 from progress_tracker.sinks import SinkError
-from progress_tracker.sinks.influx import (
-    InfluxSettings,
-    InfluxSink,
-    InfluxSinkError,
-    event_time_ns,
-    influx_settings_from,
-)
+from progress_tracker.sinks.influx import InfluxSink, InfluxSinkError, event_time_ns
 
 EVENT_TIME = datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=UTC)
 SECRET = "s3cr3t-Do-Not-Show"
@@ -62,16 +55,6 @@ def points_of(server: InfluxdServer, database: str, user_id: str) -> list[dict[s
     return server.rows(
         f"SELECT * FROM student_progress WHERE \"userId\" = '{user_id}'", db=database
     )
-
-
-class RecordedSleep:
-    """Stands in for asyncio.sleep: records the backoff delays and returns at once."""
-
-    def __init__(self) -> None:
-        self.delays: list[float] = []
-
-    async def __call__(self, delay: float) -> None:
-        self.delays.append(delay)
 
 
 # --- InfluxDB 1.x: /write and InfluxQL -------------------------------------------------------
@@ -238,9 +221,8 @@ async def test_writes_into_the_configured_retention_policy(
 async def test_an_unknown_database_fails_at_once_and_is_not_retryable(
     influxd: InfluxdServer,
 ) -> None:
-    sleep = RecordedSleep()
-    settings = v1_settings(influxd, "no_such_database", max_retries=3)
-    async with InfluxSink(settings, sleep=sleep) as sink:
+    settings = v1_settings(influxd, "no_such_database")
+    async with InfluxSink(settings) as sink:
         with pytest.raises(InfluxSinkError) as raised:
             await sink.write([make_event()])
 
@@ -248,7 +230,6 @@ async def test_an_unknown_database_fails_at_once_and_is_not_retryable(
     assert raised.value.retryable is False
     assert raised.value.status == 404
     assert "database not found" in str(raised.value)
-    assert sleep.delays == []
 
 
 @pytest.mark.services
@@ -259,40 +240,17 @@ async def test_server_down_is_retryable_and_the_same_sink_writes_once_it_is_back
     server = influxd_factory()
     server.create_database("course")
     event = make_event()
-    sleep = RecordedSleep()
-    async with InfluxSink(v1_settings(server, "course", max_retries=2), sleep=sleep) as sink:
+    async with InfluxSink(v1_settings(server, "course")) as sink:
         assert await sink.ping() is True
         server.stop()
 
         with pytest.raises(InfluxSinkError) as raised:
             await sink.write([event])
         assert raised.value.retryable is True
-        assert sleep.delays == [0.5, 1.0]
         assert await sink.ping() is False
 
         server.start()
         await sink.write([event])
-
-    assert [p["eventId"] for p in points_of(server, "course", event.user_id)] == [event.event_id]
-
-
-@pytest.mark.services
-@pytest.mark.asyncio
-async def test_write_retries_with_backoff_until_the_server_answers(
-    influxd_factory: Callable[..., InfluxdServer],
-) -> None:
-    server = influxd_factory()
-    server.create_database("course")
-    server.stop()
-    event = make_event()
-
-    def start_later() -> None:
-        time.sleep(0.5)
-        server.start()
-
-    settings = v1_settings(server, "course", max_retries=10, backoff_s=0.1)
-    async with InfluxSink(settings) as sink:
-        await asyncio.gather(sink.write([event]), asyncio.to_thread(start_later))
 
     assert [p["eventId"] for p in points_of(server, "course", event.user_id)] == [event.event_id]
 
@@ -305,17 +263,16 @@ async def test_writes_with_basic_auth_and_refuses_a_wrong_password_without_retry
     server = influxd_factory(admin=("teacher", SECRET))
     server.create_database("course")
     event = make_event()
-    sleep = RecordedSleep()
     right = v1_settings(server, "course", username="teacher", password=SECRET)
-    wrong = v1_settings(server, "course", username="teacher", password="guess", max_retries=3)
+    wrong = v1_settings(server, "course", username="teacher", password="guess")
 
     async with InfluxSink(right) as sink:
         await sink.write([event])
-    async with InfluxSink(wrong, sleep=sleep) as sink:
+    async with InfluxSink(wrong) as sink:
         with pytest.raises(InfluxSinkError) as raised:
             await sink.write([event])
 
-    assert (raised.value.status, raised.value.retryable, sleep.delays) == (401, False, [])
+    assert (raised.value.status, raised.value.retryable) == (401, False)
     assert [p["eventId"] for p in points_of(server, "course", event.user_id)] == [event.event_id]
 
 
@@ -362,32 +319,33 @@ async def test_v2_client_writes_tags_and_numeric_fields(
 
 @pytest.mark.asyncio
 async def test_v2_client_unreachable_server_is_retryable() -> None:
-    settings = InfluxSettings(
-        url=f"http://127.0.0.1:{free_port()}", api="v2", bucket="course", max_retries=1
-    )
-    sleep = RecordedSleep()
-    async with InfluxSink(settings, sleep=sleep) as sink:
+    settings = InfluxSettings(url=f"http://127.0.0.1:{free_port()}", api="v2", bucket="course")
+    async with InfluxSink(settings) as sink:
         assert await sink.ping() is False
         with pytest.raises(InfluxSinkError) as raised:
             await sink.write([make_event()])
 
     assert raised.value.retryable is True
-    assert sleep.delays == [0.5]
 
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize(("api", "path"), [("v1", "/write"), ("v2", "/api/v2/write")])
-async def test_server_errors_and_throttling_are_retried_until_accepted(api: str, path: str) -> None:
-    answers = [503, 429, 500, 204]
+@pytest.mark.parametrize(
+    ("status", "retryable"),
+    [(500, True), (503, True), (429, True), (408, True), (400, False), (401, False), (404, False)],
+)
+async def test_server_errors_and_throttling_are_retryable_and_rejections_are_not(
+    api: str, path: str, status: int, retryable: bool
+) -> None:
+    """The sink makes one attempt and says whether the stream consumer should try again."""
     bodies: list[str] = []
 
-    async def accept_eventually(request: web.Request) -> web.Response:
+    async def answer(request: web.Request) -> web.Response:
         bodies.append(await request.text())
-        return web.Response(status=answers[len(bodies) - 1])
+        return web.Response(status=status, text="refused")
 
     app = web.Application()
-    app.router.add_post(path, accept_eventually)
-    sleep = RecordedSleep()
+    app.router.add_post(path, answer)
     async with TestServer(app, host="127.0.0.1") as server:
         settings = InfluxSettings(
             url=str(server.make_url("")),
@@ -395,11 +353,12 @@ async def test_server_errors_and_throttling_are_retried_until_accepted(api: str,
             database="course",
             bucket="course",
         )
-        async with InfluxSink(settings, sleep=sleep) as sink:
-            await sink.write([make_event()])
+        async with InfluxSink(settings) as sink:
+            with pytest.raises(InfluxSinkError) as raised:
+                await sink.write([make_event()])
 
-    assert len(bodies) == 4 and len(set(bodies)) == 1
-    assert sleep.delays == [0.5, 1.0, 2.0]
+    assert (raised.value.status, raised.value.retryable) == (status, retryable)
+    assert len(bodies) == 1, "one attempt: retrying is the consumer's job"
 
 
 # --- secrets ----------------------------------------------------------------------------------
@@ -418,39 +377,64 @@ async def test_secrets_are_absent_from_repr_errors_and_logs(
         database="course",
         username="teacher",
         password=SECRET,
-        max_retries=1,
     )
     caplog.set_level(logging.DEBUG)
-    async with InfluxSink(settings, sleep=RecordedSleep()) as sink:
+    async with InfluxSink(settings) as sink:
         with pytest.raises(InfluxSinkError) as raised:
             await sink.write([make_event()])
         shown = [repr(settings), str(settings), repr(sink), str(raised.value), caplog.text]
 
-    assert "retrying" in caplog.text
     for text in shown:
         assert SECRET not in text
 
 
-# --- configuration ----------------------------------------------------------------------------
+# --- configuration (c.InfluxDB.*) -----------------------------------------------------------
+
+INFLUX_VARIABLES = (
+    "INFLUXDB_URL",
+    "INFLUXDB_TOKEN",
+    "INFLUXDB_ORG",
+    "INFLUXDB_BUCKET",
+    "INFLUXDB_DATABASE",
+    "INFLUXDB_USERNAME",
+    "INFLUXDB_PASSWORD",
+)
 
 
-def test_settings_come_from_plain_values_before_the_environment() -> None:
-    env = {"INFLUXDB_URL": "http://env:8086", "INFLUXDB_TOKEN": "env-token", "INFLUXDB_ORG": "o"}
-    settings = influx_settings_from(url="http://given:8086", bucket="course", env=env)
+@pytest.fixture
+def environment(monkeypatch: pytest.MonkeyPatch) -> Callable[[dict[str, str]], None]:
+    """Sets exactly the given INFLUXDB_* variables."""
+
+    def set_only(values: dict[str, str]) -> None:
+        for name in INFLUX_VARIABLES:
+            monkeypatch.delenv(name, raising=False)
+        for name, value in values.items():
+            monkeypatch.setenv(name, value)
+
+    return set_only
+
+
+def test_options_come_before_the_environment(environment) -> None:
+    environment(
+        {"INFLUXDB_URL": "http://env:8086", "INFLUXDB_TOKEN": "env-token", "INFLUXDB_ORG": "o"}
+    )
+    settings = InfluxDB(url="http://given:8086", bucket="course").settings()
 
     assert settings == InfluxSettings(
         url="http://given:8086", api="v2", org="o", bucket="course", token="env-token"
     )
 
 
-def test_every_documented_variable_is_a_fallback() -> None:
-    env = {
-        "INFLUXDB_URL": "http://influx:8086",
-        "INFLUXDB_DATABASE": "course",
-        "INFLUXDB_USERNAME": "writer",
-        "INFLUXDB_PASSWORD": "pw",
-    }
-    settings = influx_settings_from(env=env)
+def test_every_documented_variable_is_a_fallback(environment) -> None:
+    environment(
+        {
+            "INFLUXDB_URL": "http://influx:8086",
+            "INFLUXDB_DATABASE": "course",
+            "INFLUXDB_USERNAME": "writer",
+            "INFLUXDB_PASSWORD": "pw",
+        }
+    )
+    settings = InfluxDB().settings()
 
     assert settings is not None
     assert (settings.api, settings.database, settings.username, settings.password) == (
@@ -459,19 +443,21 @@ def test_every_documented_variable_is_a_fallback() -> None:
         "writer",
         "pw",
     )
-    v2 = influx_settings_from(
-        env={
+    environment(
+        {
             "INFLUXDB_URL": "http://influx:8086",
             "INFLUXDB_BUCKET": "b",
             "INFLUXDB_ORG": "o",
             "INFLUXDB_TOKEN": "t",
         }
     )
+    v2 = InfluxDB().settings()
     assert v2 is not None and (v2.api, v2.bucket, v2.org, v2.token) == ("v2", "b", "o", "t")
 
 
-def test_no_url_means_the_sink_is_off() -> None:
-    assert influx_settings_from(bucket="course", env={}) is None
+def test_no_url_means_the_sink_is_off(environment) -> None:
+    environment({})
+    assert InfluxDB(bucket="course").settings() is None
 
 
 @pytest.mark.parametrize(
@@ -479,12 +465,17 @@ def test_no_url_means_the_sink_is_off() -> None:
     [
         ({"url": "http://influx:8086", "api": "v2"}, "needs a bucket"),
         ({"url": "http://influx:8086", "api": "v1"}, "needs a database"),
-        ({"url": "http://influx:8086", "api": "v3", "bucket": "b"}, "'v1' or 'v2'"),
         ({"url": "influx:8086", "bucket": "b"}, "http"),
         ({"url": f"http://u:{SECRET}@influx:8086", "bucket": "b"}, "must not carry credentials"),
     ],
 )
-def test_incomplete_settings_are_refused(values: dict[str, str], message: str) -> None:
+def test_incomplete_settings_are_refused(environment, values: dict[str, str], message: str) -> None:
+    environment({})
     with pytest.raises(ValueError, match=message) as raised:
-        influx_settings_from(env={}, **values)
+        InfluxDB(**values).settings()
     assert SECRET not in str(raised.value)
+
+
+def test_an_unknown_api_is_refused() -> None:
+    with pytest.raises(ValueError, match="'v1' or 'v2'"):
+        InfluxSettings(url="http://influx:8086", api="v3", bucket="b")  # type: ignore[arg-type]

@@ -10,8 +10,9 @@ from pipeline_kit import Kit, event, eventually
 from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
 
+from progress_tracker.config.influx import InfluxSettings
 from progress_tracker.sinks.database import DatabaseSink
-from progress_tracker.sinks.influx import InfluxSettings, InfluxSink
+from progress_tracker.sinks.influx import InfluxSink
 from progress_tracker.store.writer import EventWriter
 from tests.conftest import make_event
 from tests.jupyter_process import JupyterServer
@@ -42,7 +43,7 @@ async def test_two_collectors_store_each_event_once_and_both_dashboards_see_all(
 ):
     options = (
         f"--ProgressTracker.redis_url={redis_url}",
-        f"--ProgressTracker.redis_key_prefix={redis_prefix}",
+        f"--EventQueue.key_prefix={redis_prefix}",
     )
     first = JupyterServer(tmp_path / "a", postgres_url, *options)
     second = JupyterServer(tmp_path / "b", postgres_url, *options)
@@ -81,7 +82,7 @@ async def test_influxdb_down_does_not_hold_back_postgresql_and_catches_up_later(
     influx = influxd_factory()
     database = "progress"
     influx.create_database(database)
-    settings = InfluxSettings(url=influx.url, api="v1", database=database, max_retries=0)
+    settings = InfluxSettings(url=influx.url, api="v1", database=database)
     async with Kit(postgres_url, redis_url, redis_prefix) as kit:
         sink = InfluxSink(settings)
         try:

@@ -7,14 +7,14 @@ import asyncio
 import pytest
 from pipeline_kit import Kit, event, eventually
 
+from progress_tracker.errors import Unavailable
 from progress_tracker.events import Event
-from progress_tracker.pipeline import QueueUnavailable
-from progress_tracker.queue.pipeline import StreamPipeline
+from progress_tracker.pipelines.stream import StreamPipeline
 from progress_tracker.queue.stream import EventStream, QueueFull, StreamKeys
 from progress_tracker.sinks import SinkError
 from progress_tracker.sinks.database import DatabaseSink
-from progress_tracker.store.dialect import create_engine
-from progress_tracker.store.schema import upgrade_to_head
+from progress_tracker.store.engine import create_engine
+from progress_tracker.store.migrations import upgrade_to_head
 from progress_tracker.store.writer import EventWriter
 
 pytestmark = [pytest.mark.services, pytest.mark.asyncio]
@@ -90,7 +90,7 @@ async def test_poison_entries_go_to_the_dead_letters_and_the_rest_is_stored(
         await eventually(lambda: _equals(kit.redis.xlen(kit.keys.dead), 3))
         await eventually(lambda: _drained(kit))
         assert sorted(await kit.stored_ids()) == sorted(e.event_id for e in good)
-        letters = await stream.dead_letters()
+        letters = await stream.dead.list()
         errors = [letter["error"] for letter in letters]
         assert sum("unreadable entry" in error for error in errors) == 2
         assert "rejected as bad data" in errors
@@ -105,8 +105,8 @@ async def test_a_replayed_dead_letter_is_stored_once_it_can_be(
 ):
     async with Kit(postgres_url, redis_url, redis_prefix) as kit:
         stream = kit.stream()
-        await stream.dead_letter("1-0", event(event_id="fixed-later").to_json().encode(), "x", "db")
-        assert await stream.replay_dead_letters() == 1
+        await stream.dead.add("1-0", event(event_id="fixed-later").to_json().encode(), "x", "db")
+        assert await stream.dead.replay() == 1
         await kit.pipeline()
         assert await eventually(lambda: _equals(kit.stored(), 1))
         assert await kit.redis.xlen(kit.keys.dead) == 0
@@ -153,14 +153,14 @@ async def test_a_full_queue_refuses_new_events_instead_of_dropping_old_ones(
 async def test_redis_unreachable_means_503_and_nothing_half_accepted():
     from redis.asyncio import Redis
 
-    from progress_tracker.live import LiveFeed
-    from progress_tracker.queue.consumer import ConsumerSettings
+    from progress_tracker.config import ConsumerSettings
+    from progress_tracker.live.feed import LiveFeed
 
     redis = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.5)
     pipeline = StreamPipeline(
         EventStream(redis, StreamKeys("nowhere"), max_len=100), [], LiveFeed(), ConsumerSettings()
     )
-    with pytest.raises(QueueUnavailable) as refused:
+    with pytest.raises(Unavailable) as refused:
         await pipeline.accept([event()])
     assert "unreachable" in str(refused.value)
     await redis.aclose()

@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection handed in by `progress_tracker.store.schema`."""
+"""Alembic environment: runs on the connection handed in by `progress_tracker.store.migrations`."""
 
 from alembic import context
 

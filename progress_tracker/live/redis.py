@@ -6,13 +6,17 @@ import asyncio
 import json
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from ..events import Event
-from ..live import LiveFeed
+from ..retry import Backoff, Retrying
+from .feed import LiveFeed
+
+if TYPE_CHECKING:
+    from ..tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +28,6 @@ class RedisLiveFeed(LiveFeed):
         super().__init__()
         self.redis = redis
         self.channel = channel
-        self._task: asyncio.Task[Any] | None = None
         self._subscribed = asyncio.Event()
 
     async def publish(self, events: Sequence[Event]) -> None:
@@ -38,24 +41,22 @@ class RedisLiveFeed(LiveFeed):
             # The events are stored; dashboards will catch up through `since` on reconnect.
             log.warning("progress_tracker: live publish failed: %s", err)
 
-    async def start(self) -> None:
+    async def start(self, tasks: BackgroundTasks) -> None:
         """Subscribe and relay in the background."""
-        self._task = asyncio.get_running_loop().create_task(
-            self._relay_forever(), name="progress-tracker-live-relay"
-        )
+        tasks.supervise(self._relay_forever, name="progress-tracker-live-relay")
         try:
             await asyncio.wait_for(self._subscribed.wait(), timeout=2)
         except TimeoutError:
             log.warning("progress_tracker: live relay not subscribed yet; retrying")
 
     async def _relay_forever(self) -> None:
-        backoff = 0.2
+        retrying = Retrying(Backoff(initial_s=0.2, cap_s=2.0))
         while True:
             pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.subscribe(self.channel)
                 self._subscribed.set()
-                backoff = 0.2
+                retrying.succeeded()
                 async for message in pubsub.listen():
                     if message.get("type") == "message":
                         self._relay(message["data"])
@@ -63,8 +64,7 @@ class RedisLiveFeed(LiveFeed):
                 raise
             except (RedisError, OSError) as err:
                 log.warning("progress_tracker: live relay lost Redis (%s); resubscribing", err)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 10)
+                await asyncio.sleep(retrying.failed())
             finally:
                 await pubsub.aclose()
 
@@ -78,9 +78,5 @@ class RedisLiveFeed(LiveFeed):
             self.deliver(events)
 
     async def stop(self) -> None:
-        """Stop relaying and forget local listeners."""
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.wait([self._task], timeout=5)
-            self._task = None
+        """Forget local listeners (the relay task is stopped with the server's tasks)."""
         await super().stop()

@@ -10,87 +10,22 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest, HTTPResponse
+from tornado.httpclient import HTTPResponse
 
-from .events import Event
-from .pipeline import QueueUnavailable
+from ..errors import Unavailable, UpstreamRefused
+from ..events import Event
+from .collector import Collector
+
+if TYPE_CHECKING:
+    from ..tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
 
 # What a browser must see as-is: its batch is wrong and a retry would fail the same way.
 RELAYED_STATUSES = frozenset({400, 413, 422})
-CONNECT_TIMEOUT_S = 5.0
-REQUEST_TIMEOUT_S = 30.0
-
-
-class CollectorRejected(Exception):
-    """A refusal the browser must see (4xx): the batch is invalid, or not its owner's."""
-
-    def __init__(self, status: int, body: dict[str, Any]):
-        super().__init__(body.get("message", f"HTTP {status}"))
-        self.status = status
-        self.body = body
-
-
-class Collector:
-    """The collector's base URL and this server's credentials; one HTTP client per process."""
-
-    def __init__(self, url: str, token: str, owner: str):
-        self.url = url if url.endswith("/") else f"{url}/"
-        self.owner = owner
-        self._token = token
-        self._client: AsyncHTTPClient | None = None
-
-    @classmethod
-    def from_environment(cls, url: str) -> Collector:
-        """A collector client with this user server's JupyterHub token and user name."""
-        return cls(url, os.environ["JUPYTERHUB_API_TOKEN"], os.environ.get("JUPYTERHUB_USER", ""))
-
-    @property
-    def headers(self) -> dict[str, str]:
-        """Authentication of this server towards the collector."""
-        return {"Authorization": f"token {self._token}"}
-
-    def api_url(self, path: str, query: str = "") -> str:
-        """The collector's URL of `api/v1/<path>`, with a query string."""
-        url = f"{self.url}api/v1/{path}"
-        return f"{url}?{query}" if query else url
-
-    @property
-    def client(self) -> AsyncHTTPClient:
-        """The HTTP client (created on first use, closed by `close`)."""
-        if self._client is None:
-            self._client = AsyncHTTPClient(force_instance=True)
-        return self._client
-
-    async def fetch(self, request: HTTPRequest) -> HTTPResponse:
-        """Send a request; any HTTP status is returned, connection failures raise OSError."""
-        try:
-            return await self.client.fetch(request, raise_error=False)
-        except HTTPClientError as err:  # 599: timeout or connection closed
-            raise OSError(str(err)) from err
-
-    def request(self, path: str, *, query: str = "", **kwargs: Any) -> HTTPRequest:
-        """An authenticated request to `api/v1/<path>`."""
-        headers = {**self.headers, **kwargs.pop("headers", {})}
-        return HTTPRequest(
-            self.api_url(path, query),
-            headers=headers,
-            connect_timeout=CONNECT_TIMEOUT_S,
-            request_timeout=kwargs.pop("request_timeout", REQUEST_TIMEOUT_S),
-            follow_redirects=False,
-            **kwargs,
-        )
-
-    def close(self) -> None:
-        """Close the HTTP client."""
-        if self._client is not None:
-            self._client.close()
-            self._client = None
 
 
 class ForwardingPipeline:
@@ -101,7 +36,7 @@ class ForwardingPipeline:
         self._forwarded = 0
         self._last_error: str | None = None
 
-    async def start(self) -> None:
+    async def start(self, tasks: BackgroundTasks) -> None:
         """Nothing to start; the client is created on first use."""
 
     async def accept(self, events: Sequence[Event]) -> None:
@@ -123,7 +58,7 @@ class ForwardingPipeline:
             return
         detail = _json_body(response)
         if response.code in RELAYED_STATUSES:
-            raise CollectorRejected(response.code, detail)
+            raise UpstreamRefused(response.code, detail)
         retry_after = _retry_after(response)
         raise self._unavailable(
             f"answered {response.code}: {detail.get('message', '')}", retry_after
@@ -134,7 +69,7 @@ class ForwardingPipeline:
         # so events of anybody else who may use this server must not be forwarded.
         others = {event.user_id for event in events} - {self.collector.owner}
         if others:
-            raise CollectorRejected(
+            raise UpstreamRefused(
                 403,
                 {
                     "message": f"Events are forwarded only for the owner of this server "
@@ -142,10 +77,10 @@ class ForwardingPipeline:
                 },
             )
 
-    def _unavailable(self, what: str, retry_after_s: int = 5) -> QueueUnavailable:
+    def _unavailable(self, what: str, retry_after_s: int = 5) -> Unavailable:
         self._last_error = f"collector {what}"
         log.warning("progress_tracker: the collector %s; the browser will retry", what)
-        return QueueUnavailable("The progress collector is unavailable.", retry_after_s)
+        return Unavailable("The progress collector is unavailable.", retry_after_s)
 
     async def health(self) -> dict[str, Any]:
         """Counters of this forwarder."""

@@ -1,39 +1,48 @@
-"""WebSocket api/v1/ws: persisted events pushed live to instructors, with catch-up."""
+"""WebSocket api/v1/ws: stored events pushed live to instructors, with catch-up."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
 
+from jupyter_core.utils import ensure_async
 from jupyter_server.auth.decorator import ws_authenticated
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.base.websocket import WebSocketMixin
 from tornado import web, websocket
 
-from ..live import WireEvent
-from ..tracker import Tracker
-from .base import AUTH_RESOURCE
+from ..access import AUTH_RESOURCE
+from ..live.feed import WireEvent
+from ..runtime import Runtime
+from .base import INSTRUCTORS_ONLY
 
 
 class LiveSocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHandler):
-    """Streams every persisted event to a connected instructor dashboard."""
+    """Streams every stored event to a connected instructor dashboard.
+
+    Composed as jupyter_server's kernel socket is: `WebSocketMixin.open` starts the keep-alive
+    ping (`ServerApp.websocket_ping_interval`), which also closes a peer that stops answering.
+    """
 
     auth_resource = AUTH_RESOURCE
 
-    def initialize(self, tracker: Tracker) -> None:
-        """Receive the shared tracker."""
-        self.tracker = tracker
+    def initialize(self, runtime: Runtime) -> None:
+        """Receive the shared runtime."""
+        self.runtime = runtime
         self._unsubscribe: Callable[[], None] | None = None
         self._held: list[WireEvent] | None = None
 
     async def pre_get(self) -> None:
         """Only authorized instructors may open the socket."""
         user = self.current_user
-        if not self.authorizer.is_authorized(self, user, "read", AUTH_RESOURCE):
+        allowed = await ensure_async(
+            self.authorizer.is_authorized(self, user, "read", AUTH_RESOURCE)
+        )
+        if not allowed:
             raise web.HTTPError(403)
-        if not self.tracker.identify(user).is_instructor:
-            raise web.HTTPError(403, "Only instructors may use the progress dashboard.")
-        await self.tracker.ready()
+        if not self.runtime.identify(user).is_instructor:
+            raise web.HTTPError(403, INSTRUCTORS_ONLY)
+        await self.runtime.ready()
 
     @ws_authenticated
     async def get(self, *args: str, **kwargs: str) -> None:
@@ -42,16 +51,19 @@ class LiveSocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHandl
         await super().get(*args, **kwargs)
 
     async def open(self, *args: str, **kwargs: str) -> None:
-        """Subscribe to the live feed, then replay what the client missed since `since`."""
+        """Start the keep-alive ping, subscribe, then replay what the client missed since `since`."""
+        super().open(*args, **kwargs)
         since = self.get_argument("since", None)
         self._held = [] if since else None
-        self._unsubscribe = self.tracker.live.subscribe(self._on_events)
+        self._unsubscribe = self.runtime.live.subscribe(self._on_events)
         if since:
             await self._catch_up(since)
 
     async def _catch_up(self, since: str) -> None:
-        replay, complete = await self.tracker.queries.events_since(
-            since, limit=self.tracker.config.replay_limit
+        queries = self.runtime.queries
+        assert queries is not None
+        replay, complete = await queries.events_since(
+            since, limit=self.runtime.settings.dashboard.replay_limit
         )
         held, self._held = self._held or [], None
         if replay is None:
@@ -64,7 +76,7 @@ class LiveSocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHandl
             {
                 "type": "caught_up",
                 "complete": bool(replay is not None and complete),
-                "lastEventId": await self.tracker.queries.last_event_id(),
+                "lastEventId": await queries.last_event_id(),
             }
         )
 
@@ -91,8 +103,10 @@ class LiveSocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHandl
         """Clients only listen; a message from them is ignored."""
 
     def on_close(self) -> None:
-        """Drop the subscription when the dashboard goes away."""
+        """Drop the subscription (and the keep-alive ping) when the dashboard goes away."""
         self._close_subscription()
+        if self.ping_callback is not None:
+            self.ping_callback.stop()
 
     def _close_subscription(self) -> None:
         if self._unsubscribe is not None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .events import Event
+from ..events import Event
+
+if TYPE_CHECKING:
+    from ..tasks import BackgroundTasks
 
 WireEvent = dict[str, Any]
 Listener = Callable[[Sequence[WireEvent]], None]
@@ -44,7 +47,7 @@ class LiveFeed:
         """Announce newly persisted events (to this process only)."""
         self.deliver([event.to_wire() for event in events])
 
-    async def start(self) -> None:
+    async def start(self, tasks: BackgroundTasks) -> None:
         """Nothing to start in-process."""
 
     async def stop(self) -> None:

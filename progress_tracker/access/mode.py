@@ -1,17 +1,17 @@
-"""Which role a server process plays: embedded, collector (hub service) or forwarder (user server)."""
+"""Which role a server process plays: embedded, collector (hub service) or forwarder (user server).
+
+Resolved once, when the extension links, and carried in the settings from then on.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-from weakref import WeakKeyDictionary
 
 log = logging.getLogger(__name__)
 
@@ -26,24 +26,6 @@ class Role:
     mode: str
     collector_url: str = ""
     reason: str = ""
-
-
-_resolved: WeakKeyDictionary[Any, Role] = WeakKeyDictionary()
-
-
-def role_of(config: Any) -> Role:
-    """The role of the process configured by `config` (resolved once per configuration object)."""
-    role = _resolved.get(config)
-    if role is None:
-        role = resolve_role(
-            mode=config.mode,
-            service_name=config.collector_service_name,
-            collector_url=config.collector_url,
-            env=os.environ,
-        )
-        _resolved[config] = role
-        getattr(config, "log", log).info("progress_tracker: %s mode (%s)", role.mode, role.reason)
-    return role
 
 
 def resolve_role(

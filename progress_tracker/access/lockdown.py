@@ -22,7 +22,7 @@ from jupyter_server.auth.authorizer import Authorizer
 from tornado import web
 from traitlets import Instance
 
-from .handlers.base import AUTH_RESOURCE
+from . import AUTH_RESOURCE
 
 log = logging.getLogger(__name__)
 

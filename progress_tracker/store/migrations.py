@@ -1,4 +1,4 @@
-"""Bringing a database to the current schema with Alembic, at server start-up."""
+"""Bringing a database to the current schema with Alembic (the scripts are in `alembic/`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "alembic"
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -5,17 +5,21 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from .. import metrics
+from ..config.queue import ConsumerSettings
+from ..errors import Unavailable
 from ..events import Event
-from ..live import LiveFeed
-from ..pipeline import QueueUnavailable
-from .consumer import ConsumerSettings, Sink, SinkConsumer
-from .stream import EventStream, QueueFull
+from ..live.feed import LiveFeed
+from ..queue.consumer import SinkConsumer
+from ..queue.stream import EventStream, QueueFull
+from ..sinks import Sink
+
+if TYPE_CHECKING:
+    from ..tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
 
@@ -48,29 +52,21 @@ class StreamPipeline:
             for sink in sinks
         ]
         self.trim_interval_s = trim_interval_s
-        self._tasks: set[asyncio.Task[Any]] = set()
 
-    async def start(self) -> None:
-        """Start one consumer task per sink (each creates its group), plus the trimmer."""
+    async def start(self, tasks: BackgroundTasks) -> None:
+        """Start one supervised consumer per sink (each creates its group), plus the trimmer."""
         for consumer in self.consumers:
-            self._spawn(consumer.run(), f"progress-tracker-consume-{consumer.group}")
-        self._spawn(self._trim_forever(), "progress-tracker-trim")
-
-    def _spawn(self, coroutine: Any, name: str) -> None:
-        task = asyncio.get_running_loop().create_task(coroutine, name=name)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+            tasks.supervise(consumer.run, name=f"progress-tracker-consume-{consumer.group}")
+        tasks.supervise(self._trim_forever, name="progress-tracker-trim")
 
     async def accept(self, events: Sequence[Event]) -> None:
         """Append to the stream; on return every event is in Redis."""
         try:
             await self.stream.append(events)
         except QueueFull as err:
-            raise QueueUnavailable(f"The event queue is full ({err}).", retry_after_s=10) from err
+            raise Unavailable(f"The event queue is full ({err}).", retry_after_s=10) from err
         except (RedisError, OSError) as err:
-            raise QueueUnavailable(
-                f"The event queue is unreachable ({type(err).__name__})."
-            ) from err
+            raise Unavailable(f"The event queue is unreachable ({type(err).__name__}).") from err
 
     async def _trim_forever(self) -> None:
         groups = [consumer.group for consumer in self.consumers]
@@ -95,14 +91,5 @@ class StreamPipeline:
         report["sinks"] = {consumer.group: consumer.report() for consumer in self.consumers}
         return report
 
-    async def stop(self, timeout_s: float = 10) -> None:
-        """Cancel the consumers (unacknowledged entries stay pending for the next start)."""
-        for task in list(self._tasks):
-            task.cancel()
-        if self._tasks:
-            await asyncio.wait(list(self._tasks), timeout=timeout_s)
-
-
-async def connect_redis(url: str) -> Redis:
-    """A Redis client for the queue (bytes replies, health-checked connections)."""
-    return Redis.from_url(url, decode_responses=False, health_check_interval=30)
+    async def stop(self) -> None:
+        """Nothing of its own: the consumers are tasks of the server's BackgroundTasks."""

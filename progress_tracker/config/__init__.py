@@ -1,0 +1,29 @@
+"""Configuration: one configurable per stage (its own `c.<Section>.*` options) and their settings.
+
+Each configurable turns into a frozen settings dataclass; the runtime and everything below the
+handlers read only those, never the traitlets objects.
+"""
+
+from .capture import CapturePolicy, CaptureSettings
+from .dashboard import DashboardSettings, ProgressDashboard
+from .influx import InfluxDB, InfluxSettings
+from .intake import EventIntake, IntakeSettings
+from .queue import ConsumerSettings, EventQueue, QueueSettings, StreamConsumer
+
+SECTIONS = (EventIntake, CapturePolicy, ProgressDashboard, EventQueue, StreamConsumer, InfluxDB)
+
+__all__ = [
+    "SECTIONS",
+    "CapturePolicy",
+    "CaptureSettings",
+    "ConsumerSettings",
+    "DashboardSettings",
+    "EventIntake",
+    "EventQueue",
+    "InfluxDB",
+    "InfluxSettings",
+    "IntakeSettings",
+    "ProgressDashboard",
+    "QueueSettings",
+    "StreamConsumer",
+]

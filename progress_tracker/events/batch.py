@@ -1,0 +1,84 @@
+"""Reading a POSTed body into validated events stamped with the authenticated user."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from ..errors import BadRequest, InvalidEvents, PayloadTooLarge
+from .bounds import TextLimits
+from .model import ClientEvent, Event
+
+
+def parse_batch(
+    raw: bytes,
+    *,
+    user_id: str,
+    max_events: int,
+    limits: TextLimits,
+    now: datetime | None = None,
+) -> list[Event]:
+    """Validate a raw request body into events stamped with `user_id`.
+
+    Raises BadRequest (not JSON, not an array, empty), PayloadTooLarge (too many events) or
+    InvalidEvents (each invalid event named by index and field; nothing is accepted).
+    """
+    received_at = now or datetime.now(UTC)
+    try:
+        # Fast path: parse and validate in one pass; any problem is explained by the slow path.
+        parsed_batch = _BATCH.validate_json(raw, context={"limits": limits})
+    except ValidationError:
+        parsed_batch = None
+    if parsed_batch and len(parsed_batch) <= max_events:
+        return [_stamp(parsed, user_id, received_at) for parsed in parsed_batch]
+    try:
+        decoded = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as err:
+        raise BadRequest(f"The body is not valid JSON: {err}") from None
+    if isinstance(decoded, dict) and isinstance(decoded.get("events"), list):
+        decoded = decoded["events"]
+    if not isinstance(decoded, list):
+        raise BadRequest("The body must be a JSON array of events.")
+    if not decoded:
+        raise BadRequest("The batch is empty: send at least one event.")
+    if len(decoded) > max_events:
+        raise PayloadTooLarge(
+            f"The batch has {len(decoded)} events; at most {max_events} are accepted."
+        )
+    events: list[Event] = []
+    errors: list[dict[str, Any]] = []
+    for index, item in enumerate(decoded):
+        if not isinstance(item, dict):
+            errors.append({"index": index, "field": None, "error": "an event must be an object"})
+            continue
+        try:
+            parsed = ClientEvent.model_validate(item, context={"limits": limits})
+        except ValidationError as err:
+            for detail in err.errors(include_url=False, include_input=False):
+                field = ".".join(str(part) for part in detail["loc"]) or None
+                errors.append({"index": index, "field": field, "error": detail["msg"]})
+            continue
+        events.append(_stamp(parsed, user_id, received_at))
+    if errors:
+        bad = sorted({error["index"] for error in errors})
+        raise InvalidEvents(
+            f"{len(bad)} of {len(decoded)} events are invalid; nothing was accepted.",
+            errors=errors,
+        )
+    return events
+
+
+_BATCH = TypeAdapter(list[ClientEvent])
+
+
+def _stamp(parsed: ClientEvent, user_id: str, received_at: datetime) -> Event:
+    """The validated event with the server's fields (never the client's) added."""
+    return Event.model_construct(
+        _fields_set=parsed.model_fields_set | {"user_id", "received_at"},
+        **parsed.__dict__,
+        user_id=user_id,
+        received_at=received_at,
+    )

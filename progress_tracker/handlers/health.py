@@ -1,0 +1,28 @@
+"""GET api/v1/health: the pipeline's state, for instructors and operators."""
+
+from __future__ import annotations
+
+from jupyter_server.auth.decorator import authorized
+from tornado import web
+
+from .base import InstructorHandler
+
+
+class HealthHandler(InstructorHandler):
+    """Queue and sink state of this process."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        """Answer the pipeline's report, the mode, live listeners and background tasks."""
+        runtime = self.runtime
+        assert runtime.pipeline is not None
+        health = await runtime.pipeline.health()
+        health["mode"] = runtime.mode
+        health["liveListeners"] = runtime.live.listener_count
+        health["tasks"] = {
+            "running": runtime.tasks.running,
+            "restarts": dict(runtime.tasks.restarts),
+            "lastCrash": dict(runtime.tasks.crashes),
+        }
+        self.reply(200, health)

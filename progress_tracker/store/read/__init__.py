@@ -1,0 +1,53 @@
+"""The read side of the store, split by job; `ProgressQueries` is what handlers hold."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from ...events import Event
+from . import error_groups, history, pace, snapshot
+
+
+class ProgressQueries:
+    """The dashboard's queries over one engine (each delegates to the module of its job)."""
+
+    def __init__(self, engine: AsyncEngine):
+        self.engine = engine
+
+    async def notebooks(self) -> list[dict[str, Any]]:
+        """Every notebook with its student count, execution count and last activity."""
+        return await snapshot.notebook_list(self.engine)
+
+    async def progress(self, notebook: str | None) -> dict[str, Any]:
+        """The dashboard snapshot of `notebook` (default: the most recently active one)."""
+        return await snapshot.progress(self.engine, notebook)
+
+    async def last_event_id(self) -> str | None:
+        """The eventId most recently stored (a cursor for the live feed)."""
+        return await snapshot.last_event_id(self.engine)
+
+    async def executions(self, notebook: str | None = None, **filters: Any) -> list[Event]:
+        """Stored executions, oldest first (`user`, `since`, `until`, `limit`)."""
+        return await history.executions(self.engine, notebook, **filters)
+
+    def stream_executions(
+        self, notebook: str | None, *, since: datetime | None = None, until: datetime | None = None
+    ) -> AsyncIterator[Event]:
+        """Every matching execution, oldest first, read in chunks (for exports)."""
+        return history.stream_executions(self.engine, notebook, since=since, until=until)
+
+    async def events_since(self, event_id: str, *, limit: int = 10_000) -> Any:
+        """(events, complete) stored since `event_id`; (None, False) when it is unknown."""
+        return await history.events_since(self.engine, event_id, limit=limit)
+
+    async def errors(self, notebook: str) -> list[dict[str, Any]]:
+        """Distinct errors of each cell of `notebook`."""
+        return await error_groups.errors(self.engine, notebook)
+
+    async def pace(self, notebook: str, *, bucket_s: int = 60) -> list[dict[str, Any]]:
+        """Activity per time bucket of `notebook`."""
+        return await pace.pace(self.engine, notebook, bucket_s=bucket_s)

@@ -1,0 +1,66 @@
+"""The pace of a notebook: executions, errors and active students per time bucket."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Integer, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from ..dialect import epoch_bucket
+from ..models import CellExecution, Notebook
+
+
+async def pace(engine: AsyncEngine, notebook: str, *, bucket_s: int = 60) -> list[dict[str, Any]]:
+    """Executions, errors and active students per time bucket, and the class's progress."""
+    bucket = epoch_bucket(engine.dialect.name, CellExecution.event_time, bucket_s).label("bucket")
+    in_notebook = CellExecution.notebook_id == (
+        select(Notebook.id).where(Notebook.path == notebook).scalar_subquery()
+    )
+    activity = (
+        select(
+            bucket,
+            func.count(),
+            func.sum(CellExecution.has_error.cast(Integer)),
+            func.count(func.distinct(CellExecution.student_id)),
+        )
+        .where(in_notebook)
+        .group_by(bucket)
+        .order_by(bucket)
+    )
+    first_success = (
+        select(
+            CellExecution.student_id,
+            func.min(epoch_bucket(engine.dialect.name, CellExecution.event_time, bucket_s)),
+        )
+        .where(in_notebook, CellExecution.has_error.is_(False))
+        .group_by(CellExecution.student_id, CellExecution.cell_pk)
+    )
+    async with engine.connect() as conn:
+        buckets = (await conn.execute(activity)).all()
+        completions = (await conn.execute(first_success)).all()
+    return _pace_series(buckets, completions, bucket_s)
+
+
+def _pace_series(buckets: list[Any], completions: list[Any], bucket_s: int) -> list[dict[str, Any]]:
+    """Merge per-bucket activity with each student's cumulative count of cells completed."""
+    completed_at: dict[int, list[int]] = defaultdict(list)
+    for student, at in completions:
+        completed_at[student].append(int(at))
+    series = []
+    for start, executions, errors, active in buckets:
+        end = int(start) + bucket_s
+        done = [sum(1 for at in times if at < end) for times in completed_at.values()]
+        series.append(
+            {
+                "time": datetime.fromtimestamp(int(start), UTC).isoformat(),
+                "executions": executions,
+                "errors": int(errors or 0),
+                "activeStudents": active,
+                "cellsCompletedMedian": statistics.median(done) if done else 0,
+            }
+        )
+    return series
