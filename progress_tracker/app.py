@@ -22,6 +22,7 @@ from .config import (
     StreamConsumer,
 )
 from .config.deprecated import DeprecatedOptions, apply_renamed
+from .errors import Unavailable
 from .runtime import Runtime
 from .settings import IdentitySettings, Settings
 
@@ -198,7 +199,10 @@ class ProgressTracker(ExtensionApp, DeprecatedOptions):
             from .access.lockdown import check_locked_down
 
             check_locked_down(serverapp)
-        await self.runtime.start()
+        try:
+            await self.runtime.ready()
+        except Unavailable:
+            pass  # logged; requests retry the start and answer 503 until it succeeds
 
     async def stop_extension(self) -> None:
         """Stop background tasks and close connections (safe if the extension never loaded)."""

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .access.identity import Caller, identify
+from .errors import Unavailable
 from .live.feed import LiveFeed
 from .tasks import BackgroundTasks
 
@@ -61,9 +62,19 @@ class Runtime:
         )
 
     async def ready(self) -> Runtime:
-        """Start on first use (tests and servers that skip the start hook)."""
+        """The started runtime; started on first use (and retried while a store is down).
+
+        Raises `errors.Unavailable` (503) when it cannot start now, e.g. the database is down.
+        """
         if not self._started:
-            await self.start()
+            try:
+                await self.start()
+            except Exception as err:
+                self.log.warning("progress_tracker: cannot start yet: %s", err)
+                await self.stop()  # release what the failed start created; the next call retries
+                raise Unavailable(
+                    f"The progress tracker cannot start ({type(err).__name__})."
+                ) from err
         return self
 
     async def start(self) -> None:

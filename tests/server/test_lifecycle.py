@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Self
+
 import pytest
 from sqlalchemy import inspect
 
+from progress_tracker.access.mode import Role
+from progress_tracker.runtime import Runtime
+from progress_tracker.settings import Settings
 from progress_tracker.store.engine import create_engine
 from progress_tracker.store.migrations import current_revision, head_revision, upgrade_to_head
 from tests.conftest import make_event
@@ -56,3 +72,135 @@ def test_stored_events_survive_a_restart_and_shutdown_is_clean(server):
     assert "Traceback" not in log
     assert "Task was destroyed" not in log
     assert "Unclosed" not in log and "unclosed" not in log
+
+
+# --- failure modes: the extension never blocks the server's start or its shutdown -------------
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class BareServer:
+    """`jupyter server` with the extension and a given environment, ready once api/status is."""
+
+    def __init__(self, root: Path, env: dict[str, str], *options: str):
+        self.root, self.options = root, options
+        self.port, self.token = closed_port(), secrets.token_hex(16)
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("JUPYTERHUB_")},
+            "JUPYTER_CONFIG_DIR": str(root / "config"),
+            "JUPYTER_DATA_DIR": str(root / "data"),
+            "JUPYTER_RUNTIME_DIR": str(root / "runtime"),
+            **env,
+        }
+        self.log = root / "server.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> Self:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "jupyter_server",
+                    "--allow-root",
+                    "--no-browser",
+                    f"--ServerApp.port={self.port}",
+                    "--ServerApp.ip=127.0.0.1",
+                    f"--IdentityProvider.token={self.token}",
+                    f"--ServerApp.root_dir={self.root}",
+                    "--ServerApp.jpserver_extensions=progress_tracker=True",
+                    *self.options,
+                ],
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 90
+        while self.status("api/status") != 200:
+            assert self.process.poll() is None, f"server died:\n{self.log.read_text()}"
+            assert time.monotonic() < deadline, f"server never ready:\n{self.log.read_text()}"
+            time.sleep(0.2)
+        return self
+
+    def status(self, path: str, body: object = None) -> int | None:
+        """The HTTP status of a call (None while nothing listens)."""
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/{path}",
+            method="GET" if body is None else "POST",
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Authorization": f"token {self.token}"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status
+        except urllib.error.HTTPError as err:
+            return err.code
+        except (urllib.error.URLError, ConnectionError):
+            return None
+
+    def terminate(self) -> int:
+        """SIGTERM, as the hub's spawner sends; the exit code (a hang fails the test)."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=60)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+FORWARDER = {"JUPYTERHUB_USER": "student1", "PROGRESS_TRACKER_URL": "http://127.0.0.1:9/"}
+
+
+def test_a_forwarder_without_a_hub_token_says_so_and_still_exits_on_sigterm(tmp_path):
+    with BareServer(tmp_path, FORWARDER, "--ProgressTracker.mode=forwarder") as server:
+        assert server.status("api/v1/events", [make_event()]) == 404, "the extension is not loaded"
+        assert server.terminate() == 0
+    log = server.log.read_text()
+    assert "JUPYTERHUB_API_TOKEN is not set" in log
+    assert "AttributeError" not in log
+
+
+def test_a_forwarder_whose_collector_is_unreachable_answers_503_and_exits(tmp_path):
+    env = {**FORWARDER, "JUPYTERHUB_API_TOKEN": "server-token"}
+    with BareServer(tmp_path, env, "--ProgressTracker.owner_name=student1") as server:
+        assert server.status("api/v1/events", [make_event()]) == 503
+        assert server.terminate() == 0
+    assert "Traceback" not in server.log.read_text()
+
+
+def test_a_database_down_at_start_answers_503_until_it_is_back_and_exits(tmp_path):
+    down = f"postgresql+asyncpg://postgres@127.0.0.1:{closed_port()}/progress"
+    with BareServer(tmp_path, {}, f"--ProgressTracker.database_url={down}") as server:
+        assert server.status("api/v1/events", [make_event()]) == 503
+        assert server.status("api/v1/progress") == 503
+        assert server.terminate() == 0
+    assert "AttributeError" not in server.log.read_text()
+
+
+@pytest.mark.asyncio
+async def test_stop_and_start_are_safe_in_any_order_and_any_number_of_times(tmp_path):
+    settings = Settings(
+        role=Role("embedded"),
+        data_dir=tmp_path,
+        database_url=f"sqlite+aiosqlite:///{tmp_path}/progress.sqlite",
+    )
+    runtime = Runtime(settings)
+    await runtime.stop()
+    await runtime.stop()
+    await runtime.start()
+    await runtime.start()
+    assert runtime.engine is not None
+    await runtime.stop()
+    await runtime.stop()
+    assert runtime.engine is None
+    await runtime.ready()
+    assert runtime.queries is not None and await runtime.queries.notebooks() == []
+    await runtime.stop()

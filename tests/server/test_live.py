@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 
 import pytest
 from tornado.httpclient import HTTPClientError
@@ -26,21 +25,16 @@ async def next_message(ws, timeout=5.0):
     return json.loads(raw)
 
 
-async def test_an_instructor_receives_each_persisted_event_within_milliseconds(
-    jp_fetch, jp_ws_fetch
-):
+async def test_an_instructor_receives_each_persisted_event(jp_fetch, jp_ws_fetch):
     ws = await jp_ws_fetch("api", "v1", "ws")
     event = make_event(hasError=True, errorMessage="KeyError: 'price'")
-    started = time.perf_counter()
     await post(jp_fetch, [event])
     message = await next_message(ws)
-    elapsed_ms = (time.perf_counter() - started) * 1000
     assert message["type"] == "events"
     [pushed] = message["events"]
     assert pushed["eventId"] == event["eventId"]
     assert pushed["userId"] == "teacher"
     assert pushed["errorMessage"] == "KeyError: 'price'"
-    assert elapsed_ms < 1000
     ws.close()
 
 
