@@ -141,7 +141,8 @@ class Runtime:
 
         from .live.redis import RedisLiveFeed
         from .pipelines.stream import StreamPipeline
-        from .queue.stream import EventStream, StreamKeys
+        from .queue.keys import StreamKeys
+        from .queue.stream import EventStream
         from .sinks import Sink
         from .sinks.database import DatabaseSink
         from .store.writer import EventWriter

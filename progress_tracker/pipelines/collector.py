@@ -9,6 +9,8 @@ from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest, HT
 
 CONNECT_TIMEOUT_S = 5.0
 REQUEST_TIMEOUT_S = 30.0
+# Connections one user server opens to the collector at most (more requests wait their turn).
+MAX_CONNECTIONS = 4
 
 
 class Collector:
@@ -39,7 +41,7 @@ class Collector:
     def client(self) -> AsyncHTTPClient:
         """The HTTP client (created on first use, closed by `close`)."""
         if self._client is None:
-            self._client = AsyncHTTPClient(force_instance=True)
+            self._client = AsyncHTTPClient(force_instance=True, max_clients=MAX_CONNECTIONS)
         return self._client
 
     async def fetch(self, request: HTTPRequest) -> HTTPResponse:

@@ -26,13 +26,18 @@ log = logging.getLogger(__name__)
 
 # What a browser must see as-is: its batch is wrong and a retry would fail the same way.
 RELAYED_STATUSES = frozenset({400, 413, 422})
+# Batches forwarded or waiting for a connection at once; beyond, the browser keeps them and retries
+# (so a slow or dead collector costs a student's server bounded memory: a few bodies, no queue).
+MAX_IN_FLIGHT = 8
 
 
 class ForwardingPipeline:
     """Forwarder mode: a batch is durable once the collector answered 202."""
 
-    def __init__(self, collector: Collector):
+    def __init__(self, collector: Collector, *, max_in_flight: int = MAX_IN_FLIGHT):
         self.collector = collector
+        self.max_in_flight = max_in_flight
+        self._in_flight = 0
         self._forwarded = 0
         self._last_error: str | None = None
 
@@ -42,6 +47,15 @@ class ForwardingPipeline:
     async def accept(self, events: Sequence[Event]) -> None:
         """POST `events` to the collector; return once it answered 202."""
         self._check_owner(events)
+        if self._in_flight >= self.max_in_flight:
+            raise self._unavailable("is slow: too many batches are waiting for it", 2)
+        self._in_flight += 1
+        try:
+            await self._forward(events)
+        finally:
+            self._in_flight -= 1
+
+    async def _forward(self, events: Sequence[Event]) -> None:
         body = json.dumps([_client_fields(event) for event in events])
         request = self.collector.request(
             "events",

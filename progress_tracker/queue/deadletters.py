@@ -11,12 +11,11 @@ import json
 import os
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from redis.asyncio import Redis
 
-if TYPE_CHECKING:
-    from .stream import StreamKeys
+from .keys import StreamKeys
 
 FIELD = b"event"  # an entry holding one event (a dead letter put back on the stream)
 
@@ -84,8 +83,6 @@ def _text(value: Any) -> str:
 
 
 async def _main(args: argparse.Namespace) -> int:
-    from .stream import StreamKeys
-
     redis = Redis.from_url(args.redis_url)
     try:
         dead = DeadLetters(redis, StreamKeys(args.prefix))

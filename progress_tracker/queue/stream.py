@@ -3,38 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError, ResponseError
+from redis.exceptions import ResponseError
 
 from ..events import Event
 from .deadletters import FIELD, DeadLetters
+from .keys import StreamKeys
 
 BATCH_FIELD = b"events"  # an entry holding one accepted batch, as a JSON array
-
-
-@dataclass(frozen=True)
-class StreamKeys:
-    """The Redis keys of one deployment, all under one prefix."""
-
-    prefix: str
-
-    @property
-    def events(self) -> str:
-        """The stream of accepted events."""
-        return f"{self.prefix}:events"
-
-    @property
-    def dead(self) -> str:
-        """The stream of entries that failed `max_attempts` times."""
-        return f"{self.prefix}:dead"
-
-    @property
-    def live(self) -> str:
-        """The pub/sub channel of newly persisted events."""
-        return f"{self.prefix}:live"
 
 
 class QueueFull(Exception):
@@ -135,4 +113,4 @@ def _next_id(entry_id: str) -> str:
     return f"{ms}-{seq + 1}"
 
 
-__all__ = ["EventStream", "QueueFull", "RedisError", "StreamKeys"]
+__all__ = ["EventStream", "QueueFull"]

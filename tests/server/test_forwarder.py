@@ -6,6 +6,7 @@ forwarder's own decisions: what it sends, when it answers 202, and what it refus
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 from datetime import UTC, datetime
@@ -18,8 +19,8 @@ from tornado.netutil import bind_sockets
 
 from progress_tracker.errors import Unavailable, UpstreamRefused
 from progress_tracker.events import Event, EventType
-from progress_tracker.pipelines.collector import Collector
-from progress_tracker.pipelines.forward import ForwardingPipeline
+from progress_tracker.pipelines.collector import MAX_CONNECTIONS, Collector
+from progress_tracker.pipelines.forward import MAX_IN_FLIGHT, ForwardingPipeline
 
 pytestmark = pytest.mark.asyncio
 
@@ -119,3 +120,48 @@ async def test_an_unreachable_collector_means_retry_later():
     with pytest.raises(Unavailable):
         await pipeline.accept([stamped()])
     await pipeline.stop()
+
+
+class SlowCollector(web.RequestHandler):
+    """Holds every POST until released, counting how many it holds at once."""
+
+    def initialize(self, state: dict) -> None:
+        self.state = state
+
+    async def post(self) -> None:
+        self.state["open"] += 1
+        self.state["most_open"] = max(self.state["most_open"], self.state["open"])
+        await self.state["release"].wait()
+        self.state["open"] -= 1
+        self.set_status(202)
+        self.finish({"processed_count": 1})
+
+
+async def test_a_slow_collector_costs_the_students_server_bounded_connections_and_memory():
+    state = {"open": 0, "most_open": 0, "release": asyncio.Event()}
+    app = web.Application([(r"/api/v1/events", SlowCollector, {"state": state})])
+    sockets = bind_sockets(0, "127.0.0.1")
+    server = HTTPServer(app)
+    server.add_sockets(sockets)
+    url = f"http://127.0.0.1:{sockets[0].getsockname()[1]}/"
+    pipeline = ForwardingPipeline(Collector(url, "t", "student1"))
+    try:
+        attempts = [asyncio.ensure_future(pipeline.accept([stamped()])) for _ in range(30)]
+        await asyncio.sleep(0)  # every attempt has started
+        refused = [a for a in attempts if a.done() and isinstance(a.exception(), Unavailable)]
+        assert len(refused) == 30 - MAX_IN_FLIGHT, "the rest stay in the browser's outbox"
+        assert all(a.exception().retry_after_s == 2 for a in refused)
+
+        deadline = asyncio.get_running_loop().time() + 60
+        while state["open"] < MAX_CONNECTIONS:
+            assert asyncio.get_running_loop().time() < deadline
+            await asyncio.sleep(0.02)
+        state["release"].set()
+        waiting = [a for a in attempts if a not in refused]
+        await asyncio.gather(*waiting)
+        assert state["most_open"] == MAX_CONNECTIONS
+        await pipeline.accept([stamped()])  # and it forwards normally again
+    finally:
+        await pipeline.stop()
+        server.stop()
+        await server.close_all_connections()

@@ -16,7 +16,8 @@ from progress_tracker.config import ConsumerSettings
 from progress_tracker.events import Event, EventType
 from progress_tracker.live.feed import LiveFeed
 from progress_tracker.pipelines.stream import StreamPipeline
-from progress_tracker.queue.stream import EventStream, StreamKeys
+from progress_tracker.queue.keys import StreamKeys
+from progress_tracker.queue.stream import EventStream
 from progress_tracker.sinks.database import DatabaseSink
 from progress_tracker.store.engine import create_engine
 from progress_tracker.store.migrations import upgrade_to_head

@@ -10,7 +10,8 @@ from pipeline_kit import Kit, event, eventually
 from progress_tracker.errors import Unavailable
 from progress_tracker.events import Event
 from progress_tracker.pipelines.stream import StreamPipeline
-from progress_tracker.queue.stream import EventStream, QueueFull, StreamKeys
+from progress_tracker.queue.keys import StreamKeys
+from progress_tracker.queue.stream import EventStream, QueueFull
 from progress_tracker.sinks import SinkError
 from progress_tracker.sinks.database import DatabaseSink
 from progress_tracker.store.engine import create_engine
