@@ -23,7 +23,6 @@ import { orderStudents, RowOrder } from './ordering';
 import { PaceChart } from './pacechart';
 import { Debouncer, FrameBatcher } from './scheduling';
 import { ProgressModel } from './state';
-import { ensureStyles } from './style';
 import { TimelineView } from './timelineview';
 import { Toolbar } from './toolbar';
 import { ILiveEvent } from './types';
@@ -40,7 +39,6 @@ const IDLE_RECHECK_MS = 15_000;
 export class DashboardWidget extends Widget {
   constructor(private readonly settings = ServerConnection.makeSettings()) {
     super();
-    ensureStyles();
     this.addClass('pt-dashboard');
     this.title.label = 'Progress dashboard';
     this.title.caption = 'Live progress of the class';
