@@ -13,9 +13,9 @@ import {
   WidgetTracker
 } from '@jupyterlab/apputils';
 import { ILauncher } from '@jupyterlab/launcher';
-import { fetchMe } from './client';
-import { dashboardIcon } from './icon';
-import { DashboardWidget } from './widget';
+import { fetchMe } from './net/client';
+import { dashboardIcon } from './views/icon';
+import { DashboardWidget } from './views/widget';
 
 /** The command that opens the dashboard. */
 export const OPEN_DASHBOARD_COMMAND = 'progress-tracker:open-dashboard';

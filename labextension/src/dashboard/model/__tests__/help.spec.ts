@@ -1,5 +1,5 @@
 import { needingHelp } from '../help';
-import { ICellInfo } from '../types';
+import { ICellInfo } from '../../types';
 import { cell, student } from './fixtures';
 
 const CELLS: ICellInfo[] = [

@@ -1,7 +1,7 @@
 /**
  * The order of the grid's rows. Pure logic, no DOM.
  */
-import { IStudentProgress } from './types';
+import { IStudentProgress } from '../types';
 
 /** How the grid's rows are sorted. */
 export type RowOrder = 'help' | 'name' | 'progress';

@@ -2,9 +2,9 @@
  * The "Needing help" list.
  */
 import { clear, el } from './dom';
-import { cellLabel, firstLine, plural, reasonLabel } from './format';
-import { IHelpEntry } from './help';
-import { ICellInfo } from './types';
+import { cellLabel, firstLine, plural, reasonLabel } from '../model/format';
+import { IHelpEntry } from '../model/help';
+import { ICellInfo } from '../types';
 
 /** How many entries are shown at most (the rest is summarised). */
 const MAX_SHOWN = 100;

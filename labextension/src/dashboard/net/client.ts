@@ -2,7 +2,7 @@
  * The dashboard's calls to the progress-tracker API.
  */
 import { ServerConnection } from '@jupyterlab/services';
-import { fetchAPI, requestAPI } from '../api';
+import { fetchAPI, requestAPI } from '../../api';
 import { withQuery } from './query';
 import {
   IErrorsResponse,
@@ -10,7 +10,7 @@ import {
   IMe,
   IPaceResponse,
   IProgressSnapshot
-} from './types';
+} from '../types';
 
 /** The parameters of a CSV export. */
 export interface IExportOptions {

@@ -6,7 +6,7 @@ import {
   ILiveEvent,
   IProgressSnapshot,
   IStudentProgress
-} from '../types';
+} from '../../types';
 
 let counter = 0;
 

@@ -14,9 +14,9 @@ import {
   Tooltip
 } from 'chart.js';
 import { el } from './dom';
-import { clockTime } from './format';
-import { fillPaceGaps } from './pace';
-import { IPaceResponse } from './types';
+import { clockTime } from '../model/format';
+import { fillPaceGaps } from '../model/pace';
+import { IPaceResponse } from '../types';
 
 Chart.register(
   BarController,

@@ -2,8 +2,8 @@
  * One student's timeline: the code they ran, in order, and what it raised.
  */
 import { clear, el } from './dom';
-import { cellLabel, clockTime } from './format';
-import { ICellInfo, ILiveEvent } from './types';
+import { cellLabel, clockTime } from '../model/format';
+import { ICellInfo, ILiveEvent } from '../types';
 
 /**
  * A student's executions in the selected notebook.

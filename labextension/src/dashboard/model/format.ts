@@ -2,7 +2,7 @@
  * Texts shown in the dashboard. Pure logic, no DOM.
  */
 import { HelpReason } from './help';
-import { ICellInfo, ICellProgress, IErrorGroup } from './types';
+import { ICellInfo, ICellProgress, IErrorGroup } from '../types';
 import { formatDuration } from './time';
 
 /** The label of a cell: its 1-based position in the notebook, e.g. "[3]", or "[?]". */

@@ -1,5 +1,5 @@
 import { orderStudents } from '../ordering';
-import { IStudentProgress } from '../types';
+import { IStudentProgress } from '../../types';
 import { cell, student } from './fixtures';
 
 const STUDENTS = [

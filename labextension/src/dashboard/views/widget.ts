@@ -11,21 +11,21 @@ import {
   fetchExport,
   fetchPace,
   fetchProgress
-} from './client';
+} from '../net/client';
 import { el } from './dom';
 import { ErrorsView } from './errorsview';
-import { exportFileName, plural } from './format';
+import { exportFileName, plural } from '../model/format';
 import { FLASH_MS, GridView } from './grid';
-import { DEFAULT_HELP_OPTIONS, IHelpEntry, needingHelp } from './help';
+import { DEFAULT_HELP_OPTIONS, IHelpEntry, needingHelp } from '../model/help';
 import { HelpView } from './helpview';
-import { LiveConnection, liveSocketUrl } from './live';
-import { orderStudents, RowOrder } from './ordering';
+import { LiveConnection, liveSocketUrl } from '../net/live';
+import { orderStudents, RowOrder } from '../model/ordering';
 import { PaceChart } from './pacechart';
 import { Debouncer, FrameBatcher } from './scheduling';
-import { ProgressModel } from './state';
+import { ProgressModel } from '../model/state';
 import { TimelineView } from './timelineview';
 import { Toolbar } from './toolbar';
-import { ILiveEvent } from './types';
+import { ILiveEvent } from '../types';
 
 /** A snapshot younger than this (ms) is not reloaded when the replay fails. */
 const FRESH_SNAPSHOT_MS = 10_000;

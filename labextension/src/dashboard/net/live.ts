@@ -2,14 +2,14 @@
  * The live connection to `api/v1/ws`: reconnects with backoff and jitter, and asks the server
  * to replay what was missed (`since`) after a drop.
  */
-import { backoffDelay, IBackoffOptions } from '../backoff';
+import { backoffDelay, IBackoffOptions } from '../../backoff';
 
 /** Reconnection delays of a dashboard: 0.5 s, 1 s, 2 s ... up to 30 s, jittered. */
 export const RECONNECT_BACKOFF: IBackoffOptions = {
   baseMs: 500,
   maxMs: 30_000
 };
-import { ILiveEvent, WsMessage } from './types';
+import { ILiveEvent, WsMessage } from '../types';
 
 /** A connection open this long (ms) counts as good: the next drop retries quickly again. */
 const STABLE_MS = 10_000;

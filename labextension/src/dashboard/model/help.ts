@@ -2,7 +2,7 @@
  * Which students need help, and in what order to list them. Pure logic, no DOM.
  */
 import { parseTime } from './time';
-import { ICellInfo, IStudentProgress } from './types';
+import { ICellInfo, IStudentProgress } from '../types';
 
 /** The thresholds an instructor sets in the dashboard. */
 export interface IHelpOptions {

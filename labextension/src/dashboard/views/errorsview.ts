@@ -2,8 +2,8 @@
  * The errors of the notebook, grouped per cell and per message.
  */
 import { clear, el } from './dom';
-import { cellLabel, errorGroupLabel, plural } from './format';
-import { IErrorsResponse } from './types';
+import { cellLabel, errorGroupLabel, plural } from '../model/format';
+import { IErrorsResponse } from '../types';
 
 /** How many distinct errors are shown per cell. */
 const GROUPS_PER_CELL = 5;

@@ -11,7 +11,7 @@ import {
   INotebookSummary,
   IProgressSnapshot,
   IStudentProgress
-} from './types';
+} from '../types';
 
 /** What a batch of live events changed. */
 export interface IApplyResult {

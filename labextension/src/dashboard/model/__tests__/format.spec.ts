@@ -7,7 +7,6 @@ import {
   firstLine,
   reasonLabel
 } from '../format';
-import { withQuery } from '../query';
 import {
   formatDuration,
   isAfter,
@@ -107,21 +106,6 @@ describe('texts of the dashboard', () => {
     );
     expect(exportFileName('a b;c.ipynb')).toBe('progress-a_b_c.csv');
     expect(exportFileName(null)).toBe('progress-all.csv');
-  });
-
-  it('builds query strings, encoding values and leaving out empty ones', () => {
-    expect(withQuery('progress', { notebook: 'dir/a b&c.ipynb' })).toBe(
-      'progress?notebook=dir%2Fa%20b%26c.ipynb'
-    );
-    expect(withQuery('progress', { notebook: null })).toBe('progress');
-    expect(
-      withQuery('export.csv', {
-        notebook: 'n',
-        since: '',
-        until: undefined,
-        pseudonymise: 1
-      })
-    ).toBe('export.csv?notebook=n&pseudonymise=1');
   });
 
   it('reads and compares ISO times', () => {

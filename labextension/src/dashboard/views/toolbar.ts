@@ -2,10 +2,10 @@
  * The dashboard's toolbar: notebook selector, row order, export, connection state.
  */
 import { clear, el } from './dom';
-import { plural } from './format';
-import { LiveStatus } from './live';
-import { RowOrder } from './ordering';
-import { INotebookSummary } from './types';
+import { plural } from '../model/format';
+import { LiveStatus } from '../net/live';
+import { RowOrder } from '../model/ordering';
+import { INotebookSummary } from '../types';
 
 /** What the toolbar reports. */
 export interface IToolbarCallbacks {

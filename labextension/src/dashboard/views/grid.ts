@@ -3,8 +3,8 @@
  * of 500 students × 60 cells scrolls and updates without lag.
  */
 import { el, clear } from './dom';
-import { cellLabel, cellTooltip } from './format';
-import { ICellInfo, IStudentProgress } from './types';
+import { cellLabel, cellTooltip } from '../model/format';
+import { ICellInfo, IStudentProgress } from '../types';
 
 const ROW_HEIGHT = 22;
 const CELL_WIDTH = 20;

@@ -1,5 +1,5 @@
 import { fillPaceGaps } from '../pace';
-import { IPacePoint } from '../types';
+import { IPacePoint } from '../../types';
 
 function point(time: string, executions: number, median: number): IPacePoint {
   return {

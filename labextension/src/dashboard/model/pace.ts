@@ -2,7 +2,7 @@
  * Preparing the class pace for a chart. Pure logic, no DOM.
  */
 import { parseTime } from './time';
-import { IPacePoint } from './types';
+import { IPacePoint } from '../types';
 
 /** The most buckets drawn; older ones are left out. */
 export const MAX_PACE_BUCKETS = 720;

@@ -1,4 +1,4 @@
-import { backoffDelay } from '../../backoff';
+import { backoffDelay } from '../../../backoff';
 import {
   ISocketLike,
   LiveConnection,
@@ -6,8 +6,8 @@ import {
   liveSocketUrl,
   ReplayFilter
 } from '../live';
-import { ILiveEvent } from '../types';
-import { run } from './fixtures';
+import { ILiveEvent } from '../../types';
+import { run } from '../../model/__tests__/fixtures';
 
 class FakeSocket implements ISocketLike {
   onopen: ((ev: unknown) => void) | null = null;
