@@ -2,11 +2,13 @@
  * The dashboard's model of a class: a progress snapshot merged with the live events that
  * followed it. Pure logic, no DOM.
  */
+import { CellRecords, CellUpdate } from './cells';
+import { CellColumns } from './columns';
+import { NotebookList } from './notebooks';
 import { SeenIds } from './seen';
-import { isAfter, isAtOrAfter, latest, parseTime } from './time';
+import { isAtOrAfter, latest } from './time';
 import {
   ICellInfo,
-  ICellProgress,
   ILiveEvent,
   INotebookSummary,
   IProgressSnapshot,
@@ -31,6 +33,17 @@ export interface IApplyResult {
   notebooksChanged: boolean;
 }
 
+/** What {@link ProgressModel.expireRunning} changed. */
+export interface IExpireResult {
+  /** Students of the selected notebook whose row changed. */
+  changedStudents: Set<string>;
+  /**
+   * Whether a cell the snapshot showed running has outlived the running window while the
+   * outcome of its earlier runs is unknown: a new snapshot tells it.
+   */
+  needsSnapshot: boolean;
+}
+
 /** The key of one grid cell in {@link ProgressModel.flashes}. */
 export function cellKey(userId: string, cellId: string): string {
   return `${userId}\u0000${cellId}`;
@@ -44,7 +57,9 @@ export function cellKey(userId: string, cellId: string): string {
  * only update the notebook list.
  *
  * A `cell_started` event shows its cell as `running` until the run's `cell_executed` event
- * arrives; only the finished run counts as an attempt.
+ * arrives, for at most the running window; only the finished run counts as an attempt (the
+ * rules of one cell are in {@link CellRecord}). Call {@link ProgressModel.expireRunning} now
+ * and then, so that a start whose result never comes stops showing as running.
  */
 export class ProgressModel {
   /** The selected notebook, `null` when the class has no data yet. */
@@ -54,12 +69,12 @@ export class ProgressModel {
 
   /** The notebooks of the class, most recently active first. */
   get notebooks(): readonly INotebookSummary[] {
-    return this._notebooks;
+    return this._notebooks.all;
   }
 
   /** The cells of the selected notebook, in notebook order. */
   get cells(): readonly ICellInfo[] {
-    return this._cells;
+    return this._columns.all;
   }
 
   /** The students of the selected notebook, in the order they appeared. */
@@ -85,12 +100,11 @@ export class ProgressModel {
    */
   load(snapshot: IProgressSnapshot): void {
     this._notebook = snapshot.notebook;
-    this._notebooks = snapshot.notebooks.map(n => ({ ...n }));
-    this._cells = snapshot.cells.map(c => ({ ...c }));
-    this._cellIds = new Set(this._cells.map(c => c.cellId));
-    this._sortCells();
+    this._notebooks.load(snapshot.notebooks);
+    this._columns.load(snapshot.cells);
     this._students = new Map();
     this._studentList = [];
+    this._records.clear();
     for (const s of snapshot.students) {
       const copy: IStudentProgress = {
         userId: s.userId,
@@ -100,12 +114,12 @@ export class ProgressModel {
       };
       for (const [cellId, cell] of Object.entries(s.cells)) {
         copy.cells[cellId] = { ...cell };
+        this._records.load(s.userId, cellId, cell);
       }
       this._students.set(copy.userId, copy);
       this._studentList.push(copy);
     }
     this._flashes.clear();
-    this._newNotebookUsers.clear();
     this._seen.clear();
     if (snapshot.lastEventId) {
       this._lastEventId = snapshot.lastEventId;
@@ -142,7 +156,8 @@ export class ProgressModel {
         // The server replays executions only, so only they can serve as a resume point.
         this._lastEventId = event.eventId;
       }
-      this._countInNotebookList(event, result);
+      this._notebooks.count(event);
+      result.notebooksChanged = true;
       if (this._notebook !== null && event.notebookPath === this._notebook) {
         this._applyToGrid(event, now, result);
       }
@@ -169,37 +184,16 @@ export class ProgressModel {
     return n;
   }
 
-  private _countInNotebookList(event: ILiveEvent, result: IApplyResult): void {
-    let summary = this._notebooks.find(n => n.path === event.notebookPath);
-    if (!summary) {
-      summary = {
-        path: event.notebookPath,
-        students: 0,
-        executions: 0,
-        lastActivity: null
-      };
-      this._notebooks.push(summary);
-      this._newNotebookUsers.set(event.notebookPath, new Set());
-    }
-    // Student counts are only known exactly for notebooks that appeared live, and for
-    // the selected one (its grid); the others keep the snapshot's count.
-    const users = this._newNotebookUsers.get(event.notebookPath);
-    if (users && event.userId && !users.has(event.userId)) {
-      users.add(event.userId);
-      summary.students = users.size;
-    }
-    if (event.eventType === 'cell_executed') {
-      summary.executions += 1;
-    }
-    const before = summary.lastActivity;
-    summary.lastActivity = latest(summary.lastActivity, event.eventTime);
-    if (before !== summary.lastActivity) {
-      this._notebooks.sort(
-        (a, b) =>
-          (parseTime(b.lastActivity) ?? 0) - (parseTime(a.lastActivity) ?? 0)
-      );
-    }
-    result.notebooksChanged = true;
+  /**
+   * Stop showing as running the cells whose start has outlived the running window at `now`.
+   */
+  expireRunning(now: number = Date.now()): IExpireResult {
+    const { updates, needsSnapshot } = this._records.expire(now);
+    updates.forEach(update => this._show(update));
+    return {
+      changedStudents: new Set(updates.map(([userId]) => userId)),
+      needsSnapshot
+    };
   }
 
   private _applyToGrid(
@@ -221,10 +215,7 @@ export class ProgressModel {
       this._students.set(student.userId, student);
       this._studentList.push(student);
       result.studentsAdded = true;
-      const summary = this._notebooks.find(n => n.path === this._notebook);
-      if (summary) {
-        summary.students = Math.max(summary.students, this._studentList.length);
-      }
+      this._notebooks.atLeast(this._notebook, this._studentList.length);
     }
     result.changedStudents.add(student.userId);
     const isNewest = isAtOrAfter(event.eventTime, student.lastActivity);
@@ -238,119 +229,35 @@ export class ProgressModel {
     if (isNewest) {
       student.currentCellId = cellId;
     }
-    this._ensureCell(event, result);
-    const changed = isRun
-      ? this._applyRun(student, cellId, event, result)
-      : this._applyStart(student, cellId, event);
-    if (changed) {
+    result.cellsAdded = this._columns.ensure(event) || result.cellsAdded;
+    const before = student.cells[cellId];
+    const after = this._records.apply(student.userId, cellId, event, now);
+    this._show([student.userId, cellId, after]);
+    if (isRun && event.hasError) {
+      result.errorsChanged = true;
+    }
+    if (isRun || JSON.stringify(before) !== JSON.stringify(after)) {
       this._flashes.set(cellKey(student.userId, cellId), now);
     }
   }
 
-  /**
-   * A run started: its cell is `running` unless the cell has a result (or a start) at least
-   * as recent, which the start then predates.
-   */
-  private _applyStart(
-    student: IStudentProgress,
-    cellId: string,
-    event: ILiveEvent
-  ): boolean {
-    const previous = student.cells[cellId];
-    if (previous && !isAfter(event.eventTime, previous.lastActivity)) {
-      return false;
+  /** Put a cell's new state in its student's row. */
+  private _show([userId, cellId, state]: CellUpdate): void {
+    const cells = this._students.get(userId)?.cells;
+    if (cells && state) {
+      cells[cellId] = state;
+    } else if (cells) {
+      delete cells[cellId];
     }
-    student.cells[cellId] = {
-      ...(previous ?? {
-        attempts: 0,
-        errors: 0,
-        lastError: null,
-        executionCount: null
-      }),
-      status: 'running',
-      lastActivity: event.eventTime
-    };
-    return true;
-  }
-
-  /** A run finished: one more attempt; the latest run decides the status. */
-  private _applyRun(
-    student: IStudentProgress,
-    cellId: string,
-    event: ILiveEvent,
-    result: IApplyResult
-  ): boolean {
-    const previous = student.cells[cellId];
-    const cell: ICellProgress = previous ?? {
-      status: 'succeeded',
-      attempts: 0,
-      errors: 0,
-      lastError: null,
-      lastActivity: null,
-      executionCount: null
-    };
-    cell.attempts += 1;
-    if (event.hasError) {
-      cell.errors += 1;
-      result.errorsChanged = true;
-    }
-    if (!previous || isAtOrAfter(event.eventTime, cell.lastActivity)) {
-      // The latest run decides the status; a late, older event only adds to the counts.
-      cell.status = event.hasError ? 'failed' : 'succeeded';
-      if (event.hasError) {
-        cell.lastError = event.errorMessage ?? cell.lastError;
-      }
-      cell.lastActivity = event.eventTime;
-      cell.executionCount = event.executionCount ?? cell.executionCount;
-    } else if (event.hasError && !cell.lastError) {
-      cell.lastError = event.errorMessage ?? null;
-    }
-    student.cells[cellId] = cell;
-    return true;
-  }
-
-  private _ensureCell(event: ILiveEvent, result: IApplyResult): void {
-    const cellId = event.cellId as string;
-    if (this._cellIds.has(cellId)) {
-      const known = this._cells.find(c => c.cellId === cellId);
-      if (
-        known &&
-        known.cellIndex === null &&
-        typeof event.cellIndex === 'number'
-      ) {
-        known.cellIndex = event.cellIndex;
-        this._sortCells();
-        result.cellsAdded = true;
-      }
-      return;
-    }
-    this._cellIds.add(cellId);
-    this._cells.push({
-      cellId,
-      cellIndex: typeof event.cellIndex === 'number' ? event.cellIndex : null,
-      cellType: event.cellType ?? 'code'
-    });
-    this._sortCells();
-    result.cellsAdded = true;
-  }
-
-  private _sortCells(): void {
-    // Stable sort: cells without an index stay after the indexed ones, in arrival order.
-    this._cells.sort((a, b) => {
-      const ia = a.cellIndex ?? Number.POSITIVE_INFINITY;
-      const ib = b.cellIndex ?? Number.POSITIVE_INFINITY;
-      return ia === ib ? 0 : ia < ib ? -1 : 1;
-    });
   }
 
   private _notebook: string | null = null;
-  private _notebooks: INotebookSummary[] = [];
-  private _cells: ICellInfo[] = [];
-  private _cellIds = new Set<string>();
+  private _notebooks = new NotebookList();
+  private _columns = new CellColumns();
   private _students = new Map<string, IStudentProgress>();
   private _studentList: IStudentProgress[] = [];
   private _lastEventId: string | null = null;
   private _seen = new SeenIds();
   private _flashes = new Map<string, number>();
-  private _newNotebookUsers = new Map<string, Set<string>>();
+  private _records = new CellRecords();
 }

@@ -1,10 +1,19 @@
 import { ProgressModel } from '../state';
+import { ILiveEvent } from '../../types';
 import { cell, run, snapshot, start, student } from './fixtures';
 
 function loaded(...students: ReturnType<typeof student>[]): ProgressModel {
   const model = new ProgressModel();
   model.load(snapshot(students));
   return model;
+}
+
+/** Shortly after the events of these specifications: their starts are still running. */
+const SOON = Date.parse('2026-11-27T10:15:00Z');
+
+/** Apply events as a dashboard open shortly after them would. */
+function applySoon(model: ProgressModel, events: ILiveEvent[]) {
+  return model.apply(events, SOON);
 }
 
 describe('ProgressModel', () => {
@@ -301,7 +310,7 @@ describe('ProgressModel', () => {
     it('shows a cell never run before as running, without counting an attempt', () => {
       const model = loaded(student('alice'));
 
-      const result = model.apply([
+      const result = applySoon(model, [
         start({
           userId: 'alice',
           cellId: 'c2',
@@ -334,7 +343,7 @@ describe('ProgressModel', () => {
         })
       );
 
-      model.apply([
+      applySoon(model, [
         start({
           userId: 'alice',
           cellId: 'c1',
@@ -355,14 +364,14 @@ describe('ProgressModel', () => {
     it('replaces running with the outcome of the run once it finishes, counting the attempt', () => {
       const model = loaded(student('alice'));
 
-      model.apply([
+      applySoon(model, [
         start({
           userId: 'alice',
           cellId: 'c1',
           eventTime: '2026-11-27T10:05:00Z'
         })
       ]);
-      model.apply([
+      applySoon(model, [
         run({
           userId: 'alice',
           cellId: 'c1',
@@ -393,7 +402,7 @@ describe('ProgressModel', () => {
         })
       );
 
-      model.apply([
+      applySoon(model, [
         start({
           userId: 'alice',
           cellId: 'c1',
@@ -415,7 +424,7 @@ describe('ProgressModel', () => {
         })
       );
 
-      model.apply([
+      applySoon(model, [
         start({
           userId: 'alice',
           cellId: 'c1',
@@ -429,7 +438,7 @@ describe('ProgressModel', () => {
     it('keeps the cell running when a late result of an earlier run arrives, counting it', () => {
       const model = loaded(student('alice'));
 
-      model.apply([
+      applySoon(model, [
         start({
           userId: 'alice',
           cellId: 'c1',
@@ -454,7 +463,7 @@ describe('ProgressModel', () => {
         student('alice', { c1: cell() }, { currentCellId: 'c1' })
       );
 
-      model.apply([
+      applySoon(model, [
         start({
           userId: 'alice',
           cellId: 'c3',
@@ -469,7 +478,7 @@ describe('ProgressModel', () => {
     it('adds the student and the cell of a start seen first', () => {
       const model = loaded();
 
-      const result = model.apply([
+      const result = applySoon(model, [
         start({ userId: 'carol', cellId: 'new', cellIndex: 5 })
       ]);
 
@@ -482,15 +491,15 @@ describe('ProgressModel', () => {
     it('marks the cell as just changed when it starts running', () => {
       const model = loaded(student('alice'));
 
-      model.apply([start({ userId: 'alice', cellId: 'c2' })], 123_456);
+      model.apply([start({ userId: 'alice', cellId: 'c2' })], SOON);
 
-      expect(model.flashedAt('alice', 'c2')).toBe(123_456);
+      expect(model.flashedAt('alice', 'c2')).toBe(SOON);
     });
 
     it('counts a start neither as an execution of the notebook nor as a resume point', () => {
       const model = loaded();
 
-      model.apply([run({ eventId: 'e-41' }), start({ eventId: 's-42' })]);
+      applySoon(model, [run({ eventId: 'e-41' }), start({ eventId: 's-42' })]);
 
       expect(model.lastEventId).toBe('e-41');
       expect(
