@@ -44,7 +44,7 @@ async function fetchCaptureSettings(
   serverSettings: ServerConnection.ISettings
 ): Promise<unknown> {
   try {
-    return await requestAPI<unknown>('settings', {}, serverSettings);
+    return await requestAPI<unknown>(serverSettings, 'settings');
   } catch (error) {
     if (
       error instanceof ServerConnection.ResponseError &&

@@ -50,14 +50,3 @@ export function latest(
   }
   return isAtOrAfter(a, b) ? a : b;
 }
-
-/** A short human duration such as "12 min" or "2 h 5 min". */
-export function formatDuration(ms: number): string {
-  const minutes = Math.max(0, Math.floor(ms / 60_000));
-  if (minutes < 60) {
-    return `${minutes} min`;
-  }
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  return rest ? `${hours} h ${rest} min` : `${hours} h`;
-}

@@ -22,69 +22,84 @@ export interface IExportOptions {
   pseudonymise: boolean;
 }
 
-/** Who the current user is (`GET api/v1/me`). */
-export function fetchMe(): Promise<IMe> {
-  return requestAPI<IMe>('me');
-}
-
-/** The class's progress in a notebook (the most recently active one when `null`). */
-export function fetchProgress(
-  notebook: string | null
-): Promise<IProgressSnapshot> {
-  return requestAPI<IProgressSnapshot>(withQuery('progress', { notebook }));
-}
-
-/** A student's runs in a notebook, oldest first. */
-export function fetchExecutions(
-  notebook: string,
-  user: string,
-  limit = 500
-): Promise<IExecutionsResponse> {
-  return requestAPI<IExecutionsResponse>(
-    withQuery('executions', { notebook, user, limit })
-  );
-}
-
-/** The distinct errors of each cell of a notebook. */
-export function fetchErrors(notebook: string): Promise<IErrorsResponse> {
-  return requestAPI<IErrorsResponse>(withQuery('errors', { notebook }));
-}
-
-/** Executions, errors and progress over time. */
-export function fetchPace(
-  notebook: string,
-  bucketSeconds = 60
-): Promise<IPaceResponse> {
-  return requestAPI<IPaceResponse>(
-    withQuery('pace', { notebook, bucket: bucketSeconds })
-  );
-}
-
 /**
- * Fetch a CSV export with the user's credentials.
- *
- * @throws ServerConnection.ResponseError on a non-2xx answer
+ * The API as the dashboard sees it, on the application's server connection.
  */
-export async function fetchExport(options: IExportOptions): Promise<Blob> {
-  const response = await fetchAPI(
-    withQuery('export.csv', {
-      notebook: options.notebook,
-      since: options.since,
-      until: options.until,
-      pseudonymise: options.pseudonymise ? 1 : 0
-    })
-  );
-  if (!response.ok) {
-    let message = response.statusText;
-    try {
-      message =
-        ((await response.json()) as { message?: string }).message ?? message;
-    } catch {
-      // Not JSON: keep the status text.
-    }
-    throw new ServerConnection.ResponseError(response, message);
+export class DashboardClient {
+  /**
+   * @param serverSettings - the application's (`app.serviceManager.serverSettings`)
+   */
+  constructor(readonly serverSettings: ServerConnection.ISettings) {}
+
+  /** Who the current user is (`GET api/v1/me`). */
+  me(): Promise<IMe> {
+    return this._get<IMe>('me');
   }
-  return response.blob();
+
+  /** The operator's settings (`GET api/v1/settings`), undecoded: the dashboard reads a few. */
+  settings(): Promise<unknown> {
+    return this._get<unknown>('settings');
+  }
+
+  /** The class's progress in a notebook (the most recently active one when `null`). */
+  progress(notebook: string | null): Promise<IProgressSnapshot> {
+    return this._get<IProgressSnapshot>(withQuery('progress', { notebook }));
+  }
+
+  /** A student's runs in a notebook, oldest first. */
+  executions(
+    notebook: string,
+    user: string,
+    limit = 500
+  ): Promise<IExecutionsResponse> {
+    return this._get<IExecutionsResponse>(
+      withQuery('executions', { notebook, user, limit })
+    );
+  }
+
+  /** The distinct errors of each cell of a notebook. */
+  errors(notebook: string): Promise<IErrorsResponse> {
+    return this._get<IErrorsResponse>(withQuery('errors', { notebook }));
+  }
+
+  /** Executions, errors and progress over time. */
+  pace(notebook: string, bucketSeconds = 60): Promise<IPaceResponse> {
+    return this._get<IPaceResponse>(
+      withQuery('pace', { notebook, bucket: bucketSeconds })
+    );
+  }
+
+  /**
+   * Fetch a CSV export with the user's credentials.
+   *
+   * @throws ServerConnection.ResponseError on a non-2xx answer
+   */
+  async export(options: IExportOptions): Promise<Blob> {
+    const response = await fetchAPI(
+      this.serverSettings,
+      withQuery('export.csv', {
+        notebook: options.notebook,
+        since: options.since,
+        until: options.until,
+        pseudonymise: options.pseudonymise ? 1 : 0
+      })
+    );
+    if (!response.ok) {
+      let message = response.statusText;
+      try {
+        message =
+          ((await response.json()) as { message?: string }).message ?? message;
+      } catch {
+        // Not JSON: keep the status text.
+      }
+      throw new ServerConnection.ResponseError(response, message);
+    }
+    return response.blob();
+  }
+
+  private _get<T>(endPoint: string): Promise<T> {
+    return requestAPI<T>(this.serverSettings, endPoint);
+  }
 }
 
 /** Hand a blob to the browser as a file download. */

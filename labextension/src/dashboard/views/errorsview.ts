@@ -2,7 +2,7 @@
  * The errors of the notebook, grouped per cell and per message.
  */
 import { clear, el } from './dom';
-import { cellLabel, errorGroupLabel, plural } from '../model/format';
+import { cellLabel, Texts } from '../model/format';
 import { IErrorsResponse } from '../types';
 
 /** How many distinct errors are shown per cell. */
@@ -15,11 +15,11 @@ export class ErrorsView {
   /** The section's root element. */
   readonly node: HTMLElement;
 
-  constructor() {
+  constructor(private readonly texts: Texts) {
     this._body = el('div', { className: 'pt-errors' });
     this.node = el('section', { className: 'pt-section' }, [
       el('div', { className: 'pt-section-header' }, [
-        el('h2', { text: 'Errors by cell' })
+        el('h2', { text: texts.trans.__('Errors by cell') })
       ]),
       this._body
     ]);
@@ -27,29 +27,33 @@ export class ErrorsView {
 
   /** Show a response of `GET api/v1/errors`. */
   render(response: IErrorsResponse): void {
+    const { trans } = this.texts;
     clear(this._body);
     const cells = response.cells
       .filter(c => c.errors.length > 0)
       .sort((a, b) => (a.cellIndex ?? Infinity) - (b.cellIndex ?? Infinity));
     if (cells.length === 0) {
       this._body.appendChild(
-        el('div', { className: 'pt-empty', text: 'No errors so far.' })
+        el('div', {
+          className: 'pt-empty',
+          text: trans.__('No errors so far.')
+        })
       );
       return;
     }
     for (const cell of cells) {
       const section = el('div', { className: 'pt-errors-cell' }, [
-        el('h3', { text: `Cell ${cellLabel(cell)}` })
+        el('h3', { text: trans.__('Cell %1', cellLabel(cell)) })
       ]);
       for (const group of cell.errors.slice(0, GROUPS_PER_CELL)) {
         const summary = el('summary', {}, [
           el('span', {
             className: 'pt-error-text pt-mono',
-            text: errorGroupLabel(group)
+            text: this.texts.errorGroupLabel(group)
           }),
           el('span', {
             className: 'pt-errors-count',
-            text: `(${plural(group.occurrences, 'time')})`
+            text: this.texts.occurrences(group.occurrences)
           })
         ]);
         const details = el('details', { className: 'pt-errors-group' }, [
@@ -60,8 +64,8 @@ export class ErrorsView {
             el('div', {
               className: 'pt-hint',
               text: group.exampleUser
-                ? `for example, ${group.exampleUser} ran:`
-                : 'for example:'
+                ? trans.__('for example, %1 ran:', group.exampleUser)
+                : trans.__('for example:')
             })
           );
           details.appendChild(
@@ -74,7 +78,12 @@ export class ErrorsView {
         section.appendChild(
           el('div', {
             className: 'pt-empty',
-            text: `and ${plural(cell.errors.length - GROUPS_PER_CELL, 'other error')}`
+            text: trans._n(
+              'and %2 other error',
+              'and %2 other errors',
+              cell.errors.length - GROUPS_PER_CELL,
+              this.texts.count(cell.errors.length - GROUPS_PER_CELL)
+            )
           })
         );
       }

@@ -3,7 +3,7 @@
  * of 500 students × 60 cells scrolls and updates without lag.
  */
 import { el, clear } from './dom';
-import { cellLabel, cellTooltip } from '../model/format';
+import { cellLabel, Texts } from '../model/format';
 import { ICellInfo, IStudentProgress } from '../types';
 
 const ROW_HEIGHT = 22;
@@ -35,7 +35,10 @@ export class GridView {
   /**
    * @param onSelect - called with a user name when the instructor clicks a student.
    */
-  constructor(private readonly onSelect: (userId: string) => void) {
+  constructor(
+    private readonly texts: Texts,
+    private readonly onSelect: (userId: string) => void
+  ) {
     this._header = el('div', {
       className: 'pt-grid-header',
       attrs: { role: 'row' }
@@ -48,7 +51,10 @@ export class GridView {
       'div',
       {
         className: 'pt-grid-viewport',
-        attrs: { role: 'grid', 'aria-label': 'Students by cells' }
+        attrs: {
+          role: 'grid',
+          'aria-label': texts.trans.__('Students by cells')
+        }
       },
       [this._header, this._body]
     );
@@ -57,7 +63,10 @@ export class GridView {
       attrs: { role: 'tooltip' }
     });
     this._tooltip.style.display = 'none';
-    this.node = el('div', { className: 'pt-grid' }, [this._viewport, legend()]);
+    this.node = el('div', { className: 'pt-grid' }, [
+      this._viewport,
+      legend(texts)
+    ]);
 
     this._viewport.addEventListener('scroll', () => this._renderRows());
     this._body.addEventListener('mousemove', ev => this._onHover(ev));
@@ -102,7 +111,7 @@ export class GridView {
     clear(this._header);
     const corner = el('div', {
       className: 'pt-grid-corner',
-      text: 'student \\ cell'
+      text: this.texts.trans.__('student \\ cell')
     });
     corner.style.width = `${NAME_WIDTH}px`;
     this._header.appendChild(corner);
@@ -111,7 +120,7 @@ export class GridView {
       const head = el('div', {
         className: 'pt-grid-colhead',
         text: label,
-        title: `cell ${cellLabel(cell)}`,
+        title: this.texts.trans.__('cell %1', cellLabel(cell)),
         attrs: { role: 'columnheader' }
       });
       head.style.width = `${CELL_WIDTH}px`;
@@ -229,7 +238,7 @@ export class GridView {
     if (!this._tooltip.isConnected) {
       document.body.appendChild(this._tooltip);
     }
-    this._tooltip.textContent = cellTooltip(
+    this._tooltip.textContent = this.texts.cellTooltip(
       student.userId,
       cell,
       student.cells[cell.cellId]
@@ -252,19 +261,38 @@ export class GridView {
   private _columnKey: string | null = null;
 }
 
-function legend(): HTMLElement {
+function legend(texts: Texts): HTMLElement {
+  const { trans } = texts;
   const item = (status: string, text: string, title: string): HTMLElement => {
     const swatch = el('i', { className: 'pt-grid-cell' });
     swatch.dataset.status = status;
     return el('span', { title }, [swatch, document.createTextNode(text)]);
   };
   return el('div', { className: 'pt-legend' }, [
-    item('not-run', 'not run', 'the student has not run this cell'),
-    item('running', 'running', 'a run has started and not finished yet'),
-    item('succeeded', 'succeeded', 'the latest run succeeded'),
-    item('failed', 'failed', 'the latest run raised an error'),
+    item(
+      'not-run',
+      trans.__('not run'),
+      trans.__('the student has not run this cell')
+    ),
+    item(
+      'running',
+      trans.__('running'),
+      trans.__('a run has started and not finished yet')
+    ),
+    item(
+      'succeeded',
+      trans.__('succeeded'),
+      trans.__('the latest run succeeded')
+    ),
+    item(
+      'failed',
+      trans.__('failed'),
+      trans.__('the latest run raised an error')
+    ),
     el('span', {
-      text: 'outlined: just ran · hover a cell for attempts and the last error'
+      text: trans.__(
+        'outlined: just ran · hover a cell for attempts and the last error'
+      )
     })
   ]);
 }

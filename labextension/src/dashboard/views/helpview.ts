@@ -2,7 +2,7 @@
  * The "Needing help" list.
  */
 import { clear, el } from './dom';
-import { cellLabel, firstLine, plural, reasonLabel } from '../model/format';
+import { cellLabel, firstLine, Texts } from '../model/format';
 import { IHelpEntry } from '../model/help';
 import { ICellInfo } from '../types';
 
@@ -21,18 +21,25 @@ export class HelpView {
    * @param onThresholds - called when the instructor changes a threshold.
    */
   constructor(
+    private readonly texts: Texts,
     private readonly onSelect: (userId: string) => void,
     onThresholds: (errorThreshold: number, idleMinutes: number) => void,
     errorThreshold: number,
     idleMinutes: number
   ) {
+    const { trans } = texts;
     this._errors = numberInput('pt-help-errors', errorThreshold, 1);
     this._idle = numberInput('pt-help-idle', idleMinutes, 1);
+    this._shown = { errorThreshold, idleMinutes };
     const changed = (): void => {
-      onThresholds(
-        positive(this._errors.value, errorThreshold),
-        positive(this._idle.value, idleMinutes)
-      );
+      this._shown = {
+        errorThreshold: positive(
+          this._errors.value,
+          this._shown.errorThreshold
+        ),
+        idleMinutes: positive(this._idle.value, this._shown.idleMinutes)
+      };
+      onThresholds(this._shown.errorThreshold, this._shown.idleMinutes);
     };
     this._errors.addEventListener('change', changed);
     this._idle.addEventListener('change', changed);
@@ -43,31 +50,49 @@ export class HelpView {
     });
     this.node = el('section', { className: 'pt-section pt-help' }, [
       el('div', { className: 'pt-section-header' }, [
-        el('h2', { text: 'Needing help' }),
+        el('h2', { text: trans.__('Needing help') }),
         this._count,
-        el('label', { title: 'errors on one cell whose latest run failed' }, [
-          document.createTextNode('errors ≥'),
-          this._errors
-        ]),
-        el('label', { title: 'minutes without activity, once started' }, [
-          document.createTextNode('idle ≥'),
-          this._idle,
-          document.createTextNode('min')
-        ])
+        el(
+          'label',
+          { title: trans.__('errors on one cell whose latest run failed') },
+          [document.createTextNode(trans.__('errors ≥')), this._errors]
+        ),
+        el(
+          'label',
+          { title: trans.__('minutes without activity, once started') },
+          [
+            document.createTextNode(trans.__('idle ≥')),
+            this._idle,
+            document.createTextNode(trans.__('min'))
+          ]
+        )
       ]),
       this._list
     ]);
   }
 
+  /**
+   * Show thresholds that did not come from the instructor's input (the server's defaults).
+   */
+  setThresholds(errorThreshold: number, idleMinutes: number): void {
+    this._shown = { errorThreshold, idleMinutes };
+    this._errors.value = String(errorThreshold);
+    this._idle.value = String(idleMinutes);
+  }
+
   /** Show the current list. */
   render(entries: readonly IHelpEntry[], cells: readonly ICellInfo[]): void {
+    const { trans } = this.texts;
     this._count.textContent = entries.length
-      ? plural(entries.length, 'student')
+      ? this.texts.students(entries.length)
       : '';
     clear(this._list);
     if (entries.length === 0) {
       this._list.appendChild(
-        el('li', { className: 'pt-empty', text: 'Nobody is stuck right now.' })
+        el('li', {
+          className: 'pt-empty',
+          text: trans.__('Nobody is stuck right now.')
+        })
       );
       return;
     }
@@ -78,17 +103,21 @@ export class HelpView {
       this._list.appendChild(
         el('li', {
           className: 'pt-empty',
-          text: `and ${entries.length - MAX_SHOWN} more (sort the grid by "needing help")`
+          text: trans.__(
+            'and %1 more (sort the grid by "needing help")',
+            this.texts.count(entries.length - MAX_SHOWN)
+          )
         })
       );
     }
   }
 
   private _item(entry: IHelpEntry, cells: readonly ICellInfo[]): HTMLElement {
+    const { trans } = this.texts;
     const name = el('button', {
       className: 'pt-link pt-help-user',
       text: entry.userId,
-      title: `Show ${entry.userId}'s timeline`,
+      title: trans.__("Show %1's timeline", entry.userId),
       attrs: { type: 'button' }
     });
     name.addEventListener('click', () => this.onSelect(entry.userId));
@@ -98,7 +127,7 @@ export class HelpView {
       entry.reasons.map(r =>
         el('span', {
           className: `pt-badge pt-badge-${r.kind}`,
-          text: reasonLabel(r, cells)
+          text: this.texts.reasonLabel(r, cells)
         })
       )
     );
@@ -106,8 +135,8 @@ export class HelpView {
     const detail = el('div', { className: 'pt-help-detail' }, [
       el('span', {
         text: entry.currentCellId
-          ? `at ${cellLabel(current)}`
-          : 'no cell run yet'
+          ? trans.__('at %1', cellLabel(current))
+          : trans.__('no cell run yet')
       })
     ]);
     if (entry.lastError) {
@@ -129,6 +158,7 @@ export class HelpView {
     return item;
   }
 
+  private _shown: { errorThreshold: number; idleMinutes: number };
   private _errors: HTMLInputElement;
   private _idle: HTMLInputElement;
   private _count: HTMLElement;

@@ -14,7 +14,7 @@ import {
   Tooltip
 } from 'chart.js';
 import { el } from './dom';
-import { clockTime } from '../model/format';
+import { Texts } from '../model/format';
 import { fillPaceGaps } from '../model/pace';
 import { IPaceResponse } from '../types';
 
@@ -37,14 +37,15 @@ export class PaceChart {
   /** The section's root element. */
   readonly node: HTMLElement;
 
-  constructor() {
+  constructor(private readonly texts: Texts) {
+    const { trans } = texts;
     this._canvas = el('canvas', {
-      attrs: { role: 'img', 'aria-label': 'Class pace chart' }
+      attrs: { role: 'img', 'aria-label': trans.__('Class pace chart') }
     });
     this._hint = el('span', { className: 'pt-hint' });
     this.node = el('section', { className: 'pt-section pt-pace' }, [
       el('div', { className: 'pt-section-header' }, [
-        el('h2', { text: 'Class pace' }),
+        el('h2', { text: trans.__('Class pace') }),
         this._hint
       ]),
       el('div', { className: 'pt-pace-canvas-box' }, [this._canvas])
@@ -54,12 +55,16 @@ export class PaceChart {
   /** Show a pace series (creates the chart on first use, and again after a theme change). */
   render(pace: IPaceResponse): void {
     const series = fillPaceGaps(pace.series, pace.bucketSeconds);
-    const labels = series.map(p => clockTime(p.time).slice(0, 5));
+    const { trans } = this.texts;
+    const labels = series.map(p => this.texts.hourMinute(p.time));
     const executions = series.map(p => p.executions);
     const errors = series.map(p => p.errors);
     const median = series.map(p => p.cellsCompletedMedian);
     const minutes = Math.round(pace.bucketSeconds / 60);
-    this._hint.textContent = `per ${minutes > 1 ? `${minutes} minutes` : 'minute'}`;
+    this._hint.textContent =
+      minutes > 1
+        ? trans.__('per %1 minutes', this.texts.count(minutes))
+        : trans.__('per minute');
     const theme = themeColors(this.node);
     const themeKey = JSON.stringify(theme);
     if (this._chart && themeKey !== this._themeKey) {
@@ -81,21 +86,21 @@ export class PaceChart {
         datasets: [
           {
             type: 'bar',
-            label: 'executions',
+            label: trans.__('executions'),
             data: executions,
             backgroundColor: theme.brand,
             yAxisID: 'y'
           },
           {
             type: 'bar',
-            label: 'errors',
+            label: trans.__('errors'),
             data: errors,
             backgroundColor: theme.error,
             yAxisID: 'y'
           },
           {
             type: 'line',
-            label: 'median cells completed',
+            label: trans.__('median cells completed'),
             data: median,
             borderColor: theme.success,
             backgroundColor: theme.success,
@@ -120,7 +125,11 @@ export class PaceChart {
           y: {
             beginAtZero: true,
             position: 'left',
-            title: { display: true, text: 'runs', color: theme.muted },
+            title: {
+              display: true,
+              text: trans.__('runs'),
+              color: theme.muted
+            },
             ticks: { color: theme.muted, precision: 0 },
             grid: { color: theme.grid }
           },
@@ -129,7 +138,7 @@ export class PaceChart {
             position: 'right',
             title: {
               display: true,
-              text: 'cells completed',
+              text: trans.__('cells completed'),
               color: theme.muted
             },
             ticks: { color: theme.muted, precision: 0 },

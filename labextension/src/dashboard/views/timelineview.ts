@@ -2,7 +2,7 @@
  * One student's timeline: the code they ran, in order, and what it raised.
  */
 import { clear, el } from './dom';
-import { cellLabel, clockTime } from '../model/format';
+import { cellLabel, Texts } from '../model/format';
 import { ICellInfo, ILiveEvent } from '../types';
 
 /**
@@ -15,12 +15,16 @@ export class TimelineView {
   /**
    * @param onClose - called when the instructor closes the timeline.
    */
-  constructor(onClose: () => void) {
-    this._title = el('h2', { text: 'Student timeline' });
+  constructor(
+    private readonly texts: Texts,
+    onClose: () => void
+  ) {
+    const { trans } = texts;
+    this._title = el('h2', { text: trans.__('Student timeline') });
     this._hint = el('span', { className: 'pt-hint' });
     const close = el('button', {
       className: 'pt-button pt-button-plain',
-      text: 'Close',
+      text: trans.__('Close'),
       attrs: { type: 'button' }
     });
     close.addEventListener('click', onClose);
@@ -45,8 +49,8 @@ export class TimelineView {
   showLoading(userId: string): void {
     this._userId = userId;
     this.node.style.display = '';
-    this._title.textContent = `Timeline of ${userId}`;
-    this._hint.textContent = 'loading…';
+    this._title.textContent = this.texts.trans.__('Timeline of %1', userId);
+    this._hint.textContent = this.texts.trans.__('loading…');
     clear(this._list);
   }
 
@@ -56,14 +60,20 @@ export class TimelineView {
     executions: readonly ILiveEvent[],
     cells: readonly ICellInfo[]
   ): void {
+    const { trans } = this.texts;
     this._userId = userId;
     this.node.style.display = '';
-    this._title.textContent = `Timeline of ${userId}`;
-    this._hint.textContent = `${executions.length} runs`;
+    this._title.textContent = trans.__('Timeline of %1', userId);
+    this._hint.textContent = trans._n(
+      '%2 run',
+      '%2 runs',
+      executions.length,
+      this.texts.count(executions.length)
+    );
     clear(this._list);
     if (executions.length === 0) {
       this._list.appendChild(
-        el('li', { className: 'pt-empty', text: 'No runs yet.' })
+        el('li', { className: 'pt-empty', text: trans.__('No runs yet.') })
       );
     }
     for (const run of executions) {
@@ -71,16 +81,21 @@ export class TimelineView {
         cellIndex: run.cellIndex ?? null
       };
       const meta = el('div', { className: 'pt-timeline-meta' }, [
-        el('span', { text: clockTime(run.eventTime), title: run.eventTime }),
-        el('span', { text: `cell ${cellLabel(cell)}` }),
+        el('span', {
+          text: this.texts.clockTime(run.eventTime),
+          title: run.eventTime
+        }),
+        el('span', { text: trans.__('cell %1', cellLabel(cell)) }),
         el('span', {
           className: 'pt-timeline-outcome',
-          text: run.hasError ? 'error' : 'ok'
+          text: run.hasError ? trans.__('error') : trans.__('ok')
         })
       ]);
       if (typeof run.executionDurationMs === 'number') {
         meta.appendChild(
-          el('span', { text: `${Math.round(run.executionDurationMs)} ms` })
+          el('span', {
+            text: this.texts.milliseconds(run.executionDurationMs)
+          })
         );
       }
       const item = el('li', { className: 'pt-timeline-item' }, [meta]);

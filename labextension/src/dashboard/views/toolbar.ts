@@ -2,7 +2,7 @@
  * The dashboard's toolbar: notebook selector, row order, export, connection state.
  */
 import { clear, el } from './dom';
-import { plural } from '../model/format';
+import { Texts } from '../model/format';
 import { LiveStatus } from '../net/live';
 import { RowOrder } from '../model/ordering';
 import { INotebookSummary } from '../types';
@@ -18,14 +18,6 @@ export interface IToolbarCallbacks {
   }) => void;
 }
 
-const STATUS_TEXT: Record<LiveStatus, string> = {
-  connecting: 'connecting…',
-  'catching-up': 'catching up…',
-  live: 'live',
-  reconnecting: 'reconnecting…',
-  stopped: 'offline'
-};
-
 /**
  * The toolbar at the top of the dashboard.
  */
@@ -33,10 +25,22 @@ export class Toolbar {
   /** The toolbar's root element. */
   readonly node: HTMLElement;
 
-  constructor(callbacks: IToolbarCallbacks, order: RowOrder) {
+  constructor(
+    private readonly texts: Texts,
+    callbacks: IToolbarCallbacks,
+    order: RowOrder
+  ) {
+    const { trans } = texts;
+    this._statusText = {
+      connecting: trans.__('connecting…'),
+      'catching-up': trans.__('catching up…'),
+      live: trans.__('live'),
+      reconnecting: trans.__('reconnecting…'),
+      stopped: trans.__('offline')
+    };
     this._notebook = el('select', {
       className: 'pt-notebook-select',
-      attrs: { 'aria-label': 'Notebook' }
+      attrs: { 'aria-label': trans.__('Notebook') }
     });
     this._notebook.addEventListener('change', () => {
       if (this._notebook.value) {
@@ -45,10 +49,13 @@ export class Toolbar {
     });
 
     const orderSelect = el('select', { className: 'pt-order-select' }, [
-      el('option', { text: 'needing help first', attrs: { value: 'help' } }),
-      el('option', { text: 'name', attrs: { value: 'name' } }),
       el('option', {
-        text: 'least progress first',
+        text: trans.__('needing help first'),
+        attrs: { value: 'help' }
+      }),
+      el('option', { text: trans.__('name'), attrs: { value: 'name' } }),
+      el('option', {
+        text: trans.__('least progress first'),
         attrs: { value: 'progress' }
       })
     ]);
@@ -64,15 +71,15 @@ export class Toolbar {
     this._pseudonymise.checked = true;
     this._since = el('input', {
       className: 'pt-export-since',
-      attrs: { type: 'datetime-local', 'aria-label': 'Export from' }
+      attrs: { type: 'datetime-local', 'aria-label': trans.__('Export from') }
     });
     this._until = el('input', {
       className: 'pt-export-until',
-      attrs: { type: 'datetime-local', 'aria-label': 'Export until' }
+      attrs: { type: 'datetime-local', 'aria-label': trans.__('Export until') }
     });
     this._export = el('button', {
       className: 'pt-button pt-export',
-      text: 'Export CSV',
+      text: trans.__('Export CSV'),
       attrs: { type: 'button' }
     });
     this._export.addEventListener('click', () =>
@@ -90,16 +97,32 @@ export class Toolbar {
     this.setStatus('stopped');
 
     this.node = el('div', { className: 'pt-toolbar' }, [
-      el('label', {}, [document.createTextNode('Notebook'), this._notebook]),
-      el('label', {}, [document.createTextNode('Rows'), orderSelect]),
+      el('label', {}, [
+        document.createTextNode(trans.__('Notebook')),
+        this._notebook
+      ]),
+      el('label', {}, [document.createTextNode(trans.__('Rows')), orderSelect]),
       el('span', { className: 'pt-export-group' }, [
         el(
           'label',
-          { title: 'Replace user names by stable pseudonyms in the export' },
-          [this._pseudonymise, document.createTextNode('pseudonymise')]
+          {
+            title: trans.__(
+              'Replace user names by stable pseudonyms in the export'
+            )
+          },
+          [
+            this._pseudonymise,
+            document.createTextNode(trans.__('pseudonymise'))
+          ]
         ),
-        el('label', {}, [document.createTextNode('from'), this._since]),
-        el('label', {}, [document.createTextNode('until'), this._until]),
+        el('label', {}, [
+          document.createTextNode(trans.__('from')),
+          this._since
+        ]),
+        el('label', {}, [
+          document.createTextNode(trans.__('until')),
+          this._until
+        ]),
         this._export
       ]),
       this._status
@@ -123,12 +146,19 @@ export class Toolbar {
     clear(this._notebook);
     if (notebooks.length === 0) {
       this._notebook.appendChild(
-        el('option', { text: 'no notebook yet', attrs: { value: '' } })
+        el('option', {
+          text: this.texts.trans.__('no notebook yet'),
+          attrs: { value: '' }
+        })
       );
     }
     for (const nb of notebooks) {
       const option = el('option', {
-        text: `${nb.path} (${plural(nb.students, 'student')})`,
+        text: this.texts.trans.__(
+          '%1 (%2)',
+          nb.path,
+          this.texts.students(nb.students)
+        ),
         attrs: { value: nb.path }
       });
       this._notebook.appendChild(option);
@@ -139,13 +169,15 @@ export class Toolbar {
   /** Show the live connection's state. */
   setStatus(status: LiveStatus): void {
     this._status.dataset.status = status;
-    this._status.textContent = STATUS_TEXT[status];
+    this._status.textContent = this._statusText[status];
   }
 
   /** Disable the export button while an export runs. */
   setExporting(busy: boolean): void {
     this._export.disabled = busy;
-    this._export.textContent = busy ? 'Exporting…' : 'Export CSV';
+    this._export.textContent = busy
+      ? this.texts.trans.__('Exporting…')
+      : this.texts.trans.__('Export CSV');
   }
 
   private _notebook: HTMLSelectElement;
@@ -155,6 +187,7 @@ export class Toolbar {
   private _export: HTMLButtonElement;
   private _status: HTMLElement;
   private _notebooksKey = '';
+  private _statusText: Record<LiveStatus, string>;
 }
 
 /** A `datetime-local` value (local time) as an ISO time in UTC, or `null` when empty. */

@@ -1,51 +1,49 @@
 /**
- * The "Progress dashboard" tab's content: wires the model, the live connection and the views.
+ * The "Progress dashboard" tab's content: lays out the views and keeps them in step with the
+ * model ({@link ProgressSync}) and the side panels ({@link DetailPanels}).
  */
-import { ServerConnection } from '@jupyterlab/services';
 import { Message } from '@lumino/messaging';
+import { Poll } from '@lumino/polling';
 import { Widget } from '@lumino/widgets';
-import {
-  downloadBlob,
-  fetchErrors,
-  fetchExecutions,
-  fetchExport,
-  fetchPace,
-  fetchProgress
-} from '../net/client';
-import { el } from './dom';
-import { ErrorsView } from './errorsview';
-import { exportFileName, plural } from '../model/format';
-import { FLASH_MS, GridView } from './grid';
-import { DEFAULT_HELP_OPTIONS, IHelpEntry, needingHelp } from '../model/help';
-import { HelpView } from './helpview';
-import { LiveConnection, liveSocketUrl } from '../net/live';
+import { exportFileName, Texts } from '../model/format';
+import { IHelpEntry, needingHelp } from '../model/help';
 import { orderStudents, RowOrder } from '../model/ordering';
-import { PaceChart } from './pacechart';
-import { Debouncer, FrameBatcher } from './scheduling';
-import { ProgressModel } from '../model/state';
-import { TimelineView } from './timelineview';
+import { IApplyResult } from '../model/state';
+import { HelpThresholds } from '../model/thresholds';
+import { DashboardClient, downloadBlob, IExportOptions } from '../net/client';
+import { ProgressSync } from '../net/sync';
+import { el } from './dom';
+import { FLASH_MS, GridView } from './grid';
+import { HelpView } from './helpview';
+import { DetailPanels } from './panels';
 import { Toolbar } from './toolbar';
-import { ILiveEvent } from '../types';
-
-/** A snapshot younger than this (ms) is not reloaded when the replay fails. */
-const FRESH_SNAPSHOT_MS = 10_000;
-
-/** How often the "idle" part of the help list is re-evaluated, in ms. */
-const IDLE_RECHECK_MS = 15_000;
 
 /**
- * The live class dashboard.
+ * How often the time-dependent parts are re-evaluated, in ms: who is idle, and which started
+ * cells have outlived the running window.
+ */
+const RECHECK_MS = 15_000;
+
+/**
+ * The live class dashboard. Nothing is fetched before {@link DashboardWidget.start}.
  */
 export class DashboardWidget extends Widget {
-  constructor(private readonly settings = ServerConnection.makeSettings()) {
+  constructor(
+    private readonly client: DashboardClient,
+    private readonly texts: Texts
+  ) {
     super();
+    const { trans } = texts;
     this.addClass('pt-dashboard');
-    this.title.label = 'Progress dashboard';
-    this.title.caption = 'Live progress of the class';
+    this.title.label = trans.__('Progress dashboard');
+    this.title.caption = trans.__('Live progress of the class');
 
+    this._sync = new ProgressSync({ client });
+    this._panels = new DetailPanels(texts, client, this._sync.model);
     this._toolbar = new Toolbar(
+      texts,
       {
-        onNotebook: path => void this._load(path),
+        onNotebook: path => void this._sync.load(path),
         onOrder: order => {
           this._order = order;
           this._renderGrid();
@@ -54,100 +52,82 @@ export class DashboardWidget extends Widget {
       },
       this._order
     );
+    const { errorThreshold, idleMinutes } = this._thresholds.current;
     this._help = new HelpView(
-      user => void this._showTimeline(user),
+      texts,
+      user => void this._panels.showTimeline(user),
       (errors, idle) => {
-        this._helpOptions = { errorThreshold: errors, idleMinutes: idle };
+        this._thresholds.setByUser({
+          errorThreshold: errors,
+          idleMinutes: idle
+        });
         this._renderStudents();
       },
-      this._helpOptions.errorThreshold,
-      this._helpOptions.idleMinutes
+      errorThreshold,
+      idleMinutes
     );
-    this._grid = new GridView(user => void this._showTimeline(user));
-    this._errors = new ErrorsView();
-    this._pace = new PaceChart();
-    this._timeline = new TimelineView(() => this._timeline.hide());
+    this._grid = new GridView(
+      texts,
+      user => void this._panels.showTimeline(user)
+    );
     this._message = el('div', {
       className: 'pt-message',
       attrs: { role: 'alert' }
     });
     this._summary = el('span', { className: 'pt-summary' });
+    this._layOut();
 
-    const gridSection = el('section', { className: 'pt-section pt-class' }, [
-      el('div', { className: 'pt-section-header' }, [
-        el('h2', { text: 'Class' }),
-        this._summary
-      ]),
-      this._grid.node
-    ]);
-    this.node.appendChild(this._toolbar.node);
-    this.node.appendChild(this._message);
-    this.node.appendChild(
-      el('div', { className: 'pt-columns' }, [
-        el('div', { className: 'pt-column' }, [this._help.node, gridSection]),
-        el('div', { className: 'pt-column' }, [
-          this._timeline.node,
-          this._pace.node,
-          this._errors.node
-        ])
-      ])
-    );
-
-    this._batcher = new FrameBatcher<ILiveEvent>(events => this._flush(events));
-    this._errorsRefresh = new Debouncer(
-      () => void this._loadErrors(),
-      1000,
-      5000
-    );
-    this._paceRefresh = new Debouncer(
-      () => void this._loadPace(),
-      2000,
-      10_000
-    );
-    this._timelineRefresh = new Debouncer(
-      () => void this._refreshTimeline(),
-      500,
-      2000
-    );
-    this._live = new LiveConnection({
-      url: since => liveSocketUrl(this.settings, since),
-      since: () => (this._skipReplay ? null : this._model.lastEventId),
-      onEvents: events => this._batcher.push(events),
-      onResync: () => this._onResync(),
-      onStatus: status => {
-        this._toolbar.setStatus(status);
-        if (status === 'live') {
-          this._skipReplay = false;
-        }
-      }
+    this._sync.loading.connect(() => this._setMessage(trans.__('Loading…')));
+    this._sync.loadFailed.connect((_, reason) => {
+      this._setMessage(
+        texts.failure(trans.__('Could not load the class progress'), reason),
+        true
+      );
+      this._toolbar.setStatus('stopped');
     });
-    this._idleTimer = setInterval(
-      () => this._renderStudents(),
-      IDLE_RECHECK_MS
+    this._sync.loaded.connect((_, snapshot) =>
+      this._onLoaded(!!snapshot.notebook)
     );
-    void this._load(null);
+    this._sync.changed.connect((_, result) => this._onChanged(result));
+    this._sync.statusChanged.connect((_, status) =>
+      this._toolbar.setStatus(status)
+    );
+    this._recheck = new Poll({
+      auto: false,
+      factory: async () => this._recheckTimes(),
+      frequency: { interval: RECHECK_MS, backoff: false },
+      name: 'progress-tracker:dashboard-recheck',
+      standby: 'when-hidden'
+    });
   }
 
-  /** The model behind the view (for inspection). */
-  get model(): ProgressModel {
-    return this._model;
+  /** The thresholds of the help list in force (the server's unless the instructor set others). */
+  get thresholds(): HelpThresholds {
+    return this._thresholds;
+  }
+
+  /** Load the class's progress and follow it live; read the operator's help thresholds. */
+  start(): void {
+    if (this._started || this.isDisposed) {
+      return;
+    }
+    this._started = true;
+    void this._loadThresholds();
+    void this._sync.load(null);
+    void this._recheck.start();
   }
 
   dispose(): void {
     if (this.isDisposed) {
       return;
     }
-    this._live.stop();
-    this._batcher.dispose();
-    this._errorsRefresh.dispose();
-    this._paceRefresh.dispose();
-    this._timelineRefresh.dispose();
-    clearInterval(this._idleTimer);
+    this._sync.dispose();
+    this._recheck.dispose();
     if (this._flashTimer !== null) {
       clearTimeout(this._flashTimer);
     }
     this._grid.dispose();
-    this._pace.dispose();
+    this._panels.dispose();
     super.dispose();
   }
 
@@ -161,123 +141,116 @@ export class DashboardWidget extends Widget {
     this._renderGrid();
   }
 
-  /** Load a notebook's snapshot, then follow the live events from there. */
-  private async _load(notebook: string | null): Promise<void> {
-    const sequence = ++this._loadSequence;
-    this._live.stop();
-    this._setMessage('Loading…');
-    let snapshot;
-    try {
-      snapshot = await fetchProgress(notebook);
-    } catch (reason) {
-      if (sequence === this._loadSequence) {
-        this._setMessage(
-          describe(reason, 'Could not load the class progress'),
-          true
-        );
-        this._toolbar.setStatus('stopped');
-      }
-      return;
-    }
-    if (sequence !== this._loadSequence || this.isDisposed) {
-      return;
-    }
-    // Whatever was queued before the snapshot is part of it.
-    this._batcher.clear();
-    this._model.load(snapshot);
-    this._loadedAt = Date.now();
-    this._skipReplay = false;
-    this._setMessage(
-      snapshot.notebook ? '' : 'No activity yet: waiting for the first events…'
+  private _layOut(): void {
+    const { trans } = this.texts;
+    const { errors, pace, timeline } = this._panels;
+    const gridSection = el('section', { className: 'pt-section pt-class' }, [
+      el('div', { className: 'pt-section-header' }, [
+        el('h2', { text: trans.__('Class') }),
+        this._summary
+      ]),
+      this._grid.node
+    ]);
+    this.node.appendChild(this._toolbar.node);
+    this.node.appendChild(this._message);
+    this.node.appendChild(
+      el('div', { className: 'pt-columns' }, [
+        el('div', { className: 'pt-column' }, [this._help.node, gridSection]),
+        el('div', { className: 'pt-column' }, [
+          timeline.node,
+          pace.node,
+          errors.node
+        ])
+      ])
     );
-    if (this._timeline.userId && !this._model.student(this._timeline.userId)) {
-      this._timeline.hide();
+  }
+
+  private async _loadThresholds(): Promise<void> {
+    let settings: unknown;
+    try {
+      settings = await this.client.settings();
+    } catch (reason) {
+      console.warn(
+        'progress-tracker: the help thresholds of the server are unknown; the defaults apply.',
+        reason
+      );
+      return;
     }
-    this._toolbar.setNotebooks(this._model.notebooks, this._model.notebook);
+    if (!this.isDisposed && this._thresholds.fromServer(settings)) {
+      const { errorThreshold, idleMinutes } = this._thresholds.current;
+      this._help.setThresholds(errorThreshold, idleMinutes);
+      this._renderStudents();
+    }
+  }
+
+  private _onLoaded(hasNotebook: boolean): void {
+    const model = this._sync.model;
+    this._setMessage(
+      hasNotebook
+        ? ''
+        : this.texts.trans.__('No activity yet: waiting for the first events…')
+    );
+    this._toolbar.setNotebooks(model.notebooks, model.notebook);
     this._renderStudents();
-    void this._loadErrors();
-    void this._loadPace();
-    void this._refreshTimeline();
-    this._live.start();
+    this._panels.loaded();
   }
 
-  /**
-   * The server could not replay what the dashboard missed: reload the snapshot. A snapshot only
-   * moments old is kept instead (reloading could loop when the server's replay window holds more
-   * events than it replays), and the live feed is followed from now on.
-   */
-  private _onResync(): void {
-    if (Date.now() - this._loadedAt < FRESH_SNAPSHOT_MS) {
-      this._skipReplay = true;
-      this._live.stop();
-      this._live.start();
-      return;
-    }
-    void this._load(this._model.notebook);
-  }
-
-  /** Apply the live events of one animation frame, then render once. */
-  private _flush(events: ILiveEvent[]): void {
-    if (this.isDisposed || events.length === 0) {
-      return;
-    }
-    const hadNotebook = this._model.notebook !== null;
-    const result = this._model.apply(events);
-    if (result.applied === 0) {
-      return;
-    }
-    if (!hadNotebook) {
-      // The first activity of the class: select its notebook.
-      void this._load(null);
-      return;
-    }
+  private _onChanged(result: IApplyResult): void {
+    const model = this._sync.model;
     if (result.notebooksChanged) {
-      this._toolbar.setNotebooks(this._model.notebooks, this._model.notebook);
+      this._toolbar.setNotebooks(model.notebooks, model.notebook);
     }
     if (result.changedStudents.size > 0) {
       this._renderStudents();
       this._scheduleFlashEnd();
-      this._paceRefresh.call();
-      if (
-        this._timeline.userId &&
-        result.changedStudents.has(this._timeline.userId)
-      ) {
-        this._timelineRefresh.call();
-      }
     }
-    if (result.errorsChanged) {
-      this._errorsRefresh.call();
+    this._panels.changed(result);
+  }
+
+  /** Who is idle, and which starts have outlived the running window, change with time alone. */
+  private _recheckTimes(): void {
+    const expired = this._sync.model.expireRunning();
+    if (expired.needsSnapshot) {
+      void this._sync.reload();
+      return;
     }
+    this._renderStudents();
   }
 
   /** Recompute who needs help and re-render the help list and the grid. */
   private _renderStudents(): void {
-    const cells = this._model.cells;
-    this._helpEntries = needingHelp(this._model.students, cells, {
-      ...this._helpOptions,
+    const model = this._sync.model;
+    const cells = model.cells;
+    this._helpEntries = needingHelp(model.students, cells, {
+      ...this._thresholds.current,
       now: Date.now()
     });
     this._help.render(this._helpEntries, cells);
-    const students = this._model.students.length;
-    this._summary.textContent = this._model.notebook
-      ? `${plural(students, 'student')} · ${plural(cells.length, 'cell')} · ` +
-        `${this._helpEntries.length} needing help`
+    const { texts } = this;
+    this._summary.textContent = model.notebook
+      ? texts.trans.__(
+          '%1 · %2 · %3 needing help',
+          texts.students(model.students.length),
+          texts.cells(cells.length),
+          texts.count(this._helpEntries.length)
+        )
       : '';
     this._renderGrid();
   }
 
   private _renderGrid(): void {
+    const model = this._sync.model;
     const helpOrder = this._helpEntries.map(e => e.userId);
     this._grid.render({
-      cells: this._model.cells,
+      cells: model.cells,
       rows: orderStudents(
-        this._model.students,
+        model.students,
         this._order,
-        s => this._model.completedCells(s),
+        s => model.completedCells(s),
         helpOrder
       ),
       needsHelp: new Set(helpOrder),
-      flashedAt: (user, cell) => this._model.flashedAt(user, cell),
+      flashedAt: (user, cell) => model.flashedAt(user, cell),
       now: Date.now()
     });
   }
@@ -293,77 +266,19 @@ export class DashboardWidget extends Widget {
     }, FLASH_MS + 50);
   }
 
-  private async _loadErrors(): Promise<void> {
-    const notebook = this._model.notebook;
-    if (!notebook) {
-      this._errors.render({ cells: [] });
-      return;
-    }
-    try {
-      const errors = await fetchErrors(notebook);
-      if (notebook === this._model.notebook && !this.isDisposed) {
-        this._errors.render(errors);
-      }
-    } catch (reason) {
-      this._errors.renderError(describe(reason, 'Could not load the errors'));
-    }
-  }
-
-  private async _loadPace(): Promise<void> {
-    const notebook = this._model.notebook;
-    if (!notebook) {
-      return;
-    }
-    try {
-      const pace = await fetchPace(notebook);
-      if (notebook === this._model.notebook && !this.isDisposed) {
-        this._pace.render(pace);
-      }
-    } catch (reason) {
-      this._pace.renderError(describe(reason, 'Could not load the pace'));
-    }
-  }
-
-  private async _showTimeline(userId: string): Promise<void> {
-    this._timeline.showLoading(userId);
-    this._timeline.node.scrollIntoView?.({ block: 'nearest' });
-    await this._refreshTimeline();
-  }
-
-  private async _refreshTimeline(): Promise<void> {
-    const userId = this._timeline.userId;
-    const notebook = this._model.notebook;
-    if (!userId || !notebook) {
-      return;
-    }
-    try {
-      const { executions } = await fetchExecutions(notebook, userId);
-      if (
-        userId === this._timeline.userId &&
-        notebook === this._model.notebook
-      ) {
-        this._timeline.render(userId, executions, this._model.cells);
-      }
-    } catch (reason) {
-      this._timeline.renderError(
-        userId,
-        describe(reason, 'Could not load the timeline')
-      );
-    }
-  }
-
-  private async _export(options: {
-    pseudonymise: boolean;
-    since: string | null;
-    until: string | null;
-  }): Promise<void> {
-    const notebook = this._model.notebook;
+  private async _export(
+    options: Omit<IExportOptions, 'notebook'>
+  ): Promise<void> {
+    const notebook = this._sync.model.notebook;
     this._toolbar.setExporting(true);
     try {
-      const blob = await fetchExport({ notebook, ...options });
+      const blob = await this.client.export({ notebook, ...options });
       downloadBlob(blob, exportFileName(notebook));
     } catch (reason) {
-      this._setMessage(describe(reason, 'The export failed'), true);
+      this._setMessage(
+        this.texts.failure(this.texts.trans.__('The export failed'), reason),
+        true
+      );
     } finally {
       this._toolbar.setExporting(false);
     }
@@ -374,37 +289,17 @@ export class DashboardWidget extends Widget {
     this._message.classList.toggle('pt-message-error', isError);
   }
 
-  private _model = new ProgressModel();
+  private _sync: ProgressSync;
+  private _panels: DetailPanels;
+  private _thresholds = new HelpThresholds();
   private _order: RowOrder = 'help';
-  private _helpOptions = { ...DEFAULT_HELP_OPTIONS };
   private _helpEntries: IHelpEntry[] = [];
   private _toolbar: Toolbar;
   private _help: HelpView;
   private _grid: GridView;
-  private _errors: ErrorsView;
-  private _pace: PaceChart;
-  private _timeline: TimelineView;
   private _message: HTMLElement;
   private _summary: HTMLElement;
-  private _batcher: FrameBatcher<ILiveEvent>;
-  private _errorsRefresh: Debouncer;
-  private _paceRefresh: Debouncer;
-  private _timelineRefresh: Debouncer;
-  private _live: LiveConnection;
-  private _idleTimer: ReturnType<typeof setInterval>;
+  private _recheck: Poll;
   private _flashTimer: ReturnType<typeof setTimeout> | null = null;
-  private _loadSequence = 0;
-  private _loadedAt = 0;
-  private _skipReplay = false;
-}
-
-/** A readable message for a failed request. */
-function describe(reason: unknown, what: string): string {
-  if (reason instanceof ServerConnection.ResponseError) {
-    if (reason.response.status === 403) {
-      return `${what}: only instructors may see the class's progress.`;
-    }
-    return `${what}: ${reason.message} (HTTP ${reason.response.status})`;
-  }
-  return `${what}: ${reason instanceof Error ? reason.message : String(reason)}`;
+  private _started = false;
 }

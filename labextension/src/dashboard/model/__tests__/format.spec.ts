@@ -1,20 +1,10 @@
-import {
-  cellLabel,
-  cellTooltip,
-  clockTime,
-  errorGroupLabel,
-  exportFileName,
-  firstLine,
-  reasonLabel
-} from '../format';
-import {
-  formatDuration,
-  isAfter,
-  isAtOrAfter,
-  latest,
-  parseTime
-} from '../time';
+import { nullTranslator } from '@jupyterlab/translation';
+import { cellLabel, exportFileName, firstLine, Texts } from '../format';
+import { isAfter, isAtOrAfter, latest, parseTime } from '../time';
 import { cell } from './fixtures';
+
+/** The texts as JupyterLab shows them without a language pack. */
+const texts = new Texts(nullTranslator.load('progress_tracker'), 'en');
 
 describe('texts of the dashboard', () => {
   it('labels a cell by its 1-based position', () => {
@@ -26,10 +16,10 @@ describe('texts of the dashboard', () => {
 
   it('describes a group of errors by its message and how many students hit it', () => {
     expect(
-      errorGroupLabel({ errorMessage: "KeyError: 'price'", students: 14 })
+      texts.errorGroupLabel({ errorMessage: "KeyError: 'price'", students: 14 })
     ).toBe("KeyError: 'price' — 14 students");
     expect(
-      errorGroupLabel({ errorMessage: 'NameError: x\nmore', students: 1 })
+      texts.errorGroupLabel({ errorMessage: 'NameError: x\nmore', students: 1 })
     ).toBe('NameError: x — 1 student');
   });
 
@@ -41,15 +31,15 @@ describe('texts of the dashboard', () => {
   it('describes why a student needs help', () => {
     const cells = [{ cellId: 'c2', cellIndex: 1, cellType: 'code' }];
     expect(
-      reasonLabel({ kind: 'errors', cellId: 'c2', errors: 4 }, cells)
+      texts.reasonLabel({ kind: 'errors', cellId: 'c2', errors: 4 }, cells)
     ).toBe('4 errors on [2]');
-    expect(reasonLabel({ kind: 'idle', idleMs: 12 * 60_000 }, cells)).toBe(
-      'idle 12 min'
-    );
+    expect(
+      texts.reasonLabel({ kind: 'idle', idleMs: 12 * 60_000 }, cells)
+    ).toBe('idle 12 min');
   });
 
   it('gives the attempts, errors and last error of a grid cell on hover', () => {
-    const text = cellTooltip(
+    const text = texts.cellTooltip(
       'alice',
       { cellId: 'c1', cellIndex: 2, cellType: 'code' },
       cell({
@@ -65,7 +55,7 @@ describe('texts of the dashboard', () => {
       'last error: <img src=x onerror=alert(1)>'
     ]);
     expect(
-      cellTooltip(
+      texts.cellTooltip(
         'bob',
         { cellId: 'c1', cellIndex: 0, cellType: 'code' },
         undefined
@@ -78,25 +68,27 @@ describe('texts of the dashboard', () => {
     const started = '2026-11-27T10:42:07Z';
 
     expect(
-      cellTooltip(
+      texts.cellTooltip(
         'alice',
         info,
         cell({ status: 'running', attempts: 0, lastActivity: started })
       )
     ).toBe(
-      `alice · cell [1]\nrunning · first run\nstarted: ${clockTime(started)}`
+      `alice · cell [1]\nrunning · first run\nstarted: ${texts.clockTime(started)}`
     );
     expect(
-      cellTooltip(
-        'alice',
-        info,
-        cell({
-          status: 'running',
-          attempts: 2,
-          errors: 1,
-          lastActivity: started
-        })
-      ).split('\n')[1]
+      texts
+        .cellTooltip(
+          'alice',
+          info,
+          cell({
+            status: 'running',
+            attempts: 2,
+            errors: 1,
+            lastActivity: started
+          })
+        )
+        .split('\n')[1]
     ).toBe('running · 2 attempts · 1 error');
   });
 
@@ -126,9 +118,38 @@ describe('texts of the dashboard', () => {
   });
 
   it('writes durations in minutes and hours', () => {
-    expect(formatDuration(59_000)).toBe('0 min');
-    expect(formatDuration(12 * 60_000)).toBe('12 min');
-    expect(formatDuration(125 * 60_000)).toBe('2 h 5 min');
-    expect(formatDuration(120 * 60_000)).toBe('2 h');
+    expect(texts.duration(59_000)).toBe('0 min');
+    expect(texts.duration(12 * 60_000)).toBe('12 min');
+    expect(texts.duration(125 * 60_000)).toBe('2 hr 5 min');
+    expect(texts.duration(120 * 60_000)).toBe('2 hr');
+  });
+
+  it('writes counts, durations and times for the language', () => {
+    expect(texts.students(1234)).toBe('1,234 students');
+    expect(texts.milliseconds(15.4)).toBe('15 ms');
+    const german = new Texts(nullTranslator.load('progress_tracker'), 'de');
+    expect(german.students(1234)).toBe('1.234 students');
+    const at = new Date(2026, 10, 27, 9, 5, 7).toISOString();
+    expect(texts.clockTime(at)).toBe('09:05:07');
+    expect(texts.hourMinute(at)).toBe('09:05');
+    expect(texts.clockTime('not a time')).toBe('not a time');
+  });
+
+  it('explains a failed request', () => {
+    const refused = Object.assign(new Error('Forbidden'), {
+      response: { status: 403 }
+    });
+    const broken = Object.assign(new Error('Bad gateway'), {
+      response: { status: 502 }
+    });
+    expect(texts.failure('Could not load the errors', refused)).toBe(
+      "Could not load the errors: only instructors may see the class's progress."
+    );
+    expect(texts.failure('Could not load the errors', broken)).toBe(
+      'Could not load the errors: Bad gateway (HTTP 502)'
+    );
+    expect(
+      texts.failure('The export failed', new TypeError('Failed to fetch'))
+    ).toBe('The export failed: Failed to fetch');
   });
 });
