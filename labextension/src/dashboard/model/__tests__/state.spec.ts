@@ -508,6 +508,68 @@ describe('ProgressModel', () => {
     });
   });
 
+  describe('expireRunning: a start whose result never comes', () => {
+    const STARTED = '2026-11-27T10:00:00Z';
+    const minutes = (n: number) => Date.parse(STARTED) + n * 60_000;
+
+    it('stops showing a first run as running after the running window', () => {
+      const model = loaded(student('alice'));
+      model.apply(
+        [start({ userId: 'alice', cellId: 'c2', eventTime: STARTED })],
+        minutes(1)
+      );
+
+      expect(model.expireRunning(minutes(59)).changedStudents.size).toBe(0);
+      expect(model.student('alice')?.cells.c2?.status).toBe('running');
+
+      const expired = model.expireRunning(minutes(61));
+      expect(expired).toEqual({
+        changedStudents: new Set(['alice']),
+        needsSnapshot: false
+      });
+      expect(model.student('alice')?.cells.c2).toBeUndefined();
+    });
+
+    it('shows the outcome of the runs before the start again', () => {
+      const model = loaded(student('alice'));
+      model.apply(
+        [
+          run({
+            userId: 'alice',
+            cellId: 'c2',
+            eventTime: '2026-11-27T09:50:00Z',
+            hasError: true,
+            errorMessage: 'NameError: x'
+          }),
+          start({ userId: 'alice', cellId: 'c2', eventTime: STARTED })
+        ],
+        minutes(1)
+      );
+
+      model.expireRunning(minutes(61));
+      expect(model.student('alice')?.cells.c2).toMatchObject({
+        status: 'failed',
+        attempts: 1,
+        lastError: 'NameError: x',
+        lastActivity: '2026-11-27T09:50:00Z'
+      });
+    });
+
+    it('asks for a new snapshot when the snapshot did not say how the earlier runs ended', () => {
+      const model = loaded(
+        student('alice', {
+          c1: cell({ status: 'running', attempts: 2, lastActivity: STARTED }),
+          c2: cell({ status: 'running', attempts: 0, lastActivity: STARTED })
+        })
+      );
+
+      const expired = model.expireRunning(minutes(61));
+      expect(expired.needsSnapshot).toBe(true);
+      expect(model.student('alice')?.cells.c1?.status).toBe('running');
+      expect(model.student('alice')?.cells.c2).toBeUndefined();
+    });
+  });
+
   describe('apply: duplicates', () => {
     it('ignores an event whose id was already applied', () => {
       const model = loaded(student('alice'));

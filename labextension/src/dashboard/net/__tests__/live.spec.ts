@@ -1,6 +1,5 @@
 import { backoffDelay } from '../../../backoff';
 import {
-  ISocketLike,
   LiveConnection,
   LiveStatus,
   liveSocketUrl,
@@ -8,28 +7,7 @@ import {
 } from '../live';
 import { ILiveEvent } from '../../types';
 import { run } from '../../model/__tests__/fixtures';
-
-class FakeSocket implements ISocketLike {
-  onopen: ((ev: unknown) => void) | null = null;
-  onmessage: ((ev: { data: unknown }) => void) | null = null;
-  onclose: ((ev: unknown) => void) | null = null;
-  onerror: ((ev: unknown) => void) | null = null;
-  closed = false;
-  constructor(readonly url: string) {}
-  close(): void {
-    this.closed = true;
-  }
-  open(): void {
-    this.onopen?.({});
-  }
-  send(message: unknown): void {
-    this.onmessage?.({ data: JSON.stringify(message) });
-  }
-  drop(): void {
-    this.onerror?.({});
-    this.onclose?.({});
-  }
-}
+import { FakeSocket } from './sockets';
 
 describe('liveSocketUrl', () => {
   const settings = {
