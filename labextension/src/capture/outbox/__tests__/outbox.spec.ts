@@ -1,10 +1,10 @@
-import { Outbox, outboxStorageKey } from '../outbox';
+import { Outbox, outboxStorageKey } from '..';
 import {
   FakeClock,
   MemoryStorage,
   RecordingLogger,
   ScriptedTransport
-} from './fakes';
+} from '../../__tests__/fakes';
 
 interface ITestEvent {
   eventId: string;
@@ -198,6 +198,61 @@ describe('Outbox', () => {
       outbox.add(event('e2'));
       await clock.advance(500);
       expect(transport.sentIds()).toEqual([['e1'], ['e1', 'e2']]);
+      expect(stored()).toEqual([]);
+    });
+  });
+
+  describe('rate limits (429 Too Many Requests)', () => {
+    it('keeps the events, waits as long as Retry-After says, then sends them again', async () => {
+      const { outbox, transport, clock, stored, logger } = setup();
+      transport.answer({ status: 429, retryAfterMs: 20_000 });
+      ids(3).forEach(item => outbox.add(item));
+      await clock.advance(2000);
+      expect(transport.requests).toHaveLength(1);
+      expect(stored()).toEqual(['e1', 'e2', 'e3']);
+
+      // New events wait with the others: nothing is sent before the server said.
+      outbox.add(event('e4'));
+      await clock.advance(19_999);
+      expect(transport.requests).toHaveLength(1);
+      await clock.advance(1);
+      expect(transport.sentIds()).toEqual([
+        ['e1', 'e2', 'e3'],
+        ['e1', 'e2', 'e3', 'e4']
+      ]);
+      expect(stored()).toEqual([]);
+      expect(logger.warnings).toEqual([]);
+    });
+
+    it('backs off like after a 503 when the server gives no Retry-After', async () => {
+      const { outbox, transport, clock, stored } = setup();
+      transport.answer(429, 429);
+      outbox.add(event('e1'));
+      await clock.advance(2000);
+      // random() = 0: the lower end of each jittered delay, 0.5 s, then 1 s.
+      await clock.advance(499);
+      expect(transport.requests).toHaveLength(1);
+      await clock.advance(1);
+      expect(transport.requests).toHaveLength(2);
+      await clock.advance(1000);
+      expect(transport.sentIds()).toEqual([['e1'], ['e1'], ['e1']]);
+      expect(stored()).toEqual([]);
+    });
+
+    it('keeps what a page sent while going away when the answer is 429', async () => {
+      const { outbox, transport, clock, stored, make } = setup();
+      transport.answer({ status: 429, retryAfterMs: 30_000 });
+      ids(2).forEach(item => outbox.add(item));
+      outbox.flushOnPageHide();
+      await clock.advance(0);
+      expect(transport.requests.map(r => r.keepalive)).toEqual([true]);
+      expect(stored()).toEqual(['e1', 'e2']);
+
+      // The next page sends them.
+      outbox.dispose();
+      make();
+      await clock.advance(0);
+      expect(transport.sentIds().slice(-1)).toEqual([['e1', 'e2']]);
       expect(stored()).toEqual([]);
     });
   });

@@ -1,62 +1,24 @@
 /**
  * The outbox: events wait in browser storage until the server has answered
  * 202 for them, so a network failure, a server restart or a page reload loses
- * nothing.
+ * nothing. This module decides when batches leave; {@link StoredQueue} keeps
+ * them, {@link judge} reads the server's answers.
  *
  * Pure logic: storage, clock, transport and logger are injected, so the
  * behaviour is unit-tested without a browser or a server.
  */
-import { backoffDelay, DEFAULT_BACKOFF, IBackoffOptions } from '../backoff';
-
-/** What the outbox needs of an event. */
-export interface IOutboxItem {
-  /** The idempotency key: the server stores a retried event once. */
-  eventId: string;
-}
-
-/** The subset of the Web Storage API the outbox uses (`localStorage` fits). */
-export interface IOutboxStorage {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-  removeItem(key: string): void;
-}
-
-/** Time and timers (`window` fits, a fake clock in tests). */
-export interface IClock {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-/** The server's answer to one batch. */
-export interface ISendResult {
-  /** HTTP status. */
-  status: number;
-  /** The `Retry-After` delay, in ms, when the server gave one. */
-  retryAfterMs?: number;
-  /** The decoded JSON body, when there was one. */
-  body?: unknown;
-}
-
-/** How batches reach the server. */
-export interface IOutboxTransport<T extends IOutboxItem> {
-  /**
-   * POST a batch.
-   *
-   * @param events - the batch, in capture order
-   * @param options.keepalive - the page is going away: the request must outlive it
-   * @returns the answer; rejects when the server could not be reached
-   */
-  send(
-    events: readonly T[],
-    options: { keepalive: boolean }
-  ): Promise<ISendResult>;
-}
-
-/** Where the outbox reports dropped events. */
-export interface IOutboxLogger {
-  warn(message: string, ...details: unknown[]): void;
-}
+import { backoffDelay, DEFAULT_BACKOFF, IBackoffOptions } from '../../backoff';
+import { judge } from './answers';
+import { keepaliveBatches } from './keepalive';
+import { StoredQueue } from './store';
+import type {
+  IClock,
+  IOutboxItem,
+  IOutboxLogger,
+  IOutboxStorage,
+  IOutboxTransport,
+  ISendResult
+} from './types';
 
 /** Options of an {@link Outbox}. */
 export interface IOutboxOptions<T extends IOutboxItem> {
@@ -85,66 +47,15 @@ export type OutboxTuning = Partial<
   Pick<IOutboxOptions<IOutboxItem>, 'maxBatchEvents' | 'flushIntervalMs'>
 >;
 
-/** The storage key of the outbox of the server at `baseUrl`. */
-export function outboxStorageKey(baseUrl: string): string {
-  return `progress-tracker:outbox:${baseUrl}`;
-}
-
-/** Statuses after which a batch is sent again later. */
-export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500 || status < 200;
-}
-
-function rejectedIndices(body: unknown): Set<number> {
-  const indices = new Set<number>();
-  const errors = (body as { errors?: unknown } | undefined)?.errors;
-  if (Array.isArray(errors)) {
-    for (const error of errors) {
-      const index = (error as { index?: unknown })?.index;
-      if (typeof index === 'number' && Number.isInteger(index)) {
-        indices.add(index);
-      }
-    }
-  }
-  return indices;
-}
-
-function parseQueue<T extends IOutboxItem>(
-  raw: string | null,
-  logger: IOutboxLogger
-): T[] {
-  if (!raw) {
-    return [];
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch (error) {
-    logger.warn(
-      'progress-tracker: the stored outbox is not valid JSON; it is discarded.',
-      error
-    );
-    return [];
-  }
-  if (!Array.isArray(parsed)) {
-    return [];
-  }
-  return parsed.filter(
-    (item): item is T =>
-      item !== null &&
-      typeof item === 'object' &&
-      typeof (item as IOutboxItem).eventId === 'string'
-  );
-}
-
 /**
  * A persistent queue of events that sends them in batches.
  *
  * - An event is kept until the server answers 2xx for a batch holding it.
  * - A batch leaves when `maxBatchEvents` events wait, or `flushIntervalMs`
  *   after the first of them was added.
- * - Server errors (5xx), 408, 429 and network failures are retried with
- *   exponential backoff and jitter (at least `Retry-After` when given).
+ * - Server errors (5xx), 408, 429 (a rate limit) and network failures are
+ *   retried with exponential backoff and jitter (at least `Retry-After` when
+ *   given).
  * - Other 4xx answers drop the batch with a warning, as sending it again would
  *   fail again; a 422 drops only the events the server named, and a 413 makes
  *   batches smaller instead.
@@ -152,8 +63,7 @@ function parseQueue<T extends IOutboxItem>(
  *   share one queue; the server de-duplicates on `eventId`.
  */
 export class Outbox<T extends IOutboxItem> {
-  private readonly storageKey: string;
-  private readonly storage: IOutboxStorage;
+  private readonly queue: StoredQueue<T>;
   private readonly transport: IOutboxTransport<T>;
   private readonly clock: IClock;
   private readonly random: () => number;
@@ -166,8 +76,6 @@ export class Outbox<T extends IOutboxItem> {
   /** Batch size in use: smaller than `maxBatchEvents` after a 413. */
   private batchLimit: number;
 
-  private memory: T[] = [];
-  private storageBroken = false;
   private readonly inFlight = new Set<string>();
   private sending = false;
   private failures = 0;
@@ -177,8 +85,6 @@ export class Outbox<T extends IOutboxItem> {
   private disposed = false;
 
   constructor(options: IOutboxOptions<T>) {
-    this.storageKey = options.storageKey;
-    this.storage = options.storage;
     this.transport = options.transport;
     this.clock = options.clock;
     this.random = options.random ?? Math.random;
@@ -189,8 +95,12 @@ export class Outbox<T extends IOutboxItem> {
     this.maxStoredEvents = Math.max(1, options.maxStoredEvents ?? 10_000);
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.keepaliveMaxBytes = options.keepaliveMaxBytes ?? 60_000;
-    this.memory = this.read();
-    if (this.memory.length > 0) {
+    this.queue = new StoredQueue<T>(
+      options.storage,
+      options.storageKey,
+      this.logger
+    );
+    if (this.queue.read().length > 0) {
       // Events left by an earlier page (reload, crash): send them now.
       this.schedule(0);
     }
@@ -198,12 +108,12 @@ export class Outbox<T extends IOutboxItem> {
 
   /** How many events wait (including those being sent). */
   get size(): number {
-    return this.read().length;
+    return this.queue.read().length;
   }
 
   /** The waiting events, oldest first. */
   pending(): T[] {
-    return this.read();
+    return this.queue.read();
   }
 
   /** Change batch size and interval (e.g. when the server's settings arrive). */
@@ -223,7 +133,7 @@ export class Outbox<T extends IOutboxItem> {
     if (this.disposed) {
       return;
     }
-    const queue = this.read();
+    const queue = this.queue.read();
     if (queue.some(item => item.eventId === event.eventId)) {
       return;
     }
@@ -236,7 +146,7 @@ export class Outbox<T extends IOutboxItem> {
         dropped.map(item => item.eventId)
       );
     }
-    this.write(queue);
+    this.queue.write(queue);
     this.scheduleNext();
   }
 
@@ -274,30 +184,11 @@ export class Outbox<T extends IOutboxItem> {
     if (this.disposed) {
       return;
     }
-    let budget = this.keepaliveMaxBytes;
-    let batch: T[] = [];
-    let batchBytes = 2;
-    const batches: T[][] = [];
-    for (const event of this.unsent()) {
-      const bytes = JSON.stringify(event).length + 1;
-      if (bytes + 2 > budget) {
-        break;
-      }
-      if (batch.length >= this.batchLimit || batchBytes + bytes > budget) {
-        batches.push(batch);
-        budget -= batchBytes;
-        batch = [];
-        batchBytes = 2;
-        if (bytes + 2 > budget) {
-          break;
-        }
-      }
-      batch.push(event);
-      batchBytes += bytes;
-    }
-    if (batch.length > 0) {
-      batches.push(batch);
-    }
+    const batches = keepaliveBatches(
+      this.unsent(),
+      this.batchLimit,
+      this.keepaliveMaxBytes
+    );
     for (const each of batches) {
       void this.sendBatch(each, true).then(() => this.scheduleNext());
     }
@@ -310,7 +201,7 @@ export class Outbox<T extends IOutboxItem> {
   }
 
   private unsent(): T[] {
-    return this.read().filter(event => !this.inFlight.has(event.eventId));
+    return this.queue.read().filter(event => !this.inFlight.has(event.eventId));
   }
 
   private async sendBatch(batch: T[], keepalive: boolean): Promise<void> {
@@ -325,45 +216,29 @@ export class Outbox<T extends IOutboxItem> {
     } finally {
       ids.forEach(id => this.inFlight.delete(id));
     }
-    if (result === null) {
-      this.deferRetry(undefined);
-      return;
-    }
-    const { status } = result;
-    if (status >= 200 && status < 300) {
-      this.remove(new Set(ids));
-      this.failures = 0;
-      this.retryAt = 0;
-      return;
-    }
-    if (isRetryableStatus(status)) {
-      this.deferRetry(result.retryAfterMs);
-      return;
-    }
-    if (status === 413 && batch.length > 1) {
-      // The server takes smaller batches than configured: halve and retry.
-      this.batchLimit = Math.max(1, Math.floor(batch.length / 2));
-      return;
-    }
-    if (status === 422) {
-      const rejected = rejectedIndices(result.body);
-      if (rejected.size > 0 && rejected.size < batch.length) {
-        const dropped = batch.filter((_, index) => rejected.has(index));
-        this.logger.warn(
-          `progress-tracker: the server rejected ${dropped.length} invalid event(s); they are dropped and the rest sent again.`,
-          result.body,
-          dropped
-        );
-        this.remove(new Set(dropped.map(event => event.eventId)));
+    const verdict = judge(batch, result);
+    switch (verdict.kind) {
+      case 'sent':
+        this.queue.remove(new Set(ids));
+        this.failures = 0;
+        this.retryAt = 0;
         return;
-      }
+      case 'retry':
+        this.deferRetry(verdict.retryAfterMs);
+        return;
+      case 'shrink':
+        this.batchLimit = verdict.limit;
+        return;
+      case 'drop':
+        this.logger.warn(
+          verdict.partial
+            ? `progress-tracker: the server rejected ${verdict.events.length} invalid event(s); they are dropped and the rest sent again.`
+            : `progress-tracker: the server refused a batch of ${batch.length} event(s) with HTTP ${result?.status}; it is dropped.`,
+          result?.body,
+          verdict.events
+        );
+        this.queue.remove(new Set(verdict.events.map(event => event.eventId)));
     }
-    this.logger.warn(
-      `progress-tracker: the server refused a batch of ${batch.length} event(s) with HTTP ${status}; it is dropped.`,
-      result.body,
-      batch
-    );
-    this.remove(new Set(ids));
   }
 
   private deferRetry(retryAfterMs: number | undefined): void {
@@ -415,50 +290,6 @@ export class Outbox<T extends IOutboxItem> {
       this.clock.clearTimeout(this.timer);
       this.timer = null;
       this.timerDue = Infinity;
-    }
-  }
-
-  private remove(ids: Set<string>): void {
-    this.write(this.read().filter(event => !ids.has(event.eventId)));
-  }
-
-  private read(): T[] {
-    if (this.storageBroken) {
-      return [...this.memory];
-    }
-    let raw: string | null;
-    try {
-      raw = this.storage.getItem(this.storageKey);
-    } catch (error) {
-      // Storage disabled by the browser: keep what this page knows.
-      this.storageBroken = true;
-      this.logger.warn(
-        'progress-tracker: browser storage is unavailable; unsent events are kept in memory only.',
-        error
-      );
-      return [...this.memory];
-    }
-    this.memory = parseQueue<T>(raw, this.logger);
-    return [...this.memory];
-  }
-
-  private write(queue: T[]): void {
-    this.memory = queue;
-    if (this.storageBroken) {
-      return;
-    }
-    try {
-      if (queue.length === 0) {
-        this.storage.removeItem(this.storageKey);
-      } else {
-        this.storage.setItem(this.storageKey, JSON.stringify(queue));
-      }
-    } catch (error) {
-      this.storageBroken = true;
-      this.logger.warn(
-        'progress-tracker: browser storage is full or unavailable; unsent events are kept in memory only.',
-        error
-      );
     }
   }
 }
