@@ -86,8 +86,7 @@ export class CaptureService implements IDisposable {
       clock: windowClock
     });
     this.settings = new SettingsSource({
-      fetch: () => fetchCaptureSettings(serverSettings),
-      clock: windowClock
+      fetch: () => fetchCaptureSettings(serverSettings)
     });
     this.settings.onChange(settings =>
       this.outbox.configure({
