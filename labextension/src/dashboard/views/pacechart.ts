@@ -1,34 +1,47 @@
 /**
  * The class pace: executions and errors per time bucket, and how far the class has got.
  */
-import {
-  BarController,
-  BarElement,
-  CategoryScale,
-  Chart,
-  Legend,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Tooltip
-} from 'chart.js';
+import type { Chart } from 'chart.js';
 import { el } from './dom';
 import { Texts } from '../model/format';
 import { fillPaceGaps } from '../model/pace';
 import { IPaceResponse } from '../types';
 
-Chart.register(
-  BarController,
-  BarElement,
-  CategoryScale,
-  Legend,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Tooltip
-);
+type ChartJs = typeof import('chart.js');
+
+let chartJs: Promise<ChartJs> | null = null;
+
+/**
+ * Chart.js with the parts the pace chart draws, loaded when a chart is first drawn: a separate
+ * bundle that JupyterLab's start never waits for (students, who never see the dashboard,
+ * never load it).
+ */
+function loadChartJs(): Promise<ChartJs> {
+  chartJs ??= import('chart.js').then(module => {
+    module.Chart.register(
+      module.BarController,
+      module.BarElement,
+      module.CategoryScale,
+      module.Legend,
+      module.LinearScale,
+      module.LineController,
+      module.LineElement,
+      module.PointElement,
+      module.Tooltip
+    );
+    return module;
+  });
+  return chartJs;
+}
+
+/** What one render of the chart shows. */
+interface IPaceData {
+  labels: string[];
+  executions: number[];
+  errors: number[];
+  median: number[];
+  theme: Record<string, string>;
+}
 
 /**
  * A Chart.js chart of `GET api/v1/pace`, coloured with the JupyterLab theme.
@@ -65,7 +78,25 @@ export class PaceChart {
       minutes > 1
         ? trans.__('per %1 minutes', this.texts.count(minutes))
         : trans.__('per minute');
-    const theme = themeColors(this.node);
+    this._latest = {
+      labels,
+      executions,
+      errors,
+      median,
+      theme: themeColors(this.node)
+    };
+    void this._draw();
+  }
+
+  /** Draw the latest data, once Chart.js is loaded. */
+  private async _draw(): Promise<void> {
+    const { Chart } = await loadChartJs();
+    const data = this._latest;
+    if (this._disposed || !data) {
+      return;
+    }
+    const { trans } = this.texts;
+    const { labels, executions, errors, median, theme } = data;
     const themeKey = JSON.stringify(theme);
     if (this._chart && themeKey !== this._themeKey) {
       this._chart.destroy();
@@ -156,6 +187,7 @@ export class PaceChart {
 
   /** Destroy the chart. */
   dispose(): void {
+    this._disposed = true;
     this._chart?.destroy();
     this._chart = null;
   }
@@ -163,6 +195,8 @@ export class PaceChart {
   private _canvas: HTMLCanvasElement;
   private _hint: HTMLElement;
   private _chart: Chart | null = null;
+  private _latest: IPaceData | null = null;
+  private _disposed = false;
   private _themeKey = '';
 }
 
