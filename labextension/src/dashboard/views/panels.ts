@@ -80,6 +80,7 @@ export class DetailPanels {
 
   /** Stop the pending refreshes and the chart. */
   dispose(): void {
+    this._disposed = true;
     this._errorsRefresh.dispose();
     this._paceRefresh.dispose();
     this._timelineRefresh.dispose();
@@ -94,7 +95,7 @@ export class DetailPanels {
     }
     try {
       const errors = await this.client.errors(notebook);
-      if (notebook === this.model.notebook) {
+      if (notebook === this.model.notebook && !this._disposed) {
         this.errors.render(errors);
       }
     } catch (reason) {
@@ -114,7 +115,7 @@ export class DetailPanels {
     }
     try {
       const pace = await this.client.pace(notebook);
-      if (notebook === this.model.notebook) {
+      if (notebook === this.model.notebook && !this._disposed) {
         this.pace.render(pace);
       }
     } catch (reason) {
@@ -152,4 +153,5 @@ export class DetailPanels {
   private _errorsRefresh: Debouncer;
   private _paceRefresh: Debouncer;
   private _timelineRefresh: Debouncer;
+  private _disposed = false;
 }
