@@ -101,11 +101,6 @@ export class DashboardWidget extends Widget {
     });
   }
 
-  /** The thresholds of the help list in force (the server's unless the instructor set others). */
-  get thresholds(): HelpThresholds {
-    return this._thresholds;
-  }
-
   /** Load the class's progress and follow it live; read the operator's help thresholds. */
   start(): void {
     if (this._started || this.isDisposed) {
