@@ -1,7 +1,7 @@
 /**
  * The rules of one student's state on one cell, folded from live events. Pure logic, no DOM.
  *
- * The server's snapshot (`progress_tracker/store/queries.py`, `progress`) applies the same
+ * The server's snapshot (`progress_tracker/store/read/snapshot.py`, `progress`) applies the same
  * rules to the stored history, so a dashboard shows after a reload what it showed live. Both
  * sides pass the cases of `tests/fixtures/cell_state_rules.json` at the repository root.
  */
