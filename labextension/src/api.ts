@@ -5,6 +5,9 @@
  * Every request goes through `ServerConnection.makeRequest`, which adds the
  * Jupyter token (`Authorization: token ...`) and the `_xsrf` cookie value
  * (`X-XSRFToken`), so the server authenticates these calls like JupyterLab's own.
+ * The settings are always the application's (`app.serviceManager.serverSettings`):
+ * settings made up here would miss what JupyterLab was configured with (base URL,
+ * token, custom fetch and WebSocket, request defaults).
  */
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
@@ -15,12 +18,12 @@ export const API_PREFIX = 'api/v1';
 /**
  * The absolute URL of an API endpoint.
  *
+ * @param settings - the application's server connection settings
  * @param endPoint - path below `api/v1`, e.g. `events` or `executions?notebook=a.ipynb`
- * @param settings - the server connection settings (JupyterLab's by default)
  */
 export function apiUrl(
-  endPoint: string,
-  settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+  settings: ServerConnection.ISettings,
+  endPoint: string
 ): string {
   return URLExt.join(settings.baseUrl, API_PREFIX, endPoint);
 }
@@ -31,12 +34,12 @@ export function apiUrl(
  * @throws ServerConnection.NetworkError when the server cannot be reached
  */
 export function fetchAPI(
+  settings: ServerConnection.ISettings,
   endPoint: string,
-  init: RequestInit = {},
-  settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+  init: RequestInit = {}
 ): Promise<Response> {
   return ServerConnection.makeRequest(
-    apiUrl(endPoint, settings),
+    apiUrl(settings, endPoint),
     init,
     settings
   );
@@ -49,11 +52,11 @@ export function fetchAPI(
  * @throws ServerConnection.NetworkError when the server cannot be reached
  */
 export async function requestAPI<T>(
+  settings: ServerConnection.ISettings,
   endPoint: string,
-  init: RequestInit = {},
-  settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+  init: RequestInit = {}
 ): Promise<T> {
-  const response = await fetchAPI(endPoint, init, settings);
+  const response = await fetchAPI(settings, endPoint, init);
   const text = await response.text();
   let data: any = text;
   if (text.length > 0) {

@@ -1,1 +1,2 @@
-import './index.css';
+/* Styles of the progress-tracker extension. */
+import './base.css';

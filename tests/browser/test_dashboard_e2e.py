@@ -349,6 +349,11 @@ def _open_lab(context: Any, server: LabServer) -> Any:
     return page
 
 
+def _wait_for_dashboard_command(page: Any) -> None:
+    """Wait until the dashboard is offered (once the server has said the user is an instructor)."""
+    page.wait_for_function(f"() => window.jupyterapp.commands.hasCommand('{COMMAND}')")
+
+
 def _help_users(page: Any) -> list[str]:
     return page.eval_on_selector_all(".pt-help-item", "items => items.map(i => i.dataset.user)")
 
@@ -389,7 +394,7 @@ def test_dashboard_shows_the_class_live(classroom: LabServer, chromium: Any) -> 
     page = _open_lab(context, classroom)
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     try:
-        assert page.evaluate(f"() => window.jupyterapp.commands.hasCommand('{COMMAND}')")
+        _wait_for_dashboard_command(page)
         # Offered in the command palette and in the launcher.
         page.keyboard.press("Control+Shift+C")
         page.keyboard.type("Progress dashboard")
@@ -585,6 +590,7 @@ def test_many_students_stay_fast(classroom: LabServer, chromium: Any) -> None:
     context = chromium.new_context(viewport={"width": 1500, "height": 1000})
     page = _open_lab(context, classroom)
     try:
+        _wait_for_dashboard_command(page)
         page.evaluate(f"() => window.jupyterapp.commands.execute('{COMMAND}')")
         page.wait_for_selector(".pt-grid-row", timeout=30_000)
         assert page.input_value(".pt-notebook-select") == notebook
@@ -708,6 +714,7 @@ def test_a_cell_run_in_jupyterlab_reaches_the_dashboard(
     try:
         dashboard = _open_lab(instructor, classroom)
         dashboard.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        _wait_for_dashboard_command(dashboard)
         dashboard.evaluate(f"() => window.jupyterapp.commands.execute('{COMMAND}')")
         dashboard.wait_for_selector(".pt-message:has-text('No activity yet')")
         wait_for_socket_live(dashboard)

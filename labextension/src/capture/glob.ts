@@ -1,107 +1,25 @@
 /**
- * A small glob matcher for notebook paths (`trackPatterns` / `ignorePatterns`).
+ * Glob patterns on notebook paths (`trackPatterns` / `ignorePatterns`), matched by picomatch.
  *
- * Supported syntax: `*` (any characters but `/`), `**` (any number of path
- * segments, including none), `?` (one character but `/`), `[abc]`, `[a-z]`,
- * `[!abc]` and `{a,b}` alternatives. Paths are compared with `/` separators
- * and without a leading `/`.
+ * `*` matches within one path segment, `**` any number of segments (none included), `?` one
+ * character, `[abc]`, `[a-z]` and `[!abc]` one of a set, `{a,b}` alternatives. Hidden files and
+ * folders match like any other (`**` covers `.ipynb_checkpoints/`). Paths use `/` separators,
+ * whatever the browser's platform, and are compared without a leading `/` or `./`.
  */
+import picomatch from 'picomatch/posix';
 
-const cache = new Map<string, RegExp>();
+/** POSIX brackets (`[!a]`), and dot files matched like any other. */
+const OPTIONS: picomatch.PicomatchOptions = { dot: true, posix: true };
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
+const matchers = new Map<string, (path: string) => boolean>();
 
-function bracesBalance(pattern: string): boolean {
-  let depth = 0;
-  for (const char of pattern) {
-    depth += char === '{' ? 1 : char === '}' ? -1 : 0;
-    if (depth < 0) {
-      return false;
-    }
+function matcherOf(pattern: string): (path: string) => boolean {
+  let matcher = matchers.get(pattern);
+  if (!matcher) {
+    matcher = picomatch(normalisePath(pattern), OPTIONS);
+    matchers.set(pattern, matcher);
   }
-  return depth === 0;
-}
-
-function translate(pattern: string): string {
-  const withBraces = bracesBalance(pattern);
-  let out = '';
-  let i = 0;
-  let braceDepth = 0;
-  while (i < pattern.length) {
-    const char = pattern[i];
-    if (char === '*') {
-      if (pattern[i + 1] === '*') {
-        const atSegmentStart = i === 0 || pattern[i - 1] === '/';
-        const afterStars = pattern[i + 2];
-        if (atSegmentStart && afterStars === '/') {
-          // `**/` : zero or more whole segments.
-          out += '(?:[^/]*/)*';
-          i += 3;
-          continue;
-        }
-        if (atSegmentStart && afterStars === undefined) {
-          // trailing `**` : everything below.
-          out += '.*';
-          i += 2;
-          continue;
-        }
-        // `**` inside a segment behaves like `*`.
-        out += '[^/]*';
-        i += 2;
-        continue;
-      }
-      out += '[^/]*';
-    } else if (char === '?') {
-      out += '[^/]';
-    } else if (char === '[') {
-      const end = pattern.indexOf(']', i + 2);
-      if (end === -1) {
-        out += '\\[';
-      } else {
-        let body = pattern.slice(i + 1, end);
-        const negated = body.startsWith('!') || body.startsWith('^');
-        if (negated) {
-          body = body.slice(1);
-        }
-        body = body.replace(/\\/g, '\\\\').replace(/\]/g, '\\]');
-        out += negated ? `[^/${body}]` : `[${body}]`;
-        i = end + 1;
-        continue;
-      }
-    } else if (char === '{' && withBraces) {
-      braceDepth += 1;
-      out += '(?:';
-    } else if (char === '}' && braceDepth > 0) {
-      braceDepth -= 1;
-      out += ')';
-    } else if (char === ',' && braceDepth > 0) {
-      out += '|';
-    } else if (char === '\\' && i + 1 < pattern.length) {
-      out += escapeRegExp(pattern[i + 1]);
-      i += 2;
-      continue;
-    } else {
-      out += escapeRegExp(char);
-    }
-    i += 1;
-  }
-  return out;
-}
-
-/**
- * Compile a glob pattern to an anchored regular expression.
- *
- * @param pattern - e.g. `labs/**\/*.ipynb`
- */
-export function globToRegExp(pattern: string): RegExp {
-  let compiled = cache.get(pattern);
-  if (!compiled) {
-    compiled = new RegExp(`^${translate(normalisePath(pattern))}$`);
-    cache.set(pattern, compiled);
-  }
-  return compiled;
+  return matcher;
 }
 
 /** A path with `/` separators and no leading `./` or `/`. */
@@ -117,5 +35,5 @@ export function normalisePath(path: string): string {
  */
 export function matchesAny(path: string, patterns: readonly string[]): boolean {
   const normalised = normalisePath(path);
-  return patterns.some(pattern => globToRegExp(pattern).test(normalised));
+  return patterns.some(pattern => matcherOf(pattern)(normalised));
 }

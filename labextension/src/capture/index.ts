@@ -8,6 +8,7 @@ import {
 } from '@jupyterlab/application';
 import { INotebookTracker } from '@jupyterlab/notebook';
 
+import { measureActivation } from '../startup';
 import { CaptureService } from './service';
 
 /** Captures cell starts and executions and notebook lifecycle events. */
@@ -17,9 +18,11 @@ export const capturePlugin: JupyterFrontEndPlugin<void> = {
     'Records cell starts and executions and notebook open, save and close events for the progress tracker.',
   autoStart: true,
   requires: [INotebookTracker],
-  activate: (app: JupyterFrontEnd, tracker: INotebookTracker): void => {
-    new CaptureService(tracker, app.serviceManager.serverSettings);
-  }
+  // Never waits for the server: the settings and the outbox talk to it in the background.
+  activate: (app: JupyterFrontEnd, tracker: INotebookTracker): void =>
+    measureActivation('progress-tracker:capture:activate', () => {
+      new CaptureService(tracker, app.serviceManager.serverSettings);
+    })
 };
 
 export default capturePlugin;

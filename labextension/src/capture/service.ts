@@ -44,7 +44,7 @@ async function fetchCaptureSettings(
   serverSettings: ServerConnection.ISettings
 ): Promise<unknown> {
   try {
-    return await requestAPI<unknown>('settings', {}, serverSettings);
+    return await requestAPI<unknown>(serverSettings, 'settings');
   } catch (error) {
     if (
       error instanceof ServerConnection.ResponseError &&
@@ -86,8 +86,7 @@ export class CaptureService implements IDisposable {
       clock: windowClock
     });
     this.settings = new SettingsSource({
-      fetch: () => fetchCaptureSettings(serverSettings),
-      clock: windowClock
+      fetch: () => fetchCaptureSettings(serverSettings)
     });
     this.settings.onChange(settings =>
       this.outbox.configure({

@@ -24,16 +24,12 @@ export class EventsTransport implements IOutboxTransport<ICaptureEvent> {
     events: readonly ICaptureEvent[],
     options: { keepalive: boolean }
   ): Promise<ISendResult> {
-    const response = await fetchAPI(
-      'events',
-      {
-        method: 'POST',
-        body: JSON.stringify(events),
-        headers: { 'Content-Type': 'application/json' },
-        keepalive: options.keepalive
-      },
-      this.serverSettings
-    );
+    const response = await fetchAPI(this.serverSettings, 'events', {
+      method: 'POST',
+      body: JSON.stringify(events),
+      headers: { 'Content-Type': 'application/json' },
+      keepalive: options.keepalive
+    });
     let body: unknown = undefined;
     try {
       body = await response.json();

@@ -7,88 +7,84 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import {
-  ICommandPalette,
-  MainAreaWidget,
-  WidgetTracker
-} from '@jupyterlab/apputils';
+import { ICommandPalette } from '@jupyterlab/apputils';
 import { ILauncher } from '@jupyterlab/launcher';
-import { fetchMe } from './client';
-import { dashboardIcon } from './icon';
-import { DashboardWidget } from './widget';
+import { ITranslator } from '@jupyterlab/translation';
+import { measureActivation } from '../startup';
+import { bundleOf, translatorOrNull } from '../translation';
+import { Texts } from './model/format';
+import { DashboardClient } from './net/client';
+import { RoleLookup } from './net/role';
+import { DashboardTabs } from './tabs';
+import { dashboardIcon } from './views/icon';
 
-/** The command that opens the dashboard. */
+/** The command that opens the dashboard (instructors only). */
 export const OPEN_DASHBOARD_COMMAND = 'progress-tracker:open-dashboard';
 
-const CATEGORY = 'Progress Tracker';
+/**
+ * The command the layout restorer runs to bring back a dashboard tab after a reload. It must
+ * exist before JupyterLab restores its layout, that is before the user's role is known; it has
+ * no label and is offered nowhere.
+ */
+export const RESTORE_DASHBOARD_COMMAND = 'progress-tracker:restore-dashboard';
 
 /**
- * Registers the dashboard command once the server confirms the user is an instructor
- * (`GET api/v1/me`): students never see it.
+ * Offers the dashboard once the server confirms the user is an instructor (`GET api/v1/me`,
+ * asked in the background): students never see it, and JupyterLab's start never waits for the
+ * server's answer.
  */
 const dashboardPlugin: JupyterFrontEndPlugin<void> = {
   id: 'progress-tracker:dashboard',
   description: 'A live dashboard of the class for instructors.',
   autoStart: true,
-  optional: [ICommandPalette, ILauncher, ILayoutRestorer],
-  activate: async (
+  optional: [ICommandPalette, ILauncher, ILayoutRestorer, ITranslator],
+  activate: (
     app: JupyterFrontEnd,
     palette: ICommandPalette | null,
     launcher: ILauncher | null,
-    restorer: ILayoutRestorer | null
-  ): Promise<void> => {
-    let me;
-    try {
-      me = await fetchMe();
-    } catch (reason) {
-      console.warn(
-        'progress-tracker: cannot tell whether this user is an instructor',
-        reason
-      );
-      return;
-    }
-    if (!me.isInstructor) {
-      return;
-    }
+    restorer: ILayoutRestorer | null,
+    translator: ITranslator | null
+  ): void =>
+    measureActivation('progress-tracker:dashboard:activate', () => {
+      const chosen = translatorOrNull(translator);
+      const texts = new Texts(bundleOf(chosen), chosen.languageCode);
+      const client = new DashboardClient(app.serviceManager.serverSettings);
+      const role = new RoleLookup({ fetchMe: () => client.me() });
+      const tabs = new DashboardTabs(app, client, texts, role.known);
 
-    const tracker = new WidgetTracker<MainAreaWidget<DashboardWidget>>({
-      namespace: 'progress-tracker-dashboard'
-    });
-    app.commands.addCommand(OPEN_DASHBOARD_COMMAND, {
-      label: 'Progress dashboard',
-      caption: 'Watch the class progress live',
-      icon: dashboardIcon,
-      execute: () => {
-        const open = tracker.currentWidget;
-        if (open && !open.isDisposed) {
-          app.shell.activateById(open.id);
-          return open;
-        }
-        const content = new DashboardWidget();
-        const widget = new MainAreaWidget({ content });
-        widget.id = 'progress-tracker-dashboard';
-        widget.title.label = 'Progress dashboard';
-        widget.title.icon = dashboardIcon;
-        widget.title.closable = true;
-        void tracker.add(widget);
-        app.shell.add(widget, 'main');
-        app.shell.activateById(widget.id);
-        return widget;
-      }
-    });
-    palette?.addItem({ command: OPEN_DASHBOARD_COMMAND, category: CATEGORY });
-    launcher?.add({
-      command: OPEN_DASHBOARD_COMMAND,
-      category: 'Other',
-      rank: 1
-    });
-    if (restorer) {
-      void restorer.restore(tracker, {
-        command: OPEN_DASHBOARD_COMMAND,
+      app.commands.addCommand(RESTORE_DASHBOARD_COMMAND, {
+        execute: () => tabs.restore(),
+        isVisible: () => false
+      });
+      // The layout restorer only accepts trackers before JupyterLab has started.
+      void restorer?.restore(tabs.tracker, {
+        command: RESTORE_DASHBOARD_COMMAND,
         name: () => 'progress-dashboard'
       });
-    }
-  }
+
+      void role.known.then(me => {
+        if (!me?.isInstructor) {
+          return;
+        }
+        const { trans } = texts;
+        app.commands.addCommand(OPEN_DASHBOARD_COMMAND, {
+          label: trans.__('Progress dashboard'),
+          caption: trans.__('Watch the class progress live'),
+          icon: dashboardIcon,
+          execute: () => tabs.open()
+        });
+        palette?.addItem({
+          command: OPEN_DASHBOARD_COMMAND,
+          category: trans.__('Progress Tracker')
+        });
+        launcher?.add({
+          command: OPEN_DASHBOARD_COMMAND,
+          // JupyterLab's own "Other" section, in JupyterLab's words.
+          category: chosen.load('jupyterlab').__('Other'),
+          rank: 1
+        });
+      });
+    })
 };
 
 /** The dashboard's plugins. */

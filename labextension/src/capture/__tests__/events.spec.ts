@@ -4,17 +4,19 @@ import {
   buildCellExecutedEvent,
   buildCellStartedEvent,
   buildNotebookEvent,
-  durationFromTiming,
-  errorMessageFromOutputs,
-  errorMessageOfRun,
   ICellRun,
   ICellStart,
   isReportableRun,
-  isReportableStart,
+  isReportableStart
+} from '../events';
+import {
+  durationFromTiming,
+  errorMessageFromOutputs,
+  errorMessageOfRun,
   MAX_CODE_CHARS,
   resultSummary,
   truncate
-} from '../events';
+} from '../outputs';
 import { SAFE_DEFAULT_SETTINGS, SERVER_DEFAULT_SETTINGS } from '../settings';
 
 const keyError: nbformat.IError = {

@@ -1,0 +1,63 @@
+import { fillPaceGaps } from '../pace';
+import { IPacePoint } from '../../types';
+
+function point(time: string, executions: number, median: number): IPacePoint {
+  return {
+    time,
+    executions,
+    errors: 1,
+    activeStudents: 2,
+    cellsCompletedMedian: median
+  };
+}
+
+describe('fillPaceGaps', () => {
+  it('adds empty buckets where the class was quiet, keeping its progress', () => {
+    const series = [
+      point('2026-11-27T10:00:00Z', 5, 1),
+      point('2026-11-27T10:03:00Z', 7, 3)
+    ];
+
+    const filled = fillPaceGaps(series, 60);
+
+    expect(
+      filled.map(p => [p.time, p.executions, p.cellsCompletedMedian])
+    ).toEqual([
+      ['2026-11-27T10:00:00Z', 5, 1],
+      ['2026-11-27T10:01:00.000Z', 0, 1],
+      ['2026-11-27T10:02:00.000Z', 0, 1],
+      ['2026-11-27T10:03:00Z', 7, 3]
+    ]);
+    expect(filled[1].errors).toBe(0);
+    expect(filled[1].activeStudents).toBe(0);
+  });
+
+  it('leaves a series without gaps as it is, in time order', () => {
+    const series = [
+      point('2026-11-27T10:01:00Z', 2, 1),
+      point('2026-11-27T10:00:00Z', 1, 0)
+    ];
+
+    expect(fillPaceGaps(series, 60)).toEqual([series[1], series[0]]);
+  });
+
+  it('keeps only the most recent buckets of a long series', () => {
+    const series = [
+      point('2026-11-27T08:00:00Z', 9, 2),
+      point('2026-11-27T10:00:00Z', 4, 5)
+    ];
+
+    const filled = fillPaceGaps(series, 60, 3);
+
+    expect(filled.map(p => p.time)).toEqual([
+      '2026-11-27T09:58:00.000Z',
+      '2026-11-27T09:59:00.000Z',
+      '2026-11-27T10:00:00Z'
+    ]);
+    expect(filled[0].cellsCompletedMedian).toBe(2);
+  });
+
+  it('returns nothing for an empty series', () => {
+    expect(fillPaceGaps([], 60)).toEqual([]);
+  });
+});

@@ -1,0 +1,120 @@
+import { snapshot, student, cell, run } from '../../model/__tests__/fixtures';
+import type { IProgressSnapshot } from '../../types';
+import { ProgressSync } from '../sync';
+import { FakeSocket } from './sockets';
+
+const SETTINGS = {
+  wsUrl: 'ws://localhost:8888/',
+  token: '',
+  appendToken: false
+};
+
+/** A ProgressSync on a scripted API, fake sockets and frames the test runs. */
+function setup(...answers: IProgressSnapshot[]) {
+  const asked: Array<string | null> = [];
+  const sockets: FakeSocket[] = [];
+  const frames: Array<() => void> = [];
+  const sync = new ProgressSync({
+    client: {
+      serverSettings: SETTINGS as any,
+      progress: async notebook => {
+        asked.push(notebook);
+        return answers[Math.min(asked.length, answers.length) - 1];
+      }
+    },
+    createSocket: url => {
+      const socket = new FakeSocket(url);
+      sockets.push(socket);
+      return socket;
+    },
+    requestFrame: callback => frames.push(callback)
+  });
+  const nextFrame = () => frames.splice(0).forEach(callback => callback());
+  return { sync, asked, sockets, nextFrame };
+}
+
+const settle = () => new Promise(resolve => setTimeout(resolve, 0));
+
+describe('ProgressSync', () => {
+  it('loads the snapshot, then follows the live events since its last one', async () => {
+    const { sync, sockets } = setup(
+      snapshot([student('alice', { c1: cell() })])
+    );
+    const loaded = jest.fn();
+    sync.loaded.connect(loaded);
+
+    await sync.load(null);
+    expect(loaded).toHaveBeenCalledTimes(1);
+    expect(sync.model.student('alice')).toBeDefined();
+    expect(sockets).toHaveLength(1);
+    expect(sockets[0].url).toBe('ws://localhost:8888/api/v1/ws?since=e-0');
+    sync.dispose();
+  });
+
+  it('applies the live events of a frame at once', async () => {
+    const { sync, sockets, nextFrame } = setup(
+      snapshot([], { lastEventId: null })
+    );
+    const changes: number[] = [];
+    sync.changed.connect((_, result) => changes.push(result.applied));
+    await sync.load(null);
+    sockets[0].open();
+
+    sockets[0].send({ type: 'events', events: [run({ userId: 'bob' })] });
+    sockets[0].send({ type: 'events', events: [run({ userId: 'cleo' })] });
+    expect(changes).toEqual([]);
+    nextFrame();
+    expect(changes).toEqual([2]);
+    expect(sync.model.students.map(s => s.userId)).toEqual(['bob', 'cleo']);
+    sync.dispose();
+  });
+
+  it("loads the snapshot of the class's first notebook when its first activity arrives", async () => {
+    const empty = snapshot([], {
+      notebook: null,
+      notebooks: [],
+      lastEventId: null
+    });
+    const { sync, sockets, nextFrame, asked } = setup(
+      empty,
+      snapshot([student('alice')])
+    );
+    await sync.load(null);
+    sockets[0].open();
+
+    sockets[0].send({ type: 'events', events: [run({ userId: 'alice' })] });
+    nextFrame();
+    await settle();
+    expect(asked).toEqual([null, null]);
+    expect(sync.model.notebook).toBe('lab1.ipynb');
+    sync.dispose();
+  });
+
+  it('follows the live feed from now on when a fresh snapshot cannot be caught up', async () => {
+    const { sync, sockets, asked } = setup(snapshot([]));
+    await sync.load(null);
+    sockets[0].open();
+
+    sockets[0].send({ type: 'resync', reason: 'too many events' });
+    expect(asked).toHaveLength(1);
+    expect(sockets).toHaveLength(2);
+    expect(sockets[1].url).toBe('ws://localhost:8888/api/v1/ws');
+    sync.dispose();
+  });
+
+  it('reports a snapshot that cannot be loaded', async () => {
+    const failures: unknown[] = [];
+    const sync = new ProgressSync({
+      client: {
+        serverSettings: SETTINGS as any,
+        progress: async () => {
+          throw new Error('Bad gateway');
+        }
+      }
+    });
+    sync.loadFailed.connect((_, reason) => failures.push(reason));
+    await sync.load('lab1.ipynb');
+    expect(failures).toEqual([new Error('Bad gateway')]);
+    sync.dispose();
+  });
+});

@@ -1,0 +1,173 @@
+/**
+ * Keeps the dashboard's model in step with the server: a snapshot first, then the live events
+ * that follow it, reloading the snapshot when the server cannot replay what was missed.
+ */
+import { IDisposable } from '@lumino/disposable';
+import { ISignal, Signal } from '@lumino/signaling';
+import { IApplyResult, ProgressModel } from '../model/state';
+import type { ILiveEvent, IProgressSnapshot } from '../types';
+import { FrameBatcher } from '../scheduling';
+import type { DashboardClient } from './client';
+import {
+  ILiveConnectionOptions,
+  LiveConnection,
+  LiveStatus,
+  liveSocketUrl
+} from './live';
+
+/** A snapshot younger than this (ms) is not reloaded when the replay fails. */
+const FRESH_SNAPSHOT_MS = 10_000;
+
+/** Options of a {@link ProgressSync}. */
+export interface IProgressSyncOptions {
+  client: Pick<DashboardClient, 'progress' | 'serverSettings'>;
+  /** Socket factory (tests); `new WebSocket(url)` by default. */
+  createSocket?: ILiveConnectionOptions['createSocket'];
+  /** Frame scheduler (tests); `requestAnimationFrame` by default. */
+  requestFrame?: (callback: () => void) => unknown;
+}
+
+/**
+ * The model of one dashboard and what keeps it current.
+ *
+ * Live events are applied once per animation frame, however many arrive.
+ */
+export class ProgressSync implements IDisposable {
+  /** The class's progress. */
+  readonly model = new ProgressModel();
+
+  constructor(private readonly options: IProgressSyncOptions) {
+    this._batcher = new FrameBatcher<ILiveEvent>(
+      events => this._flush(events),
+      options.requestFrame
+    );
+    this._live = new LiveConnection({
+      url: since => liveSocketUrl(options.client.serverSettings, since),
+      since: () => (this._skipReplay ? null : this.model.lastEventId),
+      onEvents: events => this._batcher.push(events),
+      onResync: () => this._onResync(),
+      onStatus: status => {
+        if (status === 'live') {
+          this._skipReplay = false;
+        }
+        this._statusChanged.emit(status);
+      },
+      createSocket: options.createSocket
+    });
+  }
+
+  /** A snapshot is being loaded (with the notebook asked for, `null` for the latest). */
+  get loading(): ISignal<this, string | null> {
+    return this._loading;
+  }
+
+  /** A snapshot replaced the model. */
+  get loaded(): ISignal<this, IProgressSnapshot> {
+    return this._loaded;
+  }
+
+  /** A snapshot could not be loaded (with the reason); the live feed is stopped. */
+  get loadFailed(): ISignal<this, unknown> {
+    return this._loadFailed;
+  }
+
+  /** Live events changed the model. */
+  get changed(): ISignal<this, IApplyResult> {
+    return this._changed;
+  }
+
+  /** The live connection's state changed. */
+  get statusChanged(): ISignal<this, LiveStatus> {
+    return this._statusChanged;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /** Load a notebook's snapshot (the most recently active for `null`), then follow it live. */
+  async load(notebook: string | null): Promise<void> {
+    const sequence = ++this._sequence;
+    this._live.stop();
+    this._loading.emit(notebook);
+    let snapshot: IProgressSnapshot;
+    try {
+      snapshot = await this.options.client.progress(notebook);
+    } catch (reason) {
+      if (sequence === this._sequence && !this._isDisposed) {
+        this._loadFailed.emit(reason);
+      }
+      return;
+    }
+    if (sequence !== this._sequence || this._isDisposed) {
+      return;
+    }
+    // Whatever was queued before the snapshot is part of it.
+    this._batcher.clear();
+    this.model.load(snapshot);
+    this._loadedAt = Date.now();
+    this._skipReplay = false;
+    this._loaded.emit(snapshot);
+    this._live.start();
+  }
+
+  /** Load the selected notebook's snapshot again. */
+  reload(): Promise<void> {
+    return this.load(this.model.notebook);
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._live.stop();
+    this._batcher.dispose();
+    Signal.clearData(this);
+  }
+
+  /**
+   * The server could not replay what the dashboard missed: reload the snapshot. A snapshot only
+   * moments old is kept instead (reloading could loop when the server's replay window holds more
+   * events than it replays), and the live feed is followed from now on.
+   */
+  private _onResync(): void {
+    if (Date.now() - this._loadedAt < FRESH_SNAPSHOT_MS) {
+      this._skipReplay = true;
+      this._live.stop();
+      this._live.start();
+      return;
+    }
+    void this.reload();
+  }
+
+  /** Apply the live events of one animation frame. */
+  private _flush(events: ILiveEvent[]): void {
+    if (this._isDisposed || events.length === 0) {
+      return;
+    }
+    const hadNotebook = this.model.notebook !== null;
+    const result = this.model.apply(events);
+    if (result.applied === 0) {
+      return;
+    }
+    if (!hadNotebook) {
+      // The first activity of the class: select its notebook.
+      void this.load(null);
+      return;
+    }
+    this._changed.emit(result);
+  }
+
+  private _batcher: FrameBatcher<ILiveEvent>;
+  private _live: LiveConnection;
+  private _sequence = 0;
+  private _loadedAt = 0;
+  private _skipReplay = false;
+  private _isDisposed = false;
+  private _loading = new Signal<this, string | null>(this);
+  private _loaded = new Signal<this, IProgressSnapshot>(this);
+  private _loadFailed = new Signal<this, unknown>(this);
+  private _changed = new Signal<this, IApplyResult>(this);
+  private _statusChanged = new Signal<this, LiveStatus>(this);
+}

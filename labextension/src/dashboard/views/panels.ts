@@ -1,0 +1,157 @@
+/**
+ * The dashboard's side panels: the errors of the notebook, the class pace and a student's
+ * timeline, each loaded from the API and refreshed, at a bounded rate, as live runs arrive.
+ */
+import { Texts } from '../model/format';
+import { IApplyResult, ProgressModel } from '../model/state';
+import { Debouncer } from '../scheduling';
+import type { DashboardClient } from '../net/client';
+import { ErrorsView } from './errorsview';
+import { PaceChart } from './pacechart';
+import { TimelineView } from './timelineview';
+
+/**
+ * Errors, pace and timeline of the selected notebook.
+ */
+export class DetailPanels {
+  readonly errors: ErrorsView;
+  readonly pace: PaceChart;
+  readonly timeline: TimelineView;
+
+  constructor(
+    private readonly texts: Texts,
+    private readonly client: Pick<
+      DashboardClient,
+      'errors' | 'pace' | 'executions'
+    >,
+    private readonly model: ProgressModel
+  ) {
+    this.errors = new ErrorsView(texts);
+    this.pace = new PaceChart(texts);
+    this.timeline = new TimelineView(texts, () => this.timeline.hide());
+    this._errorsRefresh = new Debouncer(
+      () => void this._loadErrors(),
+      1000,
+      5000
+    );
+    this._paceRefresh = new Debouncer(
+      () => void this._loadPace(),
+      2000,
+      10_000
+    );
+    this._timelineRefresh = new Debouncer(
+      () => void this._refreshTimeline(),
+      500,
+      2000
+    );
+  }
+
+  /** A new snapshot is in the model: load every panel for it. */
+  loaded(): void {
+    const shown = this.timeline.userId;
+    if (shown && !this.model.student(shown)) {
+      this.timeline.hide();
+    }
+    void this._loadErrors();
+    void this._loadPace();
+    void this._refreshTimeline();
+  }
+
+  /** Live events changed the model: refresh what they concern, soon. */
+  changed(result: IApplyResult): void {
+    if (result.changedStudents.size > 0) {
+      this._paceRefresh.call();
+      const shown = this.timeline.userId;
+      if (shown && result.changedStudents.has(shown)) {
+        this._timelineRefresh.call();
+      }
+    }
+    if (result.errorsChanged) {
+      this._errorsRefresh.call();
+    }
+  }
+
+  /** Show a student's timeline. */
+  async showTimeline(userId: string): Promise<void> {
+    this.timeline.showLoading(userId);
+    this.timeline.node.scrollIntoView?.({ block: 'nearest' });
+    await this._refreshTimeline();
+  }
+
+  /** Stop the pending refreshes and the chart. */
+  dispose(): void {
+    this._disposed = true;
+    this._errorsRefresh.dispose();
+    this._paceRefresh.dispose();
+    this._timelineRefresh.dispose();
+    this.pace.dispose();
+  }
+
+  private async _loadErrors(): Promise<void> {
+    const notebook = this.model.notebook;
+    if (!notebook) {
+      this.errors.render({ cells: [] });
+      return;
+    }
+    try {
+      const errors = await this.client.errors(notebook);
+      if (notebook === this.model.notebook && !this._disposed) {
+        this.errors.render(errors);
+      }
+    } catch (reason) {
+      this.errors.renderError(
+        this.texts.failure(
+          this.texts.trans.__('Could not load the errors'),
+          reason
+        )
+      );
+    }
+  }
+
+  private async _loadPace(): Promise<void> {
+    const notebook = this.model.notebook;
+    if (!notebook) {
+      return;
+    }
+    try {
+      const pace = await this.client.pace(notebook);
+      if (notebook === this.model.notebook && !this._disposed) {
+        this.pace.render(pace);
+      }
+    } catch (reason) {
+      this.pace.renderError(
+        this.texts.failure(
+          this.texts.trans.__('Could not load the pace'),
+          reason
+        )
+      );
+    }
+  }
+
+  private async _refreshTimeline(): Promise<void> {
+    const userId = this.timeline.userId;
+    const notebook = this.model.notebook;
+    if (!userId || !notebook) {
+      return;
+    }
+    try {
+      const { executions } = await this.client.executions(notebook, userId);
+      if (userId === this.timeline.userId && notebook === this.model.notebook) {
+        this.timeline.render(userId, executions, this.model.cells);
+      }
+    } catch (reason) {
+      this.timeline.renderError(
+        userId,
+        this.texts.failure(
+          this.texts.trans.__('Could not load the timeline'),
+          reason
+        )
+      );
+    }
+  }
+
+  private _errorsRefresh: Debouncer;
+  private _paceRefresh: Debouncer;
+  private _timelineRefresh: Debouncer;
+  private _disposed = false;
+}

@@ -1,0 +1,300 @@
+/**
+ * The "Progress dashboard" tab's content: lays out the views and keeps them in step with the
+ * model ({@link ProgressSync}) and the side panels ({@link DetailPanels}).
+ */
+import { Message } from '@lumino/messaging';
+import { Poll } from '@lumino/polling';
+import { Widget } from '@lumino/widgets';
+import { exportFileName, Texts } from '../model/format';
+import { IHelpEntry, needingHelp } from '../model/help';
+import { orderStudents, RowOrder } from '../model/ordering';
+import { IApplyResult } from '../model/state';
+import { HelpThresholds } from '../model/thresholds';
+import { DashboardClient, downloadBlob, IExportOptions } from '../net/client';
+import { ProgressSync } from '../net/sync';
+import { el } from './dom';
+import { FLASH_MS, GridView } from './grid';
+import { HelpView } from './helpview';
+import { DetailPanels } from './panels';
+import { Toolbar } from './toolbar';
+
+/**
+ * How often the time-dependent parts are re-evaluated, in ms: who is idle, and which started
+ * cells have outlived the running window.
+ */
+const RECHECK_MS = 15_000;
+
+/**
+ * The live class dashboard. Nothing is fetched before {@link DashboardWidget.start}.
+ */
+export class DashboardWidget extends Widget {
+  constructor(
+    private readonly client: DashboardClient,
+    private readonly texts: Texts
+  ) {
+    super();
+    const { trans } = texts;
+    this.addClass('pt-dashboard');
+    this.title.label = trans.__('Progress dashboard');
+    this.title.caption = trans.__('Live progress of the class');
+
+    this._sync = new ProgressSync({ client });
+    this._panels = new DetailPanels(texts, client, this._sync.model);
+    this._toolbar = new Toolbar(
+      texts,
+      {
+        onNotebook: path => void this._sync.load(path),
+        onOrder: order => {
+          this._order = order;
+          this._renderGrid();
+        },
+        onExport: options => void this._export(options)
+      },
+      this._order
+    );
+    const { errorThreshold, idleMinutes } = this._thresholds.current;
+    this._help = new HelpView(
+      texts,
+      user => void this._panels.showTimeline(user),
+      (errors, idle) => {
+        this._thresholds.setByUser({
+          errorThreshold: errors,
+          idleMinutes: idle
+        });
+        this._renderStudents();
+      },
+      errorThreshold,
+      idleMinutes
+    );
+    this._grid = new GridView(
+      texts,
+      user => void this._panels.showTimeline(user)
+    );
+    this._message = el('div', {
+      className: 'pt-message',
+      attrs: { role: 'alert' }
+    });
+    this._summary = el('span', { className: 'pt-summary' });
+    this._layOut();
+
+    this._sync.loading.connect(() => this._setMessage(trans.__('Loading…')));
+    this._sync.loadFailed.connect((_, reason) => {
+      this._setMessage(
+        texts.failure(trans.__('Could not load the class progress'), reason),
+        true
+      );
+      this._toolbar.setStatus('stopped');
+    });
+    this._sync.loaded.connect((_, snapshot) =>
+      this._onLoaded(!!snapshot.notebook)
+    );
+    this._sync.changed.connect((_, result) => this._onChanged(result));
+    this._sync.statusChanged.connect((_, status) =>
+      this._toolbar.setStatus(status)
+    );
+    this._recheck = new Poll({
+      auto: false,
+      factory: async () => this._recheckTimes(),
+      frequency: { interval: RECHECK_MS, backoff: false },
+      name: 'progress-tracker:dashboard-recheck',
+      standby: 'when-hidden'
+    });
+  }
+
+  /** Load the class's progress and follow it live; read the operator's help thresholds. */
+  start(): void {
+    if (this._started || this.isDisposed) {
+      return;
+    }
+    this._started = true;
+    void this._loadThresholds();
+    void this._sync.load(null);
+    void this._recheck.start();
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this._sync.dispose();
+    this._recheck.dispose();
+    if (this._flashTimer !== null) {
+      clearTimeout(this._flashTimer);
+    }
+    this._grid.dispose();
+    this._panels.dispose();
+    super.dispose();
+  }
+
+  protected onResize(msg: Widget.ResizeMessage): void {
+    super.onResize(msg);
+    this._renderGrid();
+  }
+
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    this._renderGrid();
+  }
+
+  private _layOut(): void {
+    const { trans } = this.texts;
+    const { errors, pace, timeline } = this._panels;
+    const gridSection = el('section', { className: 'pt-section pt-class' }, [
+      el('div', { className: 'pt-section-header' }, [
+        el('h2', { text: trans.__('Class') }),
+        this._summary
+      ]),
+      this._grid.node
+    ]);
+    this.node.appendChild(this._toolbar.node);
+    this.node.appendChild(this._message);
+    this.node.appendChild(
+      el('div', { className: 'pt-columns' }, [
+        el('div', { className: 'pt-column' }, [this._help.node, gridSection]),
+        el('div', { className: 'pt-column' }, [
+          timeline.node,
+          pace.node,
+          errors.node
+        ])
+      ])
+    );
+  }
+
+  private async _loadThresholds(): Promise<void> {
+    let settings: unknown;
+    try {
+      settings = await this.client.settings();
+    } catch (reason) {
+      console.warn(
+        'progress-tracker: the help thresholds of the server are unknown; the defaults apply.',
+        reason
+      );
+      return;
+    }
+    if (!this.isDisposed && this._thresholds.fromServer(settings)) {
+      const { errorThreshold, idleMinutes } = this._thresholds.current;
+      this._help.setThresholds(errorThreshold, idleMinutes);
+      this._renderStudents();
+    }
+  }
+
+  private _onLoaded(hasNotebook: boolean): void {
+    const model = this._sync.model;
+    this._setMessage(
+      hasNotebook
+        ? ''
+        : this.texts.trans.__('No activity yet: waiting for the first events…')
+    );
+    this._toolbar.setNotebooks(model.notebooks, model.notebook);
+    this._renderStudents();
+    this._panels.loaded();
+  }
+
+  private _onChanged(result: IApplyResult): void {
+    const model = this._sync.model;
+    if (result.notebooksChanged) {
+      this._toolbar.setNotebooks(model.notebooks, model.notebook);
+    }
+    if (result.changedStudents.size > 0) {
+      this._renderStudents();
+      this._scheduleFlashEnd();
+    }
+    this._panels.changed(result);
+  }
+
+  /** Who is idle, and which starts have outlived the running window, change with time alone. */
+  private _recheckTimes(): void {
+    const expired = this._sync.model.expireRunning();
+    if (expired.needsSnapshot) {
+      void this._sync.reload();
+      return;
+    }
+    this._renderStudents();
+  }
+
+  /** Recompute who needs help and re-render the help list and the grid. */
+  private _renderStudents(): void {
+    const model = this._sync.model;
+    const cells = model.cells;
+    this._helpEntries = needingHelp(model.students, cells, {
+      ...this._thresholds.current,
+      now: Date.now()
+    });
+    this._help.render(this._helpEntries, cells);
+    const { texts } = this;
+    this._summary.textContent = model.notebook
+      ? texts.trans.__(
+          '%1 · %2 · %3 needing help',
+          texts.students(model.students.length),
+          texts.cells(cells.length),
+          texts.count(this._helpEntries.length)
+        )
+      : '';
+    this._renderGrid();
+  }
+
+  private _renderGrid(): void {
+    const model = this._sync.model;
+    const helpOrder = this._helpEntries.map(e => e.userId);
+    this._grid.render({
+      cells: model.cells,
+      rows: orderStudents(
+        model.students,
+        this._order,
+        s => model.completedCells(s),
+        helpOrder
+      ),
+      needsHelp: new Set(helpOrder),
+      flashedAt: (user, cell) => model.flashedAt(user, cell),
+      now: Date.now()
+    });
+  }
+
+  /** Re-render once the "just ran" highlights have expired. */
+  private _scheduleFlashEnd(): void {
+    if (this._flashTimer !== null) {
+      clearTimeout(this._flashTimer);
+    }
+    this._flashTimer = setTimeout(() => {
+      this._flashTimer = null;
+      this._renderGrid();
+    }, FLASH_MS + 50);
+  }
+
+  private async _export(
+    options: Omit<IExportOptions, 'notebook'>
+  ): Promise<void> {
+    const notebook = this._sync.model.notebook;
+    this._toolbar.setExporting(true);
+    try {
+      const blob = await this.client.export({ notebook, ...options });
+      downloadBlob(blob, exportFileName(notebook));
+    } catch (reason) {
+      this._setMessage(
+        this.texts.failure(this.texts.trans.__('The export failed'), reason),
+        true
+      );
+    } finally {
+      this._toolbar.setExporting(false);
+    }
+  }
+
+  private _setMessage(text: string, isError = false): void {
+    this._message.textContent = text;
+    this._message.classList.toggle('pt-message-error', isError);
+  }
+
+  private _sync: ProgressSync;
+  private _panels: DetailPanels;
+  private _thresholds = new HelpThresholds();
+  private _order: RowOrder = 'help';
+  private _helpEntries: IHelpEntry[] = [];
+  private _toolbar: Toolbar;
+  private _help: HelpView;
+  private _grid: GridView;
+  private _message: HTMLElement;
+  private _summary: HTMLElement;
+  private _recheck: Poll;
+  private _flashTimer: ReturnType<typeof setTimeout> | null = null;
+  private _started = false;
+}
