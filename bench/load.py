@@ -1,11 +1,11 @@
 """Load benchmark: accepted events/s, persisted events/s per sink, and POST-to-WebSocket latency.
 
-Runs against a server you started (`--url` and `--token`), or starts collectors itself
-(`--spawn N`: N `jupyter server` processes sharing Redis and a fresh PostgreSQL database on this
-machine). Prints its figures; nothing is asserted.
+Starts N collectors itself (`--spawn N`: N `jupyter server` processes sharing Redis and a fresh
+PostgreSQL database on this machine), each authenticating every simulated student with a token of
+its own (`bench/identities.py`), so that "200 students" are 200 stored students. Prints its
+figures; nothing is asserted.
 
-    .venv/bin/python bench/load.py --spawn 2
-    .venv/bin/python bench/load.py --url http://127.0.0.1:8888/ --token SECRET
+    .venv/bin/python bench/load.py --spawn 1 --events 200000 --seconds 30
 """
 
 from __future__ import annotations
@@ -22,25 +22,30 @@ import sys
 import tempfile
 import time
 import uuid
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
+from identities import INSTRUCTOR, token_of
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432"
 
 
+def student_name(student: int) -> str:
+    return f"student{student}"
+
+
 def seed_event(student: int, cell: int, sent_at: float | None = None) -> dict:
-    """An event in the seed schema, as the capture plugin sends it."""
+    """An event in the seed schema, as the capture plugin sends it (the server ignores userId)."""
     failed = (student + cell) % 7 == 0
     return {
         "eventId": uuid.uuid4().hex,
         "eventType": "cell_executed",
         "eventTime": datetime.now(UTC).isoformat(),
-        "userId": f"student{student}",
+        "userId": student_name(student),
         "notebookPath": "bench/lab1.ipynb",
         "cellId": f"cell-{cell}",
         "cellIndex": cell,
@@ -69,7 +74,7 @@ async def spawned_collectors(count: int, redis_url: str):
     admin = create_async_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT")
     async with admin.connect() as conn:
         await conn.execute(text(f'CREATE DATABASE "{database}"'))
-    token = secrets.token_hex(16)
+    secret = secrets.token_hex(16)
     root = Path(tempfile.mkdtemp(prefix="progress-tracker-bench-"))
     processes, urls = [], []
     try:
@@ -82,6 +87,7 @@ async def spawned_collectors(count: int, redis_url: str):
                 "JUPYTER_CONFIG_DIR": str(home / "config"),
                 "JUPYTER_DATA_DIR": str(home / "data"),
                 "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+                "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), *sys.path]),
             }
             log = (home / "server.log").open("wb")
             processes.append(
@@ -94,7 +100,8 @@ async def spawned_collectors(count: int, redis_url: str):
                         "--no-browser",
                         f"--ServerApp.port={port}",
                         "--ServerApp.ip=127.0.0.1",
-                        f"--IdentityProvider.token={token}",
+                        "--ServerApp.identity_provider_class=identities.BenchIdentityProvider",
+                        f"--BenchIdentityProvider.secret={secret}",
                         f"--ServerApp.root_dir={home}",
                         "--ServerApp.jpserver_extensions=progress_tracker=True",
                         "--ServerApp.log_level=WARN",
@@ -113,8 +120,8 @@ async def spawned_collectors(count: int, redis_url: str):
             urls.append(f"http://127.0.0.1:{port}/")
         async with aiohttp.ClientSession() as session:
             for url in urls:
-                await wait_ready(session, url, token)
-        yield urls, token
+                await wait_ready(session, url, token_of(INSTRUCTOR, secret))
+        yield urls, secret
     finally:
         for process in processes:
             process.terminate()
@@ -149,11 +156,12 @@ def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"token {token}"}
 
 
-async def persisted(session: aiohttp.ClientSession, urls: list[str], token: str) -> dict:
+async def persisted(session: aiohttp.ClientSession, urls: list[str], secret: str) -> dict:
     """Events persisted per sink, summed over the collectors."""
     totals: dict[str, int] = {}
     for url in urls:
-        async with session.get(f"{url}api/v1/health", headers=auth(token)) as response:
+        headers = auth(token_of(INSTRUCTOR, secret))
+        async with session.get(f"{url}api/v1/health", headers=headers) as response:
             health = await response.json()
         for sink, report in health["sinks"].items():
             totals[sink] = totals.get(sink, 0) + report.get("persisted", report.get("stored", 0))
@@ -161,22 +169,21 @@ async def persisted(session: aiohttp.ClientSession, urls: list[str], token: str)
 
 
 async def throughput(
-    urls: list[str], token: str, events: int, batch: int, concurrency: int, students: int
+    urls: list[str], secret: str, events: int, batch: int, concurrency: int, students: int
 ) -> None:
-    """Post `events` as fast as the server answers; then wait until every sink drained."""
+    """Post `events` as fast as the server answers; then wait until every sink drained.
+
+    Each POST is one student's batch, sent with that student's own token.
+    """
+    tokens = [token_of(student_name(s), secret) for s in range(students)]
     bodies = []
-    for start in range(0, events, batch):
-        bodies.append(
-            json.dumps(
-                [
-                    seed_event((start + i) % students, i % 60)
-                    for i in range(min(batch, events - start))
-                ]
-            ).encode()
-        )
+    for number, start in enumerate(range(0, events, batch)):
+        student = number % students
+        body = [seed_event(student, i % 60) for i in range(min(batch, events - start))]
+        bodies.append((tokens[student], json.dumps(body).encode()))
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as session:
-        before = await persisted(session, urls, token)
-        queue: asyncio.Queue[bytes] = asyncio.Queue()
+        before = await persisted(session, urls, secret)
+        queue: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue()
         for body in bodies:
             queue.put_nowait(body)
         refused = 0
@@ -184,9 +191,9 @@ async def throughput(
         async def worker(index: int) -> None:
             nonlocal refused
             url = f"{urls[index % len(urls)]}api/v1/events"
-            headers = {**auth(token), "Content-Type": "application/json"}
             while not queue.empty():
-                body = queue.get_nowait()
+                token, body = queue.get_nowait()
+                headers = {**auth(token), "Content-Type": "application/json"}
                 while True:
                     async with session.post(url, data=body, headers=headers) as response:
                         await response.read()
@@ -200,7 +207,7 @@ async def throughput(
         accepted_s = time.perf_counter() - started
         drained_at: dict[str, float] = {}
         while len(drained_at) < len(before) and time.perf_counter() - started < 600:
-            now = await persisted(session, urls, token)
+            now = await persisted(session, urls, secret)
             for sink, count in now.items():
                 if sink not in drained_at and count - before.get(sink, 0) >= events:
                     drained_at[sink] = time.perf_counter() - started
@@ -220,14 +227,15 @@ async def throughput(
         )
 
 
-async def latency(urls: list[str], token: str, rate: float, seconds: float, students: int) -> None:
+async def latency(urls: list[str], secret: str, rate: float, seconds: float, students: int) -> None:
     """Send `rate` events/s, one per POST, and time each until it arrives on the WebSocket."""
     received: dict[str, float] = {}
     sent: dict[str, float] = {}
     ws_url = urls[-1].replace("http", "ws", 1) + "api/v1/ws"
+    instructor = auth(token_of(INSTRUCTOR, secret))
     async with (
         aiohttp.ClientSession() as session,
-        session.ws_connect(ws_url, headers=auth(token)) as ws,
+        session.ws_connect(ws_url, headers=instructor) as ws,
     ):
 
         async def listen() -> None:
@@ -236,13 +244,15 @@ async def latency(urls: list[str], token: str, rate: float, seconds: float, stud
                     received.setdefault(event["eventId"], time.perf_counter())
 
         listener = asyncio.create_task(listen())
-        headers = {**auth(token), "Content-Type": "application/json"}
         total = int(rate * seconds)
         started = time.perf_counter()
 
         async def post_one(index: int) -> None:
-            event = seed_event(index % students, index % 60)
+            student = index % students
+            event = seed_event(student, index % 60)
             url = f"{urls[index % len(urls)]}api/v1/events"
+            token = token_of(student_name(student), secret)
+            headers = {**auth(token), "Content-Type": "application/json"}
             sent[event["eventId"]] = time.perf_counter()
             async with session.post(url, data=json.dumps([event]), headers=headers) as response:
                 await response.read()
@@ -271,11 +281,19 @@ async def latency(urls: list[str], token: str, rate: float, seconds: float, stud
     )
 
 
+async def distinct_students(urls: list[str], secret: str, students: int) -> None:
+    """How many students the store holds: every simulated student is one, as on a real hub."""
+    async with aiohttp.ClientSession() as session:
+        headers = auth(token_of(INSTRUCTOR, secret))
+        async with session.get(f"{urls[0]}api/v1/progress", headers=headers) as response:
+            snapshot = await response.json()
+    stored = len(snapshot.get("students", []))
+    print(f"students: {stored} stored of {students} simulated (each posted with its own token)")
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", help="base URL of a running server (ends with /)")
-    parser.add_argument("--token", default=os.environ.get("JUPYTER_TOKEN", ""))
-    parser.add_argument("--spawn", type=int, default=0, help="start N collectors here")
+    parser.add_argument("--spawn", type=int, default=1, help="start N collectors here")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=100)
@@ -284,17 +302,10 @@ async def main() -> None:
     parser.add_argument("--rate", type=float, default=300)
     parser.add_argument("--seconds", type=float, default=20)
     args = parser.parse_args()
-    async with AsyncExitStack() as stack:
-        if args.spawn:
-            urls, token = await stack.enter_async_context(
-                spawned_collectors(args.spawn, args.redis_url)
-            )
-        else:
-            if not args.url:
-                parser.error("give --url (and --token) or --spawn N")
-            urls, token = [args.url], args.token
-        await throughput(urls, token, args.events, args.batch, args.concurrency, args.students)
-        await latency(urls, token, args.rate, args.seconds, args.students)
+    async with spawned_collectors(args.spawn, args.redis_url) as (urls, secret):
+        await throughput(urls, secret, args.events, args.batch, args.concurrency, args.students)
+        await latency(urls, secret, args.rate, args.seconds, args.students)
+        await distinct_students(urls, secret, args.students)
 
 
 if __name__ == "__main__":
