@@ -71,3 +71,9 @@ def make_event(**overrides: Any) -> dict[str, Any]:
     }
     event.update(overrides)
     return event
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the check of the development install after every other test."""
+    last = [item for item in items if item.path.name == "test_zz_dev_install.py"]
+    items[:] = [item for item in items if item not in last] + last
