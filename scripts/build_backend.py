@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -30,7 +31,7 @@ SOURCE_FILES = ("package.json", "yarn.lock", ".yarnrc.yml", "tsconfig.json")
 SOURCE_FOLDERS = ("src", "style")
 # What the wheel must carry (the template's `ensured-targets`).
 BUILT_FILES = ("package.json", "static/style.js")
-NODE_MAJOR = 18  # the oldest Node.js that JupyterLab 4's yarn and builder support
+NODE_MINIMUM = (20, 19)  # what the Rspack-based @jupyter/builder supports
 LOG_TAIL_LINES = 40
 
 
@@ -75,20 +76,18 @@ def labextension_is_stale() -> bool:
 
 
 def _node() -> str:
+    wanted = "Node.js >= " + ".".join(map(str, NODE_MINIMUM))
     node = shutil.which("node") or shutil.which("nodejs")
     if node is None:
         raise BuildError(
-            f"building the JupyterLab extension needs Node.js >= {NODE_MAJOR} on PATH "
-            "(e.g. `apt-get install nodejs`); none was found."
+            f"building the JupyterLab extension needs {wanted} on PATH; none was found "
+            "(install it, or install the released wheel, which needs no Node.js)."
         )
     found = subprocess.run(
         [node, "--version"], check=False, capture_output=True, text=True
     ).stdout.strip()
-    major = int(found.lstrip("v").split(".")[0] or 0)
-    if major < NODE_MAJOR:
-        raise BuildError(
-            f"building the JupyterLab extension needs Node.js >= {NODE_MAJOR}; {node} is {found}."
-        )
+    if tuple(int(part) for part in re.findall(r"\d+", found)[:2]) < NODE_MINIMUM:
+        raise BuildError(f"building the JupyterLab extension needs {wanted}; {node} is {found}.")
     return node
 
 

@@ -1,8 +1,8 @@
 # progress-tracker on JupyterHub: the collector as a hub-managed service, user servers forwarding.
 #
 # Copy into your jupyterhub_config.py and adapt the marked values. Requirements:
-#   - `pip install progress-tracker` in the hub's environment (the collector runs there) and in the
-#     user servers' image (the extension auto-enables; it forwards, it stores nothing);
+#   - `pip install jupyter-progress-tracker` in the hub's environment (the collector runs there)
+#     and in the user servers' image (the extension auto-enables; it forwards, it stores nothing);
 #   - PostgreSQL and Redis reachable from the hub's host only (never from user servers).
 # The same settings (scopes, roles, the service) were run end to end with JupyterHub 6.1 in the
 # project's hub tests (tests/hub/jupyterhub_config.py).

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 from traitlets.config.loader import PyFileConfigLoader
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "docs" / "examples"
 COLLECTOR_SCOPES = {
     "access:services!service=progress-tracker",
     "read:services!service=progress-tracker",
@@ -45,3 +47,19 @@ def test_the_helm_values_keep_credentials_out_of_user_pods():
     assert "extraEnv" not in values["singleuser"]
     text = yaml.safe_dump(values["singleuser"])
     assert "DATABASE_URL" not in text and "REDIS_URL" not in text
+
+
+def test_every_install_instruction_names_the_distribution_of_this_project():
+    # `progress-tracker` on the package index is an unrelated project
+    documents = [REPO / "README.md", *(REPO / "docs").rglob("*.md"), *EXAMPLES.iterdir()]
+    installs = [
+        (document.name, line)
+        for document in documents
+        for line in document.read_text().splitlines()
+        if re.search(r"pip install\b", line) and "tracker" in line
+    ]
+    assert installs
+    for document, line in installs:
+        command = re.search(r"pip install ([^`#]*)", line).group(1)
+        assert "jupyter-progress-tracker" in command, (document, line)
+        assert not re.search(r"(?<![\w-])progress-tracker", command), (document, line)
