@@ -154,26 +154,37 @@ def test_the_wheel_ships_the_labextension_its_install_json_and_the_server_config
     assert not any(name.startswith("progress_tracker/labextension/") for name in names)
 
 
-def test_the_sdist_rebuilds_its_labextension_and_says_in_one_line_when_node_is_missing(
+def test_a_wheel_from_the_sdist_needs_node_only_to_rebuild_and_says_so_in_one_line(
     dists, venv, tmp_path
 ):
     with tarfile.open(dists["sdist"]) as sdist:
         sdist.extractall(tmp_path, filter="data")
     [source] = tmp_path.glob(f"{DIST}-*")
-    shutil.rmtree(source / "progress_tracker" / "labextension")
     python, env = venv[0] / "bin" / "python", venv[1]
-    wheel = [python, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", tmp_path / "out", source]
 
-    no_node = subprocess.run(
-        [str(part) for part in wheel], env=env, capture_output=True, text=True, check=False
-    )
+    def wheel_from_sdist(into: str, **kwargs) -> subprocess.CompletedProcess[str]:
+        command = [python, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", tmp_path / into]
+        return subprocess.run(
+            [str(part) for part in [*command, source]],
+            capture_output=True,
+            text=True,
+            check=False,
+            **kwargs,
+        )
+
+    as_shipped = wheel_from_sdist("as-shipped", env=env)  # its build is newer than its sources
+    assert as_shipped.returncode == 0, as_shipped.stderr
+
+    shutil.rmtree(source / "progress_tracker" / "labextension")
+    no_node = wheel_from_sdist("no-node", env=env)
     assert no_node.returncode != 0
     reason = [line for line in no_node.stderr.splitlines() if "jupyter-progress-tracker:" in line]
     assert len(reason) == 1 and "needs Node.js" in reason[0], no_node.stderr
 
-    run(*wheel, env=with_node(env))
-    [rebuilt] = (tmp_path / "out").glob(f"{DIST}-*.whl")
-    with zipfile.ZipFile(rebuilt) as built:
+    rebuilt = wheel_from_sdist("rebuilt", env=with_node(env))
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    [wheel] = (tmp_path / "rebuilt").glob(f"{DIST}-*.whl")
+    with zipfile.ZipFile(wheel) as built:
         assert any(
             name.endswith("labextensions/progress-tracker/static/style.js")
             for name in built.namelist()

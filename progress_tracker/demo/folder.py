@@ -10,7 +10,8 @@ from sqlalchemy.engine.url import make_url
 
 from .course import write_course
 
-DATABASE_FILE = "demo.sqlite"
+# A dot file: JupyterLab does not list it next to the notebook, so nobody opens it by mistake.
+DATABASE_FILE = ".demo.sqlite"
 
 
 def demo_folder(data_dir: str | Path | None = None) -> Path:

@@ -230,8 +230,8 @@ def test_the_launcher_starts_quietly_on_the_demo_folder_and_its_own_database(tmp
         launcher.wait_for(launcher.url)
         launcher.wait_for(lambda: len(launcher.get("api/v1/progress")["students"]) == len(STUDENTS))
         listed = {item["name"] for item in launcher.get("api/contents")["content"]}
-        assert {DEMO_NOTEBOOK, "sales.csv"} <= listed  # the server's root is the demo folder
-        assert (folder / "demo.sqlite").exists()
+        assert listed == {DEMO_NOTEBOOK, "sales.csv"}  # the server's root is the demo folder
+        assert (folder / ".demo.sqlite").exists()  # its own database, not listed beside them
         assert not (tmp_path / "data" / "progress_tracker" / "progress.sqlite").exists()
         launcher.wait_for(lambda: "simulated students" in launcher.output.read_text())
     finally:
