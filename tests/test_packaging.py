@@ -150,7 +150,7 @@ def test_the_wheel_ships_the_labextension_its_install_json_and_the_server_config
     assert install["packageManager"] == "python"
     assert f"{labext}/{built['jupyterlab']['_build']['load']}" in names
     assert f'__version__ = "{built["version"]}"' in version
-    assert any(name.endswith("migrations/versions/0001_initial.py") for name in names)
+    assert any(name.endswith("store/alembic/versions/0001_initial.py") for name in names)
     assert not any(name.startswith("progress_tracker/labextension/") for name in names)
 
 
