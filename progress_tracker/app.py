@@ -103,7 +103,9 @@ class ProgressTracker(ExtensionApp, DeprecatedOptions):
     demo_class = Bool(
         False,
         config=True,
-        help="Load a simulated class at start-up (and keep it active) so the dashboard has data.",
+        help="""Run a simulated class so the dashboard has data. Only with the demo's own database:
+        start it with `python -m progress_tracker.demo`, which prepares the demo folder (a real
+        notebook and its database) and sets this.""",
     )
 
     @default("collector_url")
