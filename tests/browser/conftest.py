@@ -14,7 +14,6 @@ import secrets
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -24,14 +23,14 @@ from typing import Any
 
 import pytest
 
-from tests.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.chromium import CHROMIUM, launch, new_context
 from tests.conftest import require
+from tests.waiting import SERVICE_DEADLINE_S, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 BUILT_LABEXTENSION = REPO / "progress_tracker" / "labextension"
 OWNER = "student-e2e"
-KERNEL_ABORT_WINDOW_S = 2.0
 
 
 def free_port() -> int:
@@ -59,14 +58,6 @@ class LabServer:
         share = base / "share"
         (share / "labextensions").mkdir(parents=True)
         (share / "labextensions" / "progress-tracker").symlink_to(BUILT_LABEXTENSION)
-        # "Run all" sends one execute request per cell; on a loaded machine some arrive after the
-        # kernel handled an error, and it would run them instead of aborting them as it does on
-        # an idle one. A short abort window makes the kernel's behaviour the same everywhere.
-        profile = base / "ipython" / "profile_default"
-        profile.mkdir(parents=True)
-        (profile / "ipython_kernel_config.py").write_text(
-            f"c.Kernel.stop_on_error_timeout = {KERNEL_ABORT_WINDOW_S}\n"
-        )
         self.env = {
             **os.environ,
             "JUPYTER_CONFIG_DIR": str(base / "config"),
@@ -106,27 +97,29 @@ class LabServer:
             *options,
         ]
 
-    def start(self, timeout: float = 90) -> None:
+    def start(self, timeout: float = SERVICE_DEADLINE_S) -> None:
         """Start the server and wait until it answers."""
         assert self.process is None, "already running"
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             self.command(), env=self.env, stdout=self._log, stderr=subprocess.STDOUT, cwd=self.base
         )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                self.stop()
-                raise AssertionError(f"jupyter lab exited:\n{self.log_path.read_text()}")
-            try:
-                status, _ = self.request("api/status")
-                if status == 200:
-                    return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            time.sleep(0.25)
-        self.stop()
-        raise AssertionError(f"jupyter lab did not start:\n{self.log_path.read_text()}")
+        try:
+            wait_until(self._answers, "jupyter lab to answer", timeout)
+        except AssertionError as failure:
+            self.stop()
+            raise AssertionError(f"{failure}:\n{self.log_path.read_text()}") from None
+
+    def _answers(self) -> bool:
+        """Whether the server answers its status; fails when the process is gone."""
+        assert self.process is not None
+        if self.process.poll() is not None:
+            raise AssertionError("jupyter lab exited")
+        try:
+            status, _ = self.request("api/status")
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            return False
+        return status == 200
 
     def stop(self) -> None:
         """Stop the server (SIGTERM, as a service manager does) and wait for it to exit."""
@@ -134,7 +127,7 @@ class LabServer:
             return
         self.process.terminate()
         try:
-            self.process.wait(timeout=30)
+            self.process.wait(timeout=SERVICE_DEADLINE_S)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=10)
@@ -149,7 +142,7 @@ class LabServer:
             url += "?" + urllib.parse.urlencode(params)
         request = urllib.request.Request(url, headers={"Authorization": f"token {self.token}"})
         try:
-            with urllib.request.urlopen(request, timeout=10) as response:
+            with urllib.request.urlopen(request, timeout=30) as response:
                 status, body = response.status, response.read()
         except urllib.error.HTTPError as error:
             status, body = error.code, error.read()
@@ -211,9 +204,7 @@ def chromium(chromium_path) -> Iterator[Any]:
     except ImportError:
         require(False, "Playwright for Python is not installed (pip install playwright)")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(chromium_path), args=CHROMIUM_ARGS, headless=True
-        )
+        browser = launch(playwright)
         try:
             yield browser
         finally:
@@ -223,7 +214,7 @@ def chromium(chromium_path) -> Iterator[Any]:
 @pytest.fixture
 def browser_context(chromium) -> Iterator[Any]:
     """A fresh browser profile (own cookies and localStorage) per test."""
-    context = chromium.new_context(viewport={"width": 1400, "height": 900})
+    context = new_context(chromium, viewport={"width": 1400, "height": 900})
     try:
         yield context
     finally:
