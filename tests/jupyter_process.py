@@ -9,10 +9,11 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from tests.waiting import SERVICE_DEADLINE_S, wait_until
 
 
 def free_port() -> int:
@@ -60,14 +61,19 @@ class JupyterServer:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                self.call("GET", "me")
-                return
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.2)
-        raise AssertionError(f"server did not start:\n{self.log.read_text()}")
+        try:
+            wait_until(self._answers, "the server to answer")
+        except AssertionError as failure:
+            raise AssertionError(f"{failure}:\n{self.log.read_text()}") from None
+
+    def _answers(self) -> bool:
+        assert self.process is not None
+        assert self.process.poll() is None, "the server exited"
+        try:
+            self.call("GET", "me")
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            return False  # not listening yet, or starting too slowly to answer
+        return True
 
     def call(self, method: str, path: str, body: object = None) -> tuple[int, object]:
         request = urllib.request.Request(
@@ -76,10 +82,10 @@ class JupyterServer:
             data=None if body is None else json.dumps(body).encode(),
             headers={"Authorization": f"token {self.token}"},
         )
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, json.loads(response.read())
 
     def stop(self) -> int:
         assert self.process is not None
         self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=30)
+        return self.process.wait(timeout=SERVICE_DEADLINE_S)

@@ -26,6 +26,7 @@ import pytest
 import requests
 
 from tests.conftest import require
+from tests.waiting import SERVICE_DEADLINE_S, wait_until
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -57,7 +58,7 @@ def proxy_command() -> str | None:
 async def _postgres(statement: str) -> None:
     import asyncpg
 
-    connection = await asyncpg.connect(f"postgresql://{POSTGRES}/postgres", timeout=5)
+    connection = await asyncpg.connect(f"postgresql://{POSTGRES}/postgres", timeout=30)
     try:
         await connection.execute(statement)
     finally:
@@ -67,7 +68,7 @@ async def _postgres(statement: str) -> None:
 async def _fetch(database: str, query: str, *args: Any) -> list[Any]:
     import asyncpg
 
-    connection = await asyncpg.connect(f"postgresql://{POSTGRES}/{database}", timeout=5)
+    connection = await asyncpg.connect(f"postgresql://{POSTGRES}/{database}", timeout=30)
     try:
         return await connection.fetch(query, *args)
     finally:
@@ -88,7 +89,7 @@ def postgres_available() -> bool:
 async def _redis(*command: Any) -> Any:
     from redis.asyncio import Redis
 
-    client = Redis.from_url(REDIS, socket_connect_timeout=5)
+    client = Redis.from_url(REDIS, socket_connect_timeout=30)
     try:
         return await client.execute_command(*command)
     finally:
@@ -108,7 +109,7 @@ def redis_available() -> bool:
 async def _drop_redis_keys(prefix: str) -> None:
     from redis.asyncio import Redis
 
-    client = Redis.from_url(REDIS, socket_connect_timeout=5)
+    client = Redis.from_url(REDIS, socket_connect_timeout=30)
     try:
         keys = [key async for key in client.scan_iter(match=f"{prefix}:*")]
         if keys:
@@ -192,7 +193,7 @@ class Hub:
         """The collector's public URL."""
         return f"{self.url}services/{SERVICE}/"
 
-    def start(self, timeout: float = 60) -> None:
+    def start(self, timeout: float = SERVICE_DEADLINE_S) -> None:
         """Start the hub in its own session and wait until the collector answers."""
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
@@ -207,21 +208,22 @@ class Hub:
         log.close()
         self.wait_for_collector(timeout)
 
-    def wait_for_collector(self, timeout: float = 60) -> None:
+    def wait_for_collector(self, timeout: float = SERVICE_DEADLINE_S) -> None:
         """Wait until the collector answers /api/status through the proxy."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.process is not None and self.process.poll() is None, self.log_tail()
-            try:
-                response = requests.get(
-                    f"{self.service_url}api/status", headers=self.auth(self.admin_token), timeout=5
-                )
-                if response.status_code == 200:
-                    return
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.3)
-        raise AssertionError(f"the collector did not come up:\n{self.log_tail()}")
+        try:
+            wait_until(self._collector_answers, "the collector to answer", timeout)
+        except AssertionError as failure:
+            raise AssertionError(f"{failure}:\n{self.log_tail()}") from None
+
+    def _collector_answers(self) -> bool:
+        assert self.process is not None and self.process.poll() is None, "the hub exited"
+        try:
+            response = requests.get(
+                f"{self.service_url}api/status", headers=self.auth(self.admin_token), timeout=30
+            )
+        except (requests.ConnectionError, requests.Timeout):
+            return False  # not listening yet, or starting too slowly to answer
+        return response.status_code == 200
 
     def stop(self) -> None:
         """Stop the hub (which stops servers, the service and the proxy); then kill leftovers."""
@@ -265,20 +267,26 @@ class Hub:
         assert response.status_code == 201, response.text
         return response.json()["token"]
 
-    def spawn(self, *users: str, timeout: float = 90) -> None:
+    def spawn(self, *users: str, timeout: float = SERVICE_DEADLINE_S) -> None:
         """Start the users' default servers and wait until they are ready."""
         for user in users:
             response = self.api("POST", f"users/{user}/server", json={})
             assert response.status_code in (201, 202, 400), response.text
-        deadline = time.monotonic() + timeout
         pending = set(users)
-        while pending and time.monotonic() < deadline:
+
+        def all_ready() -> bool:
             for user in list(pending):
                 server = self.api("GET", f"users/{user}").json()["servers"].get("", {})
                 if server.get("ready"):
                     pending.discard(user)
-            time.sleep(0.3)
-        assert not pending, f"servers of {pending} did not start:\n{self.log_tail()}"
+            return not pending
+
+        try:
+            wait_until(all_ready, "the users' servers", timeout)
+        except AssertionError:
+            raise AssertionError(
+                f"servers of {pending} did not start:\n{self.log_tail()}"
+            ) from None
 
     def server_url(self, user: str) -> str:
         """The public URL of a user's default server."""
@@ -303,9 +311,9 @@ class Hub:
         with ThreadPoolExecutor(1) as worker:
             return worker.submit(asyncio.run, _fetch(self.database, query, *args)).result()
 
-    def stored_event_ids(self, notebook: str, timeout: float = 0, expected: int = 0) -> list[str]:
-        """Event ids stored for `notebook`, waiting up to `timeout` s for `expected` of them."""
-        deadline = time.monotonic() + timeout
+    def stored_event_ids(self, notebook: str, expected: int = 0) -> list[str]:
+        """Event ids stored for `notebook`, once `expected` of them are (or after the deadline)."""
+        deadline = time.monotonic() + SERVICE_DEADLINE_S
         while True:
             rows = self.stored(
                 "SELECT e.event_id FROM cell_executions e"

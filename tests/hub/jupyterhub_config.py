@@ -73,8 +73,9 @@ c.JupyterHub.extra_user_scopes = {
     f"read:services!service={SERVICE}",
 }
 c.Spawner.poll_interval = 2  # also how soon the hub restarts a collector that died
-c.Spawner.start_timeout = 60
-c.Spawner.http_timeout = 60
+# generous: three servers start at once, and the tests must pass on a loaded 2-core machine
+c.Spawner.start_timeout = 120
+c.Spawner.http_timeout = 120
 c.LocalProcessSpawner.interrupt_timeout = 3
 c.LocalProcessSpawner.term_timeout = 3
 

@@ -33,7 +33,7 @@ def ws_status(url: str, token: str) -> int:
     ws_url = url.replace("http://", "ws://", 1) + "api/v1/ws"
     try:
         socket = websocket.create_connection(
-            ws_url, header=[f"Authorization: token {token}"], timeout=20
+            ws_url, header=[f"Authorization: token {token}"], timeout=60
         )
     except websocket.WebSocketBadStatusException as err:
         return err.status_code
@@ -77,7 +77,7 @@ def test_events_are_stored_under_the_authenticated_student_whatever_the_body_say
             timeout=30,
         )
         assert response.status_code == 202, response.text
-    assert len(hub.stored_event_ids(notebook, timeout=30, expected=2)) == 2
+    assert len(hub.stored_event_ids(notebook, expected=2)) == 2
     rows = hub.stored(
         "SELECT e.event_id, s.user_id FROM cell_executions e"
         " JOIN students s ON s.id = e.student_id WHERE e.event_id = ANY($1::text[])",

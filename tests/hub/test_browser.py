@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.chromium import CHROMIUM, launch, new_context
 from tests.conftest import require
 from tests.hub.conftest import BUILT_LABEXTENSION
 
@@ -42,17 +42,15 @@ def test_a_student_runs_a_cell_in_chromium_and_the_collector_stores_it(hub):
     require(CHROMIUM.exists(), f"{CHROMIUM} is not installed")
     require((BUILT_LABEXTENSION / "package.json").exists(), "the labextension is not built")
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
     except ImportError:
         require(False, "Playwright for Python is not installed")
     write_notebook(hub.run / "home" / "student1")
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
+        browser = launch(playwright)
         try:
-            page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+            page = new_context(browser, viewport={"width": 1400, "height": 900}).new_page()
             page.goto(f"{hub.url}hub/login")
             page.fill("#username_input", "student1")
             page.fill("#password_input", hub.password)
@@ -60,14 +58,12 @@ def test_a_student_runs_a_cell_in_chromium_and_the_collector_stores_it(hub):
             page.wait_for_url(re.compile(r".*/(hub/home|hub/spawn-pending/.*|user/student1/.*)"))
             page.goto(f"{hub.server_url('student1')}lab/tree/{NOTEBOOK}")
             cell = page.locator(".jp-NotebookPanel .jp-Cell").first
-            cell.wait_for(timeout=60_000)
-            page.locator("#jp-main-statusbar").get_by_text(re.compile(r"\|\s*Idle")).wait_for(
-                timeout=60_000
-            )
+            cell.wait_for()
+            expect(page.locator("#jp-main-statusbar")).to_contain_text(re.compile(r"\|\s*Idle"))
             cell.locator(".jp-InputArea-prompt").click()
             page.keyboard.press("Shift+Enter")
-            cell.locator(".jp-InputArea-prompt").get_by_text("[1]").wait_for(timeout=30_000)
-            stored = hub.stored_event_ids(NOTEBOOK, timeout=30, expected=1)
+            expect(cell.locator(".jp-InputArea-prompt")).to_have_text("[1]:")
+            stored = hub.stored_event_ids(NOTEBOOK, expected=1)
         finally:
             browser.close()
 

@@ -18,6 +18,7 @@ import requests
 
 from tests.conftest import make_event
 from tests.hub.conftest import Hub
+from tests.waiting import SERVICE_DEADLINE_S, wait_until
 
 pytestmark = pytest.mark.hub
 
@@ -70,23 +71,16 @@ def test_killing_the_collector_loses_no_acknowledged_event(hub, tokens):
     try:
         wait_until(lambda: len(student.acknowledged) >= 20, "events flow before the kill")
         os.kill(hub.collector_pid(), signal.SIGKILL)
-        wait_until(lambda: 503 in student.statuses, "the student's server answers 503", 30)
-        hub.wait_for_collector(timeout=60)  # the hub restarts its managed service
+        wait_until(lambda: 503 in student.statuses, "the student's server answers 503")
+        hub.wait_for_collector()  # the hub restarts its managed service
         after_restart = len(student.acknowledged)
         wait_until(lambda: len(student.acknowledged) >= after_restart + 20, "events flow again")
     finally:
         student.stopping.set()
-        student.join(timeout=40)
+        student.join(timeout=SERVICE_DEADLINE_S)
     assert not student.is_alive()
     assert set(student.statuses) <= {202, 503}
     acknowledged = set(student.acknowledged)
-    stored = hub.stored_event_ids(notebook, timeout=60, expected=len(acknowledged))
+    stored = hub.stored_event_ids(notebook, expected=len(acknowledged))
     assert len(stored) == len(set(stored))
     assert acknowledged <= set(stored)
-
-
-def wait_until(condition, what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting: {what}"
-        time.sleep(0.1)

@@ -36,7 +36,7 @@ def executions(hub: Hub, token: str, notebook: str) -> list[dict]:
 
 def live_socket(url: str, token: str) -> websocket.WebSocket:
     ws_url = url.replace("http://", "ws://", 1) + "api/v1/ws"
-    return websocket.create_connection(ws_url, header=[f"Authorization: token {token}"], timeout=20)
+    return websocket.create_connection(ws_url, header=[f"Authorization: token {token}"], timeout=60)
 
 
 def receive_events(socket: websocket.WebSocket, wanted: set[str]) -> list[dict]:
@@ -90,7 +90,7 @@ def test_a_server_configured_with_the_proxy_url_forwards_as_well(hub, tokens):
     event = make_event(notebookPath=notebook)
     response = post_events(hub.server_url("student2"), tokens["student2"], [event])
     assert response.status_code == 202, response.text
-    assert hub.stored_event_ids(notebook, timeout=30, expected=1) == [event["eventId"]]
+    assert hub.stored_event_ids(notebook, expected=1) == [event["eventId"]]
     [stored] = executions(hub, tokens["instructor1"], notebook)
     assert (stored["eventId"], stored["userId"]) == (event["eventId"], "student2")
 
@@ -120,7 +120,7 @@ def test_a_student_logged_in_through_the_hub_form_posts_with_the_cookie_and_xsrf
         url, data=json.dumps([event]), headers={"X-XSRFToken": server_xsrf}, timeout=30
     )
     assert accepted.status_code == 202, accepted.text
-    assert hub.stored_event_ids(notebook, timeout=30, expected=1) == [event["eventId"]]
+    assert hub.stored_event_ids(notebook, expected=1) == [event["eventId"]]
     [stored] = executions(hub, tokens["instructor1"], notebook)
     assert stored["userId"] == "student1"
 
