@@ -50,6 +50,7 @@ CELLS = [f"cell-{i}" for i in range(6)]
 HOSTILE_ERROR = "<img src=x onerror=alert(1)>"
 HOSTILE_CODE = "<script>alert(2)</script>\nprint('<b>bold</b>')"
 COMMAND = "progress-tracker:open-dashboard"
+ME_URL = re.compile(r".*/api/v1/me(\?.*)?$")
 
 
 # --- identities --------------------------------------------------------------------------------
@@ -345,15 +346,29 @@ TRACK_LIVE_SOCKETS = """
 
 
 def _open_lab(context: Any, server: LabServer) -> Any:
-    """Open JupyterLab and wait until every plugin is activated (the dashboard's included: it
-    registers its command only once the server said whether the user is an instructor)."""
+    """Open JupyterLab; return once the launcher shows and the dashboard plugin has the server's
+    answer to who the user is (it offers its command only to instructors, once it knows)."""
     context.add_init_script(TRACK_LIVE_SOCKETS)
     page = context.new_page()
-    page.goto(f"{server.url}lab?token={server.token}")
+    with page.expect_response(ME_URL) as role:
+        page.goto(f"{server.url}lab?token={server.token}")
+    role.value.finished()
     page.wait_for_selector(".jp-LauncherCard")
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands")
-    page.evaluate("() => window.jupyterapp.started.then(() => true)")
     return page
+
+
+def _after_the_role_answer(page: Any, token: str) -> None:
+    """Return once the page has handled the dashboard plugin's answer from `api/v1/me`.
+
+    That answer has arrived (`_open_lab`); a request of the page's own, sent after it, is
+    answered after it, so once it resolves the plugin has had its answer too.
+    """
+    page.evaluate(
+        "(token) => fetch('api/v1/me', {headers: {Authorization: 'token ' + token}})"
+        ".then(response => response.json())",
+        token,
+    )
 
 
 def _wait_for_dashboard_command(page: Any) -> None:
@@ -656,6 +671,7 @@ def test_a_student_gets_no_dashboard(student_lab: LabServer, chromium: Any) -> N
     context = new_context(chromium)
     page = _open_lab(context, student_lab)
     try:
+        _after_the_role_answer(page, student_lab.token)
         assert not page.evaluate(f"() => window.jupyterapp.commands.hasCommand('{COMMAND}')")
         assert page.locator(".jp-LauncherCard", has_text="Progress dashboard").count() == 0
         statuses = page.evaluate(

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 import re
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import LabServer
+from tests.waiting import page_pause, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -78,18 +79,6 @@ def write_notebook(server: LabServer) -> None:
     (server.root / NOTEBOOK).write_text(json.dumps(notebook))
 
 
-def wait_for(probe: Callable[[], Any], what: str, timeout: float = 60) -> Any:
-    """Poll `probe` until it returns something truthy."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = probe()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.25)
-
-
 class HeldRequests:
     """Requests a route holds unanswered until the test lets them through."""
 
@@ -116,10 +105,8 @@ def test_jupyterlab_starts_while_the_tracker_server_does_not_answer(
 
     # JupyterLab starts and the notebook opens with its kernel, the two requests pending.
     page.goto(lab.lab_url(NOTEBOOK))
-    page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=60_000)
-    page.locator("#jp-main-statusbar").get_by_text(re.compile(r"\|\s*Idle")).wait_for(
-        timeout=60_000
-    )
+    page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for()
+    expect(page.locator("#jp-main-statusbar")).to_contain_text(re.compile(r"\|\s*Idle"))
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands")
     assert me.routes, "the dashboard plugin asks who the user is"
     assert settings.routes, "the capture plugin asks for its settings"
@@ -127,22 +114,22 @@ def test_jupyterlab_starts_while_the_tracker_server_does_not_answer(
     # The notebook is usable: a cell runs.
     page.locator(".jp-NotebookPanel .jp-Cell .jp-InputArea-prompt").first.click()
     page.keyboard.press("Shift+Enter")
-    page.locator(".jp-NotebookPanel .jp-OutputArea-output").get_by_text("42").wait_for(
-        timeout=30_000
-    )
+    page.locator(".jp-NotebookPanel .jp-OutputArea-output").get_by_text("42").wait_for()
     # Nobody has said yet that this user is an instructor.
     assert not page.evaluate(HAS_COMMAND)
 
     # The server answers: the dashboard is offered, in the launcher too.
     me.release()
-    page.wait_for_function(HAS_COMMAND, timeout=30_000)
+    page.wait_for_function(HAS_COMMAND)
     page.evaluate("() => window.jupyterapp.commands.execute('launcher:create')")
-    page.locator(".jp-LauncherCard", has_text="Progress dashboard").wait_for(timeout=30_000)
+    page.locator(".jp-LauncherCard", has_text="Progress dashboard").wait_for()
 
     # The run captured while the settings were pending is sent once they answer.
     assert lab.executions(NOTEBOOK) == []
     settings.release()
-    runs = wait_for(lambda: lab.executions(NOTEBOOK), "the captured run on the server")
+    runs = wait_until(
+        lambda: lab.executions(NOTEBOOK), "the captured run on the server", pause=page_pause(page)
+    )
     assert [(run["cellId"], run["hasError"]) for run in runs] == [("cell-answer", False)]
 
 
@@ -152,11 +139,10 @@ def test_the_dashboard_takes_the_help_thresholds_of_the_server(
     page = browser_context.new_page()
     page.goto(f"{lab_with_thresholds.url}lab?token={lab_with_thresholds.token}")
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands")
-    page.wait_for_function(HAS_COMMAND, timeout=60_000)
+    page.wait_for_function(HAS_COMMAND)
     page.evaluate(f"() => window.jupyterapp.commands.execute('{COMMAND}')")
 
     page.wait_for_function(
         """() => document.querySelector('.pt-help-errors')?.value === '1'
-            && document.querySelector('.pt-help-idle')?.value === '25'""",
-        timeout=30_000,
+            && document.querySelector('.pt-help-idle')?.value === '25'"""
     )
