@@ -240,6 +240,16 @@ def test_jupyter_lab_from_the_venv_stores_the_readme_event_and_serves_the_dashbo
         assert lab.stop() == 0, lab.log.read_text()
 
 
+def test_the_demo_extra_brings_what_the_demo_notebook_needs(venv, dists):
+    """Runs after the plain-install tests of this module: it adds the extra to the same venv."""
+    python, env = venv[0] / "bin" / "python", venv[1]
+    run(python, "-m", "pip", "install", f"{dists['wheel']}[demo]", env=env, cwd=venv[0].parent)
+    run(python, "-m", "pip", "check", env=env)
+    run(python, "-c", "import pandas", env=env, cwd=venv[0].parent)
+    shown = run(python, "-m", "progress_tracker.demo", "--help", env=env, cwd=venv[0].parent)
+    assert "simulated class" in shown.stdout
+
+
 def readme_curl_body() -> list[dict]:
     """The event body of the README's curl example."""
     readme = (REPO / "README.md").read_text()
