@@ -90,8 +90,10 @@ class Unavailable(TrackerError):
 class UpstreamRefused(TrackerError):
     """The collector refused a forwarded request; its status and body are passed on as they are."""
 
-    def __init__(self, status: int, body: dict[str, Any]):
-        super().__init__(str(body.get("message", f"HTTP {status}")), status=status)
+    def __init__(self, status: int, body: dict[str, Any], retry_after_s: int | None = None):
+        super().__init__(
+            str(body.get("message", f"HTTP {status}")), status=status, retry_after_s=retry_after_s
+        )
         self._body = body
 
     def body(self) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from .tasks import BackgroundTasks
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
 
+    from .access.budget import Ledger
     from .pipelines import Pipeline
     from .settings import Settings
     from .store.read import ProgressQueries
@@ -42,6 +43,8 @@ class Runtime:
         self.engine: AsyncEngine | None = None
         self.pipeline: Pipeline | None = None
         self.queries: ProgressQueries | None = None
+        # Per-user budgets; a forwarder has none (its collector keeps them).
+        self.ledger: Ledger | None = None
         self._closers: list[Callable[[], Awaitable[Any]]] = []
         self._started = False
         self._start_lock = asyncio.Lock()
@@ -113,6 +116,7 @@ class Runtime:
             self.pipeline = await self._stream_pipeline()
         else:
             self.pipeline = self._direct_pipeline()
+        self.ledger = self._ledger()
         await self.live.start(self.tasks)
         await self.pipeline.start(self.tasks)
         self.log.info(
@@ -166,6 +170,17 @@ class Runtime:
             self.live,
             settings.consumer,
         )
+
+    def _ledger(self) -> Ledger:
+        """Per-user budgets: in Redis when there is one (shared by replicas), else in process."""
+        budget = self.settings.intake.per_user
+        if self.redis is not None:
+            from .access.budget_redis import RedisLedger
+
+            return RedisLedger(self.redis, self.settings.queue.key_prefix, budget)
+        from .access.budget import InProcessLedger
+
+        return InProcessLedger(budget)
 
     @property
     def redis(self) -> Any:

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from ..errors import BadRequest, InvalidEvents, PayloadTooLarge
-from .bounds import TextLimits
+from .bounds import EventLimits, clean_strings
 from .model import ClientEvent, Event
 
 
@@ -18,7 +18,7 @@ def parse_batch(
     *,
     user_id: str,
     max_events: int,
-    limits: TextLimits,
+    limits: EventLimits,
     now: datetime | None = None,
 ) -> list[Event]:
     """Validate a raw request body into events stamped with `user_id`.
@@ -27,9 +27,10 @@ def parse_batch(
     InvalidEvents (each invalid event named by index and field; nothing is accepted).
     """
     received_at = now or datetime.now(UTC)
+    context = {"limits": limits, "now": received_at}
     try:
         # Fast path: parse and validate in one pass; any problem is explained by the slow path.
-        parsed_batch = _BATCH.validate_json(raw, context={"limits": limits})
+        parsed_batch = _BATCH.validate_json(raw, context=context)
     except ValidationError:
         parsed_batch = None
     if parsed_batch and len(parsed_batch) <= max_events:
@@ -38,6 +39,9 @@ def parse_batch(
         decoded = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as err:
         raise BadRequest(f"The body is not valid JSON: {err}") from None
+    except RecursionError:
+        raise BadRequest("The body is nested too deeply to be an array of events.") from None
+    decoded = clean_strings(decoded)  # lone surrogates parse as JSON, but no store can hold them
     if isinstance(decoded, dict) and isinstance(decoded.get("events"), list):
         decoded = decoded["events"]
     if not isinstance(decoded, list):
@@ -55,7 +59,7 @@ def parse_batch(
             errors.append({"index": index, "field": None, "error": "an event must be an object"})
             continue
         try:
-            parsed = ClientEvent.model_validate(item, context={"limits": limits})
+            parsed = ClientEvent.model_validate(item, context=context)
         except ValidationError as err:
             for detail in err.errors(include_url=False, include_input=False):
                 field = ".".join(str(part) for part in detail["loc"]) or None

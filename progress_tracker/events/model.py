@@ -18,7 +18,15 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from .bounds import TRUSTED, limits_of, truncate
+from .bounds import (
+    EARLIEST_EVENT_TIME,
+    TRUSTED,
+    clean,
+    clean_json,
+    is_trusted,
+    limits_of,
+    truncate,
+)
 
 
 class EventType(StrEnum):
@@ -32,13 +40,19 @@ class EventType(StrEnum):
 
 
 CELL_EVENTS = frozenset({EventType.CELL_EXECUTED, EventType.CELL_STARTED})
+# Where events that name no notebook (or no cell) are kept: no client can send an empty path or id.
+NO_NOTEBOOK = ""
+NO_CELL = ""
+# Set in metadata when a far-future eventTime was replaced by the receive time.
+CLIENT_EVENT_TIME = "clientEventTime"
 
 
 class ClientEvent(BaseModel):
     """One event as a client sends it (camelCase JSON, the seed schema).
 
-    Unknown fields (e.g. cell-monitor's emailAddress, teamName) are ignored, and so is
-    any userId: the server stamps the authenticated user instead.
+    Only eventId, eventType and eventTime are required. Unknown fields (e.g. cell-monitor's
+    emailAddress, teamName) are ignored, and so is any userId: the server stamps the
+    authenticated user instead. Whatever validates here can be stored by every sink.
     """
 
     model_config = ConfigDict(
@@ -46,12 +60,13 @@ class ClientEvent(BaseModel):
         populate_by_name=True,
         extra="ignore",
         str_strip_whitespace=False,
+        allow_inf_nan=False,
     )
 
     event_id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:\-]+$")
     event_type: EventType
     event_time: datetime
-    notebook_path: str = Field(min_length=1, max_length=1024)
+    notebook_path: str | None = Field(default=None, min_length=1, max_length=1024)
     cell_id: str | None = Field(default=None, min_length=1, max_length=128)
     cell_index: int | None = Field(default=None, ge=0, le=100_000)
     cell_type: str | None = Field(default=None, max_length=32)
@@ -63,13 +78,26 @@ class ClientEvent(BaseModel):
     execution_duration_ms: float | None = Field(default=None, ge=0, le=7 * 24 * 3600 * 1000)
     metadata: dict[str, Any] | None = None
 
+    @field_validator("notebook_path", "cell_id", "cell_type")
+    @classmethod
+    def _storable(cls, value: str | None) -> str | None:
+        return None if value is None else clean(value)
+
     @field_validator("event_time")
     @classmethod
     def _as_utc(cls, value: datetime) -> datetime:
-        """A naive eventTime (older clients) is read as UTC."""
+        """A naive eventTime (older clients) is read as UTC; times before 1970 are refused."""
         if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+            value = value.replace(tzinfo=UTC)
+        try:
+            value = value.astimezone(UTC)
+        except OverflowError:
+            if value.year < 2000:
+                raise ValueError("eventTime must be 1970-01-01T00:00:00Z or later") from None
+            return datetime.max.replace(tzinfo=UTC)  # past year 9999 in UTC: clamped below
+        if value < EARLIEST_EVENT_TIME:
+            raise ValueError("eventTime must be 1970-01-01T00:00:00Z or later")
+        return value
 
     @field_validator("code")
     @classmethod
@@ -91,18 +119,30 @@ class ClientEvent(BaseModel):
     def _bound_metadata(
         cls, value: dict[str, Any] | None, info: ValidationInfo
     ) -> dict[str, Any] | None:
-        if value is None or (info.context or {}).get("trusted"):
+        if value is None or is_trusted(info):
             return value
-        size = len(json.dumps(value, separators=(",", ":"), default=str).encode())
-        limit = limits_of(info).metadata_bytes
-        if size > limit:
-            raise ValueError(f"metadata is {size} bytes, at most {limit} are accepted")
+        limits = limits_of(info)
+        value = clean_json(value, limits.metadata_depth)
+        size = len(json.dumps(value, separators=(",", ":")).encode())
+        if size > limits.metadata_bytes:
+            raise ValueError(
+                f"metadata is {size} bytes, at most {limits.metadata_bytes} are accepted"
+            )
         return value
 
     @model_validator(mode="after")
-    def _cell_events_name_their_cell(self) -> ClientEvent:
-        if self.event_type in CELL_EVENTS and self.cell_id is None:
-            raise ValueError(f"a {self.event_type.value} event needs a cellId")
+    def _no_time_from_the_future(self, info: ValidationInfo) -> ClientEvent:
+        """A time later than now (plus the allowed skew) is the receive time, flagged in metadata.
+
+        A client clock far ahead must not make its events the newest of the class for ever.
+        """
+        if is_trusted(info):
+            return self
+        now = (info.context or {}).get("now") or datetime.now(UTC)
+        if (self.event_time - now).total_seconds() > limits_of(info).future_skew_s:
+            client_time = self.event_time.isoformat()
+            self.metadata = {**(self.metadata or {}), CLIENT_EVENT_TIME: client_time}
+            self.event_time = now
         return self
 
 
@@ -137,3 +177,15 @@ class Event(ClientEvent):
 
 
 _STORED_BATCH = TypeAdapter(list[Event])
+
+
+def notebook_of(event: ClientEvent) -> str:
+    """The notebook an event is stored under (events naming none share one)."""
+    return NO_NOTEBOOK if event.notebook_path is None else event.notebook_path
+
+
+def cell_of(event: ClientEvent) -> str | None:
+    """The cell an event is stored under: its own, or the shared one of executions naming none."""
+    if event.cell_id is not None:
+        return event.cell_id
+    return NO_CELL if event.event_type is EventType.CELL_EXECUTED else None

@@ -14,6 +14,10 @@ from ..errors import BadRequest, Forbidden, TrackerError
 from ..runtime import Runtime
 
 INSTRUCTORS_ONLY = "Only instructors may use the progress dashboard."
+AUTHENTICATE = (
+    "Authenticate first: send a Jupyter or JupyterHub token (header 'Authorization: token "
+    "<token>'), or log in and send the login cookie with the _xsrf token."
+)
 
 
 class TrackerHandler(APIHandler):
@@ -33,6 +37,18 @@ class TrackerHandler(APIHandler):
     def caller(self) -> Caller:
         """The authenticated caller (identity never comes from the request body)."""
         return self.runtime.identify(self.current_user)
+
+    def check_xsrf_cookie(self) -> None:
+        """A request without any credentials is told to authenticate, not about XSRF."""
+        if getattr(self, "_jupyter_current_user", "unset") is None:
+            raise Forbidden(AUTHENTICATE)
+        super().check_xsrf_cookie()
+
+    def get_login_url(self) -> str:
+        """An API never redirects to a login page: 403 saying how to authenticate."""
+        if not self.current_user:
+            raise Forbidden(AUTHENTICATE)
+        return super().get_login_url()
 
     def reply(self, status: int, body: Any) -> None:
         """Finish with a JSON body."""

@@ -1,25 +1,71 @@
-"""POST api/v1/events: validate a batch, stamp the authenticated user, make it durable."""
+"""POST api/v1/events: bound the body, validate, charge the user's budget, make the batch durable."""
 
 from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
 
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from .. import metrics
-from ..errors import PayloadTooLarge, TrackerError
+from ..access.budget import OverQuota, retry_after_s
+from ..errors import InvalidEvents, PayloadTooLarge, TooManyRequests, TrackerError
+from ..events import Event
 from ..events.batch import parse_batch
+from ..events.model import cell_of, notebook_of
 from .base import TrackerHandler
 
 
+@web.stream_request_body
 class EventsHandler(TrackerHandler):
-    """Receives batches of events from the capture plugin (or any authenticated client)."""
+    """Receives batches of events from the capture plugin (or any authenticated client).
+
+    The body is streamed: one over `max_body_bytes` is refused from its Content-Length before it
+    is read, and one sent without a length is cut off at the limit (the connection is closed).
+    """
+
+    _body: list[bytes]
+    _received = 0
+
+    async def prepare(self) -> None:  # type: ignore[override]
+        """Authenticate, then refuse a body announced as too large before reading any of it."""
+        self._body = []
+        await super().prepare()
+        if self._finished:
+            return
+        length = self.request.headers.get("Content-Length")
+        if length is not None and length.isdigit():
+            self._check_size(int(length))
+
+    def data_received(self, chunk: bytes) -> None:
+        """Keep the body up to the limit; past it, answer 413 and stop reading."""
+        if self._finished:
+            return
+        self._received += len(chunk)
+        try:
+            self._check_size(self._received)
+        except PayloadTooLarge as err:
+            self._body = []
+            metrics.EVENTS_REJECTED.labels(str(err.status_code)).inc()
+            self.set_status(err.status_code)
+            self.write_error(err.status_code, exc_info=(type(err), err, None))
+            return
+        self._body.append(chunk)
+
+    def _check_size(self, size: int) -> None:
+        limit = self.runtime.settings.intake.max_body_bytes
+        if size > limit:
+            raise PayloadTooLarge(f"The body is over {limit} bytes; at most {limit} are accepted.")
 
     @web.authenticated
     @authorized
     async def post(self) -> None:
         """Accept a batch: 202 once durable, 4xx/503 with the reason otherwise."""
+        if self._finished:
+            return  # refused while it was streaming in
         try:
-            count = await self._accept()
+            count = await self._accept(b"".join(self._body))
         except TrackerError as err:
             metrics.EVENTS_REJECTED.labels(str(err.status_code)).inc()
             raise
@@ -28,20 +74,70 @@ class EventsHandler(TrackerHandler):
             202, {"message": f"{count} events received and queued", "processed_count": count}
         )
 
-    async def _accept(self) -> int:
+    async def _accept(self, body: bytes) -> int:
         intake = self.runtime.settings.intake
-        body = self.request.body
-        if len(body) > intake.max_body_bytes:
-            raise PayloadTooLarge(
-                f"The body is {len(body)} bytes; at most {intake.max_body_bytes} are accepted."
-            )
-        events = parse_batch(
-            body,
-            user_id=self.caller.user_id,
-            max_events=intake.max_batch_events,
-            limits=intake.text,
-        )
+        user = self.caller.user_id
         runtime = await self.runtime.ready()
+        ledger = runtime.ledger
+        if ledger is not None:
+            await _within_budget(ledger, user, nbytes=len(body))
+        events = parse_batch(
+            body, user_id=user, max_events=intake.max_batch_events, limits=intake.text
+        )
+        if ledger is not None:
+            await _within_budget(ledger, user, events=len(events))
+            _refuse_over_quota(events, await ledger.admit(user, names_of(events)), intake)
         assert runtime.pipeline is not None
         await runtime.pipeline.accept(events)
         return len(events)
+
+
+async def _within_budget(ledger: Any, user: str, **cost: int) -> None:
+    wait_s = await ledger.charge(user, **cost)
+    if wait_s:
+        raise TooManyRequests(
+            f"You are sending faster than this server accepts from one user; "
+            f"retry in {retry_after_s(wait_s)} s.",
+            retry_after_s=retry_after_s(wait_s),
+        )
+
+
+def names_of(events: list[Event]) -> dict[str, set[str]]:
+    """The notebooks of a batch, each with the cells its events name."""
+    names: dict[str, set[str]] = defaultdict(set)
+    for event in events:
+        cell = cell_of(event)
+        names[notebook_of(event)].update(() if cell is None else (cell,))
+    return names
+
+
+def _refuse_over_quota(events: list[Event], over: OverQuota, intake: Any) -> None:
+    """422 naming each event whose notebook or cell is over the user's bounds."""
+    if not over:
+        return
+    bounds = intake.per_user
+    errors: list[dict[str, Any]] = []
+    for index, event in enumerate(events):
+        notebook = notebook_of(event)
+        if notebook in over.notebooks:
+            errors.append(
+                {
+                    "index": index,
+                    "field": "notebookPath",
+                    "error": f"one user may send events about at most {bounds.notebooks} notebooks",
+                }
+            )
+        elif cell_of(event) in over.cells.get(notebook, ()):
+            errors.append(
+                {
+                    "index": index,
+                    "field": "cellId",
+                    "error": f"one user may send events about at most "
+                    f"{bounds.cells_per_notebook} cells of a notebook",
+                }
+            )
+    raise InvalidEvents(
+        f"{len(errors)} of {len(events)} events name more notebooks or cells than one user may; "
+        "nothing was accepted.",
+        errors=errors,
+    )

@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# What a browser must see as-is: its batch is wrong and a retry would fail the same way.
-RELAYED_STATUSES = frozenset({400, 413, 422})
+# What a browser must see as-is: its batch is wrong and a retry would fail the same way, or (429)
+# its user is over the collector's budget and must wait the collector's Retry-After.
+RELAYED_STATUSES = frozenset({400, 413, 422, 429})
 # Batches forwarded or waiting for a connection at once; beyond, the browser keeps them and retries
 # (so a slow or dead collector costs a student's server bounded memory: a few bodies, no queue).
 MAX_IN_FLIGHT = 8
@@ -72,7 +73,8 @@ class ForwardingPipeline:
             return
         detail = _json_body(response)
         if response.code in RELAYED_STATUSES:
-            raise UpstreamRefused(response.code, detail)
+            retry_after = _retry_after(response) if response.code == 429 else None
+            raise UpstreamRefused(response.code, detail, retry_after)
         retry_after = _retry_after(response)
         raise self._unavailable(
             f"answered {response.code}: {detail.get('message', '')}", retry_after

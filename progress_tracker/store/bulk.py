@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Table, text
@@ -13,9 +14,9 @@ COPY_THRESHOLD = 32
 
 
 async def copy_insert_new(
-    conn: AsyncConnection, table: Table, rows: list[dict[str, Any]], key: str
-) -> set[Any]:
-    """Insert `rows` skipping those whose `key` exists; return the keys actually inserted.
+    conn: AsyncConnection, table: Table, rows: list[dict[str, Any]], key: Sequence[str]
+) -> set[tuple[Any, ...]]:
+    """Insert `rows` skipping those whose `key` columns exist; return the keys inserted.
 
     Runs inside the caller's transaction: the staging table is temporary and emptied at commit.
     """
@@ -38,12 +39,13 @@ async def copy_insert_new(
     ]
     raw = await conn.get_raw_connection()
     await raw.driver_connection.copy_records_to_table(staging, records=records, columns=columns)
+    key_list = ", ".join(f'"{c}"' for c in key)
     inserted = await conn.execute(
         text(
             f"INSERT INTO {table.name} ({column_list}) SELECT {column_list} FROM {staging} "
-            f'ON CONFLICT ("{key}") DO NOTHING RETURNING "{key}"'
+            f"ON CONFLICT ({key_list}) DO NOTHING RETURNING {key_list}"
         )
     )
-    new_keys = set(inserted.scalars().all())
+    new_keys = {tuple(row) for row in inserted}
     await conn.execute(text(f"TRUNCATE {staging}"))
     return new_keys

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Integer, cast, func, text
+from sqlalchemy import BigInteger, cast, func, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
@@ -28,9 +28,12 @@ def lock_for_migrations(connection: Connection) -> None:
 
 
 def epoch_bucket(dialect_name: str, column: Any, seconds: int) -> ColumnElement[int]:
-    """Start of the `seconds`-long bucket holding `column`, as Unix seconds."""
+    """Start of the `seconds`-long bucket holding `column`, as Unix seconds.
+
+    BIGINT: an int4 overflows for times after 2038-01-19.
+    """
     if dialect_name == "sqlite":
-        epoch = cast(func.strftime("%s", column), Integer)
+        epoch = cast(func.strftime("%s", column), BigInteger)
     else:
-        epoch = cast(func.floor(func.extract("epoch", column)), Integer)
+        epoch = cast(func.floor(func.extract("epoch", column)), BigInteger)
     return (epoch // seconds) * seconds

@@ -39,7 +39,10 @@ class Student(Base):
 
 
 class Notebook(Base):
-    """A notebook (assignment), named by its path relative to the server root."""
+    """A notebook (assignment), named by its path relative to the server root.
+
+    The path "" holds the events that name no notebook.
+    """
 
     __tablename__ = "notebooks"
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -48,7 +51,11 @@ class Notebook(Base):
 
 
 class Cell(Base):
-    """A cell of a notebook, named by its nbformat cell id."""
+    """A cell of a notebook, named by its nbformat cell id ("" for executions naming none).
+
+    `cell_index` and `cell_type` are as first reported; the dashboard orders cells by what the
+    class reports (each execution keeps its student's own index and type).
+    """
 
     __tablename__ = "cells"
     __table_args__ = (UniqueConstraint("notebook_id", "cell_id", name="uq_cells_notebook_cell"),)
@@ -60,16 +67,17 @@ class Cell(Base):
 
 
 class CellExecution(Base):
-    """One run of a cell by a student; `event_id` makes redelivery idempotent."""
+    """One run of a cell by a student; (student, `event_id`) makes redelivery idempotent."""
 
     __tablename__ = "cell_executions"
     __table_args__ = (
         Index("ix_cell_executions_notebook_time", "notebook_id", "event_time"),
         Index("ix_cell_executions_notebook_student", "notebook_id", "student_id", "cell_pk"),
         Index("ix_cell_executions_received", "received_at"),
+        UniqueConstraint("student_id", "event_id", name="uq_cell_executions_student_event"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    event_id: Mapped[str] = mapped_column(String(128), unique=True)
+    event_id: Mapped[str] = mapped_column(String(128))
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"))
     notebook_id: Mapped[int] = mapped_column(ForeignKey("notebooks.id", ondelete="CASCADE"))
     cell_pk: Mapped[int] = mapped_column(ForeignKey("cells.id", ondelete="CASCADE"))
@@ -94,9 +102,10 @@ class NotebookEvent(Base):
         Index("ix_notebook_events_notebook_time", "notebook_id", "event_time"),
         Index("ix_notebook_events_notebook_type_time", "notebook_id", "event_type", "event_time"),
         Index("ix_notebook_events_received", "received_at"),
+        UniqueConstraint("student_id", "event_id", name="uq_notebook_events_student_event"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    event_id: Mapped[str] = mapped_column(String(128), unique=True)
+    event_id: Mapped[str] = mapped_column(String(128))
     event_type: Mapped[str] = mapped_column(String(32))
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"))
     notebook_id: Mapped[int] = mapped_column(ForeignKey("notebooks.id", ondelete="CASCADE"))

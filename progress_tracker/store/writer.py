@@ -11,13 +11,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ..events import Event, EventType
+from ..events.model import cell_of, notebook_of
 from .bulk import COPY_THRESHOLD, copy_insert_new
 from .dialect import insert_for
 from .models import Cell, CellExecution, Notebook, NotebookEvent, Student
 
+# An event is identified by its student and its eventId: a student cannot shadow another's event.
+EVENT_KEY = ("student_id", "event_id")
+
 
 class EventWriter:
-    """Writes batches of events in one transaction; an eventId already stored is skipped."""
+    """Writes batches of events in one transaction; an event a student already stored is skipped.
+
+    Rows shared by the class (notebooks, cells) are only ever inserted, never updated: what one
+    student's events say about a cell (its index, its type) stays with that student's executions.
+    """
 
     def __init__(self, engine: AsyncEngine, *, cache_size: int = 100_000):
         self.engine = engine
@@ -25,23 +33,23 @@ class EventWriter:
         # Ids of students, notebooks and cells already stored: a steady class skips the upserts.
         self._students: dict[str, int] = {}
         self._notebooks: dict[str, int] = {}
-        self._cells: dict[tuple[int, str], tuple[int, int | None, str | None]] = {}
+        self._cells: dict[tuple[int, str], int] = {}
         self.cache_size = cache_size
 
     async def write(self, events: Sequence[Event]) -> list[Event]:
         """Store `events` and return those that were new, in batch order."""
-        unique = list({event.event_id: event for event in events}.values())
+        unique = list({(event.user_id, event.event_id): event for event in events}.values())
         if not unique:
             return []
         try:
-            new_ids = await self._write(unique)
+            new_keys = await self._write(unique)
         except IntegrityError:
             self.forget()  # a cached row was deleted meanwhile: look everything up again
-            new_ids = await self._write(unique)
+            new_keys = await self._write(unique)
         except BaseException:
             self.forget()  # ids learnt in a rolled-back transaction must not be reused
             raise
-        return [event for event in unique if event.event_id in new_ids]
+        return [event for event in unique if (event.user_id, event.event_id) in new_keys]
 
     def forget(self) -> None:
         """Drop the cached ids."""
@@ -49,14 +57,16 @@ class EventWriter:
         self._notebooks.clear()
         self._cells.clear()
 
-    async def _write(self, unique: list[Event]) -> set[str]:
+    async def _write(self, unique: list[Event]) -> set[tuple[str, str]]:
+        """Store the events; the (user, eventId) pairs that were new."""
         async with self.engine.begin() as conn:
             students = await self._students_of(conn, unique)
             notebooks = await self._notebooks_of(conn, unique)
             cells = await self._cells_of(conn, notebooks, unique)
-            new_ids = await self._insert_executions(conn, students, notebooks, cells, unique)
-            new_ids |= await self._insert_notebook_events(conn, students, notebooks, unique)
-        return new_ids
+            new = await self._insert_executions(conn, students, notebooks, cells, unique)
+            new |= await self._insert_notebook_events(conn, students, notebooks, unique)
+        names = {pk: name for name, pk in students.items()}
+        return {(names[student], event_id) for student, event_id in new}
 
     async def _students_of(self, conn: AsyncConnection, events: list[Event]) -> dict[str, int]:
         missing = {e.user_id for e in events} - self._students.keys()
@@ -65,7 +75,7 @@ class EventWriter:
         return self._students
 
     async def _notebooks_of(self, conn: AsyncConnection, events: list[Event]) -> dict[str, int]:
-        missing = {e.notebook_path for e in events} - self._notebooks.keys()
+        missing = {notebook_of(e) for e in events} - self._notebooks.keys()
         if missing:
             self._remember(self._notebooks, await self._ensure_notebooks(conn, missing, events))
         return self._notebooks
@@ -73,26 +83,14 @@ class EventWriter:
     async def _cells_of(
         self, conn: AsyncConnection, notebooks: dict[str, int], events: list[Event]
     ) -> dict[tuple[int, str], int]:
-        """Cell ids; cells that are new or moved (index or type changed) are upserted."""
-        changed = [
-            e
-            for e in events
-            if e.cell_id is not None
-            and self._cells.get((notebooks[e.notebook_path], e.cell_id), (0, None, None))[1:]
-            != (e.cell_index, e.cell_type)
-        ]
-        if changed:
-            ids = await self._ensure_cells(conn, notebooks, changed)
-            latest = {(notebooks[e.notebook_path], e.cell_id): e for e in changed}
-            self._remember(
-                self._cells,
-                {
-                    key: (pk, latest[key].cell_index, latest[key].cell_type)
-                    for key, pk in ids.items()
-                },
-            )
-        needed = {(notebooks[e.notebook_path], e.cell_id) for e in events if e.cell_id}
-        return {key: self._cells[key][0] for key in needed}
+        """Cell ids of the events' cells; cells seen for the first time are inserted."""
+        wanted = {
+            (notebooks[notebook_of(e)], cell): e for e in events if (cell := cell_of(e)) is not None
+        }
+        missing = {key: e for key, e in wanted.items() if key not in self._cells}
+        if missing:
+            self._remember(self._cells, await self._ensure_cells(conn, missing))
+        return {key: self._cells[key] for key in wanted}
 
     def _remember(self, cache: dict, found: dict) -> None:
         if len(cache) + len(found) > self.cache_size:
@@ -122,18 +120,11 @@ class EventWriter:
         return {key: pk for key, pk in rows}
 
     async def _ensure_cells(
-        self, conn: AsyncConnection, notebooks: dict[str, int], events: Sequence[Event]
+        self, conn: AsyncConnection, cells: dict[tuple[int, str], Event]
     ) -> dict[tuple[int, str], int]:
-        latest: dict[tuple[int, str], Event] = {}
-        for event in events:
-            if event.cell_id is not None:
-                latest[(notebooks[event.notebook_path], event.cell_id)] = event
-        if not latest:
-            return {}
-        insert = insert_for(self.dialect, Cell)
-        stmt = insert.on_conflict_do_update(
-            index_elements=["notebook_id", "cell_id"],
-            set_={"cell_index": insert.excluded.cell_index, "cell_type": insert.excluded.cell_type},
+        """Insert cells not stored yet (as their first event describes them); return every id."""
+        stmt = insert_for(self.dialect, Cell).on_conflict_do_nothing(
+            index_elements=["notebook_id", "cell_id"]
         )
         await conn.execute(
             stmt,
@@ -144,13 +135,13 @@ class EventWriter:
                     "cell_index": event.cell_index,
                     "cell_type": event.cell_type,
                 }
-                for (notebook_id, cell_id), event in latest.items()
+                for (notebook_id, cell_id), event in cells.items()
             ],
         )
-        notebook_ids = {notebook_id for notebook_id, _ in latest}
         rows = await conn.execute(
             select(Cell.notebook_id, Cell.cell_id, Cell.id).where(
-                Cell.notebook_id.in_(notebook_ids), Cell.cell_id.in_({c for _, c in latest})
+                Cell.notebook_id.in_({nb for nb, _ in cells}),
+                Cell.cell_id.in_({cell for _, cell in cells}),
             )
         )
         return {(nb, cell): pk for nb, cell, pk in rows}
@@ -162,18 +153,18 @@ class EventWriter:
         notebooks: dict[str, int],
         cells: dict[tuple[int, str], int],
         events: Iterable[Event],
-    ) -> set[str]:
+    ) -> set[tuple[int, str]]:
         rows = []
         for event in events:
             if event.event_type is not EventType.CELL_EXECUTED:
                 continue
-            notebook_id = notebooks[event.notebook_path]
+            notebook_id = notebooks[notebook_of(event)]
             rows.append(
                 {
                     "event_id": event.event_id,
                     "student_id": students[event.user_id],
                     "notebook_id": notebook_id,
-                    "cell_pk": cells[(notebook_id, event.cell_id)],
+                    "cell_pk": cells[(notebook_id, cell_of(event))],
                     "cell_index": event.cell_index,
                     "cell_type": event.cell_type,
                     "code": event.code,
@@ -197,13 +188,13 @@ class EventWriter:
         students: dict[str, int],
         notebooks: dict[str, int],
         events: Iterable[Event],
-    ) -> set[str]:
+    ) -> set[tuple[int, str]]:
         rows = [
             {
                 "event_id": event.event_id,
                 "event_type": event.event_type.value,
                 "student_id": students[event.user_id],
-                "notebook_id": notebooks[event.notebook_path],
+                "notebook_id": notebooks[notebook_of(event)],
                 "cell_id": event.cell_id,
                 "event_time": event.event_time,
                 "received_at": event.received_at,
@@ -218,17 +209,17 @@ class EventWriter:
 
     async def _insert_new(
         self, conn: AsyncConnection, table: Table, rows: list[dict[str, Any]]
-    ) -> set[str]:
-        """Insert rows whose event_id is new; return those event ids."""
+    ) -> set[tuple[int, str]]:
+        """Insert rows whose (student, eventId) is new; return those pairs."""
         if self.dialect == "postgresql" and len(rows) >= COPY_THRESHOLD:
-            return await copy_insert_new(conn, table, rows, "event_id")
+            return await copy_insert_new(conn, table, rows, EVENT_KEY)
         stmt = (
             insert_for(self.dialect, table)
-            .on_conflict_do_nothing(index_elements=["event_id"])
-            .returning(table.c.event_id)
+            .on_conflict_do_nothing(index_elements=list(EVENT_KEY))
+            .returning(table.c.student_id, table.c.event_id)
         )
         result = await conn.execute(stmt, rows)
-        return set(result.scalars().all())
+        return {(student, event_id) for student, event_id in result}
 
 
 def _earliest(events: Sequence[Event]) -> datetime:

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from ...events import Event, EventType
+from ...events import NO_CELL, NO_NOTEBOOK, Event, EventType
 from ..models import Cell, CellExecution, Notebook, Student
 
 
@@ -74,8 +74,8 @@ def execution_event(row: Any) -> Event:
         event_type=EventType.CELL_EXECUTED,
         event_time=utc(row.event_time),
         user_id=row.user_id,
-        notebook_path=row.path,
-        cell_id=row.cell_id,
+        notebook_path=None if row.path == NO_NOTEBOOK else row.path,
+        cell_id=None if row.cell_id == NO_CELL else row.cell_id,
         cell_index=row.cell_index,
         cell_type=row.cell_type,
         code=row.code,

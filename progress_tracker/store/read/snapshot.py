@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import statistics
+from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, and_, func, select
+from sqlalchemy import Integer, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ...events import EventType
@@ -14,16 +16,26 @@ from .rows import iso, utc
 
 # A started cell with no result after this long is not shown as running (its kernel died).
 RUNNING_WINDOW = timedelta(hours=1)
+# Students who ran a cell of a notebook this recently are its active students.
+ACTIVE_WINDOW = timedelta(hours=1)
 
 
 async def notebook_list(engine: AsyncEngine) -> list[dict[str, Any]]:
-    """Every notebook with its student count, execution count and last activity."""
+    """Every notebook with its student counts, execution count and last activity.
+
+    Most active first: by students active in the last hour, then by when the server last
+    received one of its executions. Only the server's clock counts (a client's eventTime could
+    say anything), and one student alone cannot outrank a class.
+    """
+    since = datetime.now(UTC) - ACTIVE_WINDOW
+    recent_student = case((CellExecution.received_at >= since, CellExecution.student_id))
     stmt = (
         select(
             Notebook.path,
             func.count(func.distinct(CellExecution.student_id)),
+            func.count(func.distinct(recent_student)),
             func.count(CellExecution.id),
-            func.max(CellExecution.event_time),
+            func.max(CellExecution.received_at),
         )
         .join(CellExecution, CellExecution.notebook_id == Notebook.id, isouter=True)
         .group_by(Notebook.id, Notebook.path)
@@ -34,12 +46,15 @@ async def notebook_list(engine: AsyncEngine) -> list[dict[str, Any]]:
         {
             "path": path,
             "students": students,
+            "activeStudents": active,
             "executions": executions,
             "lastActivity": iso(last),
         }
-        for path, students, executions, last in rows
+        for path, students, active, executions, last in rows
     ]
-    listed.sort(key=lambda nb: (nb["lastActivity"] or "", nb["path"]), reverse=True)
+    listed.sort(
+        key=lambda nb: (nb["activeStudents"], nb["lastActivity"] or "", nb["path"]), reverse=True
+    )
     return listed
 
 
@@ -93,10 +108,7 @@ async def progress(engine: AsyncEngine, notebook: str | None) -> dict[str, Any]:
         )
         names = {row.id: row.user_id for row in student_rows}
     cell_ids = {pk: cell_id for pk, cell_id, _, _ in cells}
-    snapshot["cells"] = [
-        {"cellId": cell_id, "cellIndex": index, "cellType": cell_type}
-        for _, cell_id, index, cell_type in cells
-    ]
+    snapshot["cells"] = class_cells(cells, latest.values())
     students: dict[int, dict[str, Any]] = {}
     for student_pk, cell_pk, attempts, errors, last in totals:
         student = students.setdefault(
@@ -160,6 +172,8 @@ async def _latest_runs(
             CellExecution.has_error,
             CellExecution.error_message,
             CellExecution.execution_count,
+            CellExecution.cell_index,
+            CellExecution.cell_type,
             func.row_number()
             .over(
                 partition_by=(CellExecution.student_id, CellExecution.cell_pk),
@@ -172,6 +186,32 @@ async def _latest_runs(
     )
     rows = (await conn.execute(select(ranked).where(ranked.c.rank == 1))).mappings().all()
     return {(row["student_id"], row["cell_pk"]): dict(row) for row in rows}
+
+
+def class_cells(cells: list[Any], latest_runs: Any) -> list[dict[str, Any]]:
+    """The notebook's cells in the order and with the type most of the class reports.
+
+    Each student's latest run says where the cell is in their copy; the median position (and the
+    most common type) wins, so one student cannot reorder or retype everybody's columns. Cells
+    nobody ran yet keep what their first event said.
+    """
+    positions: dict[int, list[int]] = defaultdict(list)
+    types: dict[int, Counter[str]] = defaultdict(Counter)
+    for run in latest_runs:
+        if run["cell_index"] is not None:
+            positions[run["cell_pk"]].append(run["cell_index"])
+        if run["cell_type"] is not None:
+            types[run["cell_pk"]][run["cell_type"]] += 1
+    listed = []
+    for order, (pk, cell_id, first_index, first_type) in enumerate(cells):
+        index = statistics.median_low(positions[pk]) if positions[pk] else first_index
+        kind = types[pk].most_common(1)[0][0] if types[pk] else first_type
+        listed.append(((index is None, index or 0, order), cell_id, index, kind))
+    listed.sort(key=lambda cell: cell[0])
+    return [
+        {"cellId": cell_id, "cellIndex": index, "cellType": kind}
+        for _, cell_id, index, kind in listed
+    ]
 
 
 async def cursor(engine: AsyncEngine) -> tuple[int, str | None]:
