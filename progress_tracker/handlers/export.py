@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import urllib.parse
+
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
@@ -20,11 +23,28 @@ class ExportHandler(DashboardHandler):
         pseudonymise = self.get_argument("pseudonymise", "0").lower() in {"1", "true", "yes"}
         since, until = self.time_argument("since"), self.time_argument("until")
         key = self.runtime.pseudonym_key() if pseudonymise else None
-        stem = (notebook or "all").replace("/", "_").removesuffix(".ipynb")
         self.set_header("Content-Type", "text/csv; charset=utf-8")
-        self.set_header("Content-Disposition", f'attachment; filename="{stem}-executions.csv"')
+        self.set_header("Content-Disposition", attachment(notebook))
         events = self.queries.stream_executions(notebook, since=since, until=until)
         async for chunk in csv_chunks(events, pseudonym_key=key):
             self.write(chunk)
             await self.flush()
         self.finish()
+
+
+# What a file name never carries: path separators, quotes, control characters (CR/LF included).
+_UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f/\\"]')
+
+
+def attachment(notebook: str | None) -> str:
+    """An RFC 6266 Content-Disposition naming the export after its notebook, for any path.
+
+    The UTF-8 name goes in `filename*` (RFC 5987, percent-encoded); `filename` is an ASCII
+    fallback for old clients. Neither can break out of the header.
+    """
+    stem = _UNSAFE_IN_NAME.sub("_", (notebook or "all").removesuffix(".ipynb")) or "notebook"
+    name = f"{stem}-executions.csv"
+    fallback = re.sub(r"[^A-Za-z0-9._-]", "_", name)
+    return (
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{urllib.parse.quote(name, safe='')}"
+    )

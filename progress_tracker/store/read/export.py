@@ -6,6 +6,7 @@ import csv
 import hashlib
 import hmac
 import io
+import re
 from collections.abc import AsyncIterator
 
 from ...events import Event
@@ -27,13 +28,19 @@ EXPORT_COLUMNS = [
     "result",
 ]
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A formula trigger at the start of what a spreadsheet may take for a cell: the field's start, or
+# after any character some locale or guess uses as a separator or line break, past whitespace.
+_FORMULA_START = re.compile(r"(^|[,;\t|\r\n])(\s*)([=+\-@])")
 
 
 def spreadsheet_safe(value: object) -> object:
-    """Text a spreadsheet will not run as a formula (student code can start with '=')."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    """Text no spreadsheet runs as a formula, whatever separator it opens the file with.
+
+    Student code can start with '=' or hold 'x;=cmd|...' (a formula once split at ';'): a `'` is
+    put before each formula trigger that could start a cell. Nothing else changes.
+    """
+    if isinstance(value, str):
+        return _FORMULA_START.sub(r"\1\2'\3", value)
     return value
 
 
