@@ -191,7 +191,12 @@ class ProgressTracker(ExtensionApp, DeprecatedOptions):
         from .handlers import handler_routes
 
         assert self.runtime is not None
-        self.handlers.extend(handler_routes(self.runtime))
+        routes = handler_routes(self.runtime)
+        self.handlers.extend(routes)
+        if self.runtime.mode == "collector":
+            from .access.lockdown import install_allow_list
+
+            install_allow_list(self.serverapp, [pattern for pattern, *_ in routes])
 
     async def _start_jupyter_server_extension(self, serverapp: object) -> None:
         """Migrate the database and start background work once the event loop runs."""

@@ -5,6 +5,10 @@ A collector runs as a Jupyter server that every user may reach (JupyterHub's
 kernels, open terminals or read files there, next to the collector's database credentials.
 In collector mode the extension therefore:
 
+- routes every request outside an allow-list (the tracker's own routes, and GET/HEAD of
+  `api/status`) to a handler that answers 403 at once, before any other handler is even
+  created (`install_allow_list`): nothing upstream (file lookups, API specs, lab pages that never
+  answer) is reachable, whatever its own authentication does;
 - wraps whatever authorizer the server was configured with in `CollectorAuthorizer`;
 - gates authentication itself: handlers other than the tracker's and `GET /api/status` see
   no user at all, which also covers handlers that never ask the authorizer (e.g. JupyterLab's
@@ -14,12 +18,15 @@ In collector mode the extension therefore:
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterable
 from typing import Any
 
 from jupyter_server.auth.authorizer import Authorizer
-from tornado import web
+from jupyter_server.utils import url_path_join
+from tornado import httputil, web
+from tornado.routing import Matcher, Rule
 from traitlets import Instance
 
 from . import AUTH_RESOURCE
@@ -83,7 +90,58 @@ def install_collector_gate(serverapp: Any) -> None:
 
 
 def _forbidden(*args: Any, **kwargs: Any) -> None:
-    raise web.HTTPError(403, "This server only serves the progress tracker's API.")
+    raise web.HTTPError(403, ONLY_THE_TRACKER)
+
+
+ONLY_THE_TRACKER = "This server only serves the progress tracker's API."
+
+
+class OutsideTheAllowList(Matcher):
+    """Matches every request a collector does not serve: all but its own paths and the status."""
+
+    def __init__(self, base_url: str, tracker_patterns: Iterable[str]):
+        self.tracker_paths = frozenset(url_path_join(base_url, p) for p in tracker_patterns)
+        self.status_path = url_path_join(base_url, "api/status")
+
+    def match(self, request: httputil.HTTPServerRequest) -> dict[str, Any] | None:
+        """{} (route to the refusal) unless the request is on the allow-list."""
+        path = request.path
+        if path in self.tracker_paths:
+            return None
+        if path == self.status_path and request.method in ("GET", "HEAD"):
+            return None
+        return {}
+
+
+class RefusedHandler(web.RequestHandler):
+    """403 for every method, with no authentication and nothing else run."""
+
+    SUPPORTED_METHODS = (*web.RequestHandler.SUPPORTED_METHODS, "PROPFIND", "TRACE", "CONNECT")
+
+    def prepare(self) -> None:
+        """Refuse before any verb runs."""
+        self.set_status(403)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps({"message": ONLY_THE_TRACKER}))
+
+
+def install_allow_list(serverapp: Any, tracker_patterns: Iterable[str]) -> None:
+    """Put the refusal of everything outside the allow-list in front of every other route."""
+    rules = serverapp.web_app.default_router.rules
+    if rules and isinstance(rules[0].matcher, OutsideTheAllowList):
+        return
+    matcher = OutsideTheAllowList(serverapp.base_url, tracker_patterns)
+    rules.insert(0, Rule(matcher, RefusedHandler))
+
+
+def keep_allow_list_first(serverapp: Any) -> None:
+    """Move the refusal back in front if a route was put before it after the extension loaded."""
+    rules = serverapp.web_app.default_router.rules
+    ours = [rule for rule in rules if isinstance(rule.matcher, OutsideTheAllowList)]
+    if ours and rules[0] is not ours[0]:
+        log.warning("progress_tracker collector: routes were added before the allow-list")
+        rules.remove(ours[0])
+        rules.insert(0, ours[0])
 
 
 def disable_terminals(serverapp: Any) -> None:
@@ -131,6 +189,7 @@ def check_locked_down(serverapp: Any) -> None:
     ):
         log.warning("progress_tracker collector: the authorizer was replaced; locking down again")
         install_collector_authorizer(serverapp)
+    keep_allow_list_first(serverapp)
     if serverapp.terminals_enabled or serverapp.web_app.settings.get("terminal_manager"):
         log.warning(
             "progress_tracker collector: terminals were enabled before the lock-down; "

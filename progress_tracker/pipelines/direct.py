@@ -23,7 +23,9 @@ class DirectPipeline:
     """Commit each batch, then push what was new to the live feed.
 
     Writes go through the same `DatabaseSink` as the collector's consumer, so both modes tell bad
-    data (422: retrying cannot help) from an outage (503: retry later) the same way.
+    data (422: retrying cannot help) from an outage (503: retry later) the same way. Validation
+    makes bad data rare; anything unexpected while writing is bad data too (422, logged with its
+    traceback): a 503 would make the browser retry the same batch for ever.
     """
 
     def __init__(self, sink: DatabaseSink, live: LiveFeed):
@@ -49,6 +51,12 @@ class DirectPipeline:
                 raise Unavailable(f"The database is unavailable ({err}).") from err
             log.warning("progress_tracker: a batch was refused by the database: %s", err)
             raise InvalidEvents(f"The database refused this batch: {err}") from err
+        except Exception as err:
+            self._last_error = f"{type(err).__name__}: {err}"
+            log.exception("progress_tracker: a batch could not be stored")
+            raise InvalidEvents(
+                f"This batch could not be stored ({type(err).__name__}); nothing was accepted."
+            ) from err
         self._last_error = None
         self._stored += len(new)
         await self.live.publish(new)

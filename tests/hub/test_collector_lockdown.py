@@ -57,6 +57,28 @@ async def test_everything_else_is_forbidden_even_to_the_token_holder(jp_fetch, m
     assert await status(jp_fetch, *parts, method=method, body=body) == 403
 
 
+@pytest.mark.parametrize(
+    ("method", "parts"),
+    [
+        ("GET", ("api", "resolvePath")),
+        ("GET", ("api", "spec.yaml")),
+        ("HEAD", ("api", "spec.yaml")),
+        ("GET", ("lab", "api", "licenses", "")),
+        ("GET", ("metrics",)),
+        ("POST", ("api", "status")),
+        ("GET", ("api", "v1", "events", "..", "..", "contents")),
+        ("GET", ("static", "favicon.ico")),
+    ],
+)
+async def test_everything_outside_the_allow_list_is_refused_before_any_handler(
+    jp_fetch, method, parts
+):
+    """Observation 12: api/resolvePath, api/spec.yaml (HEAD: 500) and lab/api/licenses/ (never
+    answers) were reachable."""
+    body = "{}" if method == "POST" else None
+    assert await status(jp_fetch, *parts, method=method, body=body) == 403
+
+
 async def test_terminals_do_not_exist(jp_fetch):
     assert await status(jp_fetch, "api", "terminals", method="POST", body="{}") in (403, 404)
 
