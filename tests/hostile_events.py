@@ -124,3 +124,21 @@ batches = st.lists(st.one_of(plausible_event, plausible_event, event), min_size=
 def body_of(batch: list[Any]) -> bytes:
     """The JSON body of a batch (lone surrogates written as \\u escapes, NaN as NaN)."""
     return json.dumps(batch).encode()
+
+
+def _deep_body(depth: int, opener: str) -> bytes:
+    """An event whose metadata nests `depth` arrays or objects."""
+    if opener == "[":
+        inner = "[" * depth + "]" * depth
+    else:
+        inner = '{"a":' * depth + "1" + "}" * depth
+    return (
+        '[{"eventId": "deep", "eventType": "cell_executed", "eventTime": "2026-01-01T00:00:00Z",'
+        f' "metadata": {{"x": {inner}}}}}]'
+    ).encode()
+
+
+# Bodies nested far deeper than any parser's recursion limit.
+nested_json_body = st.builds(
+    _deep_body, st.sampled_from([50, 300, 5000, 100_000]), st.sampled_from(["[", "{"])
+)

@@ -11,8 +11,11 @@ from jupyter_server.base.handlers import APIHandler
 from ..access import AUTH_RESOURCE
 from ..access.identity import Caller
 from ..errors import BadRequest, Forbidden, TrackerError
+from ..events.bounds import EARLIEST_EVENT_TIME
 from ..runtime import Runtime
 
+# Later than any stored event (they are clamped to their receive time).
+LATEST_QUERY_TIME = datetime(9000, 1, 1, tzinfo=UTC)
 INSTRUCTORS_ONLY = "Only instructors may use the progress dashboard."
 AUTHENTICATE = (
     "Authenticate first: send a Jupyter or JupyterHub token (header 'Authorization: token "
@@ -69,7 +72,11 @@ class TrackerHandler(APIHandler):
         self.finish(json.dumps(error.body()))
 
     def time_argument(self, name: str) -> datetime | None:
-        """An optional ISO 8601 query argument (naive means UTC); 400 when malformed."""
+        """An optional ISO 8601 query argument (naive means UTC); 400 when malformed.
+
+        Bounded to the times events can have: a filter past them means the same, and every
+        database can take it (year 9999 with a negative offset is past year 9999 in UTC).
+        """
         raw = self.get_argument(name, None)
         if not raw:
             return None
@@ -77,7 +84,12 @@ class TrackerHandler(APIHandler):
             value = datetime.fromisoformat(raw)
         except ValueError:
             raise BadRequest(f"{name} must be an ISO 8601 time, got {raw!r}") from None
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
+        value = value if value.tzinfo else value.replace(tzinfo=UTC)
+        try:
+            value = value.astimezone(UTC)
+        except OverflowError:
+            return LATEST_QUERY_TIME if value.year > 1970 else EARLIEST_EVENT_TIME
+        return min(max(value, EARLIEST_EVENT_TIME), LATEST_QUERY_TIME)
 
     def int_argument(self, name: str, default: int, *, low: int, high: int) -> int:
         """An optional integer query argument within [low, high]; 400 otherwise."""

@@ -61,12 +61,37 @@ class EventWriter:
         """Store the events; the (user, eventId) pairs that were new."""
         async with self.engine.begin() as conn:
             students = await self._students_of(conn, unique)
+            unique = await self._not_stored_as_the_other_kind(conn, students, unique)
             notebooks = await self._notebooks_of(conn, unique)
             cells = await self._cells_of(conn, notebooks, unique)
             new = await self._insert_executions(conn, students, notebooks, cells, unique)
             new |= await self._insert_notebook_events(conn, students, notebooks, unique)
         names = {pk: name for name, pk in students.items()}
         return {(names[student], event_id) for student, event_id in new}
+
+    async def _not_stored_as_the_other_kind(
+        self, conn: AsyncConnection, students: dict[str, int], events: list[Event]
+    ) -> list[Event]:
+        """The events whose (student, eventId) the other table does not hold already.
+
+        Executions and notebook events live in two tables, each unique on (student, eventId);
+        an id reused for an event of the other kind is a retry too, and stored once.
+        """
+        kept = events
+        for table, kind in ((NotebookEvent, True), (CellExecution, False)):
+            of_kind = [e for e in kept if (e.event_type is EventType.CELL_EXECUTED) is kind]
+            if not of_kind:
+                continue
+            rows = await conn.execute(
+                select(table.student_id, table.event_id).where(
+                    table.student_id.in_({students[e.user_id] for e in of_kind}),
+                    table.event_id.in_({e.event_id for e in of_kind}),
+                )
+            )
+            taken = {tuple(row) for row in rows}
+            if taken:
+                kept = [e for e in kept if (students[e.user_id], e.event_id) not in taken]
+        return kept
 
     async def _students_of(self, conn: AsyncConnection, events: list[Event]) -> dict[str, int]:
         missing = {e.user_id for e in events} - self._students.keys()
