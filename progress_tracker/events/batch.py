@@ -30,7 +30,7 @@ def parse_batch(
     context = {"limits": limits, "now": received_at}
     try:
         # Fast path: parse and validate in one pass; any problem is explained by the slow path.
-        parsed_batch = _BATCH.validate_json(raw, context=context)
+        parsed_batch = _BATCH.validate_json(raw, context=context, strict=True)
     except ValidationError:
         parsed_batch = None
     if parsed_batch and len(parsed_batch) <= max_events:
@@ -59,7 +59,8 @@ def parse_batch(
             errors.append({"index": index, "field": None, "error": "an event must be an object"})
             continue
         try:
-            parsed = ClientEvent.model_validate(item, context=context)
+            # JSON-mode strictness (the body's own types: no "1" for 1, no 0 for false)
+            parsed = ClientEvent.model_validate_json(json.dumps(item), context=context, strict=True)
         except ValidationError as err:
             for detail in err.errors(include_url=False, include_input=False):
                 field = ".".join(str(part) for part in detail["loc"]) or None

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from jupyter_server.base.handlers import APIHandler
+from tornado import web
 
 from ..access import AUTH_RESOURCE
 from ..access.identity import Caller
@@ -63,6 +64,8 @@ class TrackerHandler(APIHandler):
         """Answer a TrackerError with its own body; anything else as jupyter_server does."""
         exc_info = kwargs.get("exc_info")
         error = exc_info[1] if exc_info else None
+        if status_code == 405:
+            self.set_header("Allow", ", ".join(self.allowed_methods()))
         if not isinstance(error, TrackerError):
             super().write_error(status_code, **kwargs)
             return
@@ -70,6 +73,14 @@ class TrackerHandler(APIHandler):
             self.set_header("Retry-After", str(error.retry_after_s))
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(error.body()))
+
+    def allowed_methods(self) -> list[str]:
+        """The HTTP methods this handler implements (for the Allow header of a 405)."""
+        return [
+            method
+            for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+            if getattr(type(self), method.lower()) is not getattr(web.RequestHandler, method.lower())
+        ]
 
     def time_argument(self, name: str) -> datetime | None:
         """An optional ISO 8601 query argument (naive means UTC); 400 when malformed.

@@ -112,6 +112,7 @@ def fuzzed(tmp_path_factory) -> Iterator[FuzzedServer]:
         "--ServerApp.identity_provider_class=tests.security.students.StudentTokens",
         "--EventIntake.user_events_per_minute=100000",
         "--EventIntake.user_bytes_per_minute=0",
+        "--EventIntake.user_max_notebooks=1000",
     )
     server.start()
     try:

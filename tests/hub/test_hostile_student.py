@@ -99,19 +99,25 @@ def test_many_requests_to_a_refused_page_hold_no_connections(hub, tokens):
 
 
 def test_a_huge_body_is_refused_without_growing_the_collector(hub, tokens):
-    """Observation 4: a 300 MB POST raised the collector from 583 MB to 1,178 MB RSS."""
+    """Observation 4: a 300 MB POST raised the collector from 583 MB to 1,178 MB RSS.
+
+    Straight to the collector the answer is 413; through the hub's proxy, which is still sending
+    the body when the collector closes the connection, it may be the proxy's 503.
+    """
     collector = psutil.Process(hub.collector_pid())
     before = collector.memory_info().rss
-    try:
-        response = requests.post(
-            f"{hub.service_url}api/v1/events",
-            data=Spaces(300 * 1024 * 1024),
-            headers=Hub.auth(tokens["student1"]),
-            timeout=120,
-        )
-        assert response.status_code == 413
-    except requests.ConnectionError:
-        pass  # the collector answered 413 and closed the connection while the body was sent
+    direct = f"http://127.0.0.1:{hub.service_port}/services/progress-tracker/"
+    for url, expected in ((direct, {413}), (hub.service_url, {413, 503})):
+        try:
+            response = requests.post(
+                f"{url}api/v1/events",
+                data=Spaces(300 * 1024 * 1024),
+                headers=Hub.auth(tokens["student1"]),
+                timeout=120,
+            )
+            assert response.status_code in expected, (url, response.status_code)
+        except requests.ConnectionError:
+            pass  # the collector answered and closed the connection while the body was sent
     assert collector.memory_info().rss - before < 50 * 1024 * 1024
 
 
@@ -131,6 +137,8 @@ def test_a_flooding_student_gets_429_and_retry_after_through_the_own_server(hub,
     accepted = 100 * (len(statuses) - 1)
     assert len(hub.stored_event_ids(notebook, timeout=60, expected=accepted)) == accepted
     deadline = time.monotonic() + 90  # the budget refills: the student may send again
-    while post(hub.server_url("student2"), tokens["student2"], [make_event()]).status_code != 202:
-        assert time.monotonic() < deadline
+    while (
+        again := post(hub.server_url("student2"), tokens["student2"], [make_event()])
+    ).status_code != 202:
+        assert time.monotonic() < deadline, (again.status_code, again.text)
         time.sleep(0.5)
