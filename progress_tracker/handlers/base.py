@@ -79,7 +79,8 @@ class TrackerHandler(APIHandler):
         return [
             method
             for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
-            if getattr(type(self), method.lower()) is not getattr(web.RequestHandler, method.lower())
+            if getattr(type(self), method.lower())
+            is not getattr(web.RequestHandler, method.lower())
         ]
 
     def time_argument(self, name: str) -> datetime | None:
