@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from ..errors import BadRequest, InvalidEvents, PayloadTooLarge
-from .bounds import EventLimits, clean_strings
+from .bounds import EventLimits, clean_json, clean_strings
 from .model import ClientEvent, Event
 
 
@@ -58,6 +58,10 @@ def parse_batch(
         if not isinstance(item, dict):
             errors.append({"index": index, "field": None, "error": "an event must be an object"})
             continue
+        problem = _metadata_problem(item, limits)
+        if problem:
+            errors.append({"index": index, "field": "metadata", "error": problem})
+            continue
         try:
             # JSON-mode strictness (the body's own types: no "1" for 1, no 0 for false)
             parsed = ClientEvent.model_validate_json(json.dumps(item), context=context, strict=True)
@@ -77,6 +81,19 @@ def parse_batch(
 
 
 _BATCH = TypeAdapter(list[ClientEvent])
+
+
+def _metadata_problem(item: dict[str, Any], limits: EventLimits) -> str | None:
+    """Why an event's metadata is refused, checked without recursion (a parser's recursion
+    limit would hide which field is too deep)."""
+    metadata = item.get("metadata")
+    if not isinstance(metadata, dict | list):
+        return None
+    try:
+        clean_json(metadata, limits.metadata_depth)
+    except ValueError as err:
+        return str(err)
+    return None
 
 
 def _stamp(parsed: ClientEvent, user_id: str, received_at: datetime) -> Event:
