@@ -27,6 +27,7 @@ class EventsHandler(TrackerHandler):
 
     _body: list[bytes]
     _received = 0
+    _body_read = False
 
     async def prepare(self) -> None:  # type: ignore[override]
         """Authenticate, then refuse a body announced as too large before reading any of it."""
@@ -53,6 +54,16 @@ class EventsHandler(TrackerHandler):
             return
         self._body.append(chunk)
 
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """An answer sent before the body was read closes the connection: say so.
+
+        Tornado closes it once the answer is written; without `Connection: close` a proxy
+        (JupyterHub's) may reuse it for the next request and answer that one 503.
+        """
+        if not self._body_read:
+            self.set_header("Connection", "close")
+        super().write_error(status_code, **kwargs)
+
     def _check_size(self, size: int) -> None:
         limit = self.runtime.settings.intake.max_body_bytes
         if size > limit:
@@ -64,6 +75,7 @@ class EventsHandler(TrackerHandler):
         """Accept a batch: 202 once durable, 4xx/503 with the reason otherwise."""
         if self._finished:
             return  # refused while it was streaming in
+        self._body_read = True
         try:
             count = await self._accept(b"".join(self._body))
         except TrackerError as err:

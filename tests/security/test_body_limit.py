@@ -65,6 +65,7 @@ async def test_a_body_announced_over_the_limit_is_refused_before_it_is_sent(
     )
     status_line, _, rest = response.partition("\r\n")
     assert " 413 " in status_line
+    assert "Connection: close" in rest, "a proxy must not reuse the connection"
     assert f"at most {LIMIT}" in json.loads(rest.split("\r\n\r\n", 1)[1])["message"]
     assert closed
 
@@ -83,7 +84,8 @@ async def test_a_chunked_body_is_cut_off_at_the_limit(jp_serverapp, jp_http_port
 
 async def test_a_request_without_credentials_is_told_to_authenticate(jp_fetch):
     """Issue 11: a client without a token got 403 "'_xsrf' argument missing"."""
-    status, reply, _ = await post_events(jp_fetch, [], headers={"Authorization": ""})
+    status, reply, headers = await post_events(jp_fetch, [], headers={"Authorization": ""})
     assert status == 403
+    assert headers["Connection"] == "close", "answered before the body was read"
     assert "Authenticate" in reply["message"] and "token" in reply["message"]
     assert "_xsrf' argument missing" not in reply["message"]
