@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -127,11 +126,3 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     if RECORDED:
         total = sum(RECORDED.values())
         terminalreporter.write_line(f"fuzz requests: {total} ({dict(RECORDED)})")
-
-
-def wait_until(check, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while not (value := check()):
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
-    return value

@@ -31,8 +31,9 @@ from tests.services.postgres import (
     private_database_name,
     reachable,
 )
+from tests.waiting import wait_until
 
-from .conftest import RECORDED, STUDENTS, FuzzedServer, wait_until
+from .conftest import RECORDED, STUDENTS, FuzzedServer
 from .test_fuzz_api import event_keys
 
 pytestmark = pytest.mark.services
@@ -130,7 +131,7 @@ def test_accepted_events_reach_postgresql_and_influxdb_exactly_once(collector):
 
     post()
     assert fuzzed.alive()
-    wait_until(lambda: drained(fuzzed), timeout=120)
+    wait_until(lambda: drained(fuzzed), "the consumers to drain the queue")
     accepted, refused = fuzzed.ledger.accepted, fuzzed.ledger.refused - fuzzed.ledger.accepted
     stored = fuzzed.stored_counts()
     assert {key: stored[key] for key in accepted if stored[key] != 1} == {}
