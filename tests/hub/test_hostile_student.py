@@ -64,6 +64,43 @@ def test_an_event_with_only_the_required_fields_is_stored_and_storage_goes_on(hu
     assert len(hub.stored_event_ids(notebook, expected=2)) == 2
 
 
+def test_nul_characters_are_stored_replaced_and_hold_nobody_back(hub, tokens):
+    """Observation 2: NUL in notebookPath or cellId got 202, PostgreSQL refused it, and the
+    isolation of the poison held the class's storage back for minutes."""
+    notebook = f"course/{uuid.uuid4().hex[:8]}.ipynb"
+    poison = [
+        make_event(notebookPath=f"{notebook}\x00x", cellId="a\x00b"),
+        make_event(notebookPath=notebook, cellId="c\x00d"),
+    ]
+    assert post(hub.service_url, tokens["student1"], poison).status_code == 202
+    clean = make_event(notebookPath=notebook, cellId="c2")
+    assert post(hub.server_url("student2"), tokens["student2"], [clean]).status_code == 202
+    assert len(hub.stored_event_ids(notebook, expected=2)) == 2
+    assert len(hub.stored_event_ids(f"{notebook}\ufffdx", expected=1)) == 1
+    cells = hub.stored(
+        "SELECT c.cell_id FROM cells c JOIN notebooks n ON n.id = c.notebook_id WHERE n.path = $1",
+        notebook,
+    )
+    assert {row["cell_id"] for row in cells} == {"c\ufffdd", "c2"}
+
+
+def test_a_student_reusing_another_students_event_id_shadows_nothing(hub, tokens):
+    """Observation 11: eventId was unique across users; a reused id dropped the victim's event."""
+    notebook = f"course/{uuid.uuid4().hex[:8]}.ipynb"
+    shared = f"copied-{uuid.uuid4().hex[:8]}"
+    first = make_event(eventId=shared, notebookPath=notebook, code="hostile")
+    assert post(hub.server_url("student2"), tokens["student2"], [first]).status_code == 202
+    victim = make_event(eventId=shared, notebookPath=notebook, code="own work")
+    assert post(hub.server_url("student1"), tokens["student1"], [victim]).status_code == 202
+    assert hub.stored_event_ids(notebook, expected=2) == [shared, shared]
+    rows = hub.stored(
+        "SELECT s.user_id, e.code FROM cell_executions e JOIN students s ON s.id = e.student_id"
+        " WHERE e.event_id = $1 ORDER BY s.user_id",
+        shared,
+    )
+    assert [tuple(row) for row in rows] == [("student1", "own work"), ("student2", "hostile")]
+
+
 @pytest.mark.parametrize(
     ("method", "path"),
     [
