@@ -108,6 +108,7 @@ async def spawned_collectors(count: int, redis_url: str):
                         f"--ProgressTracker.database_url={POSTGRES}/{database}",
                         f"--ProgressTracker.redis_url={redis_url}",
                         f"--EventQueue.key_prefix={prefix}",
+                        "--EventQueue.allow_volatile=True",  # a benchmark may use any Redis
                         "--ProgressTracker.database_pool_size=4",
                     ],
                     env=env,

@@ -100,6 +100,12 @@ class ProgressTracker(ExtensionApp, DeprecatedOptions):
         help="""Key of the pseudonyms in exports (env PROGRESS_TRACKER_PSEUDONYM_SECRET). Default:
         a random key kept in the Jupyter data directory.""",
     )
+    metrics_token = Unicode(
+        config=True,
+        help="""Token that lets a scraper (Prometheus) read /metrics of a collector, sent as
+        `Authorization: Bearer <token>` (env PROGRESS_TRACKER_METRICS_TOKEN). A hub token with
+        the read:metrics scope may read them too; nobody else may.""",
+    )
     demo_class = Bool(
         False,
         config=True,
@@ -128,6 +134,10 @@ class ProgressTracker(ExtensionApp, DeprecatedOptions):
             return getpass.getuser()
         except (KeyError, OSError):
             return "owner"
+
+    @default("metrics_token")
+    def _default_metrics_token(self) -> str:
+        return _env("PROGRESS_TRACKER_METRICS_TOKEN")
 
     @default("pseudonym_secret")
     def _default_pseudonym_secret(self) -> str:
@@ -183,7 +193,9 @@ class ProgressTracker(ExtensionApp, DeprecatedOptions):
         if self.role is not None and self.role.mode == "collector":
             from .access.lockdown import install_collector_authorizer
 
-            install_collector_authorizer(self.serverapp, self.settings)
+            install_collector_authorizer(
+                self.serverapp, self.settings, metrics_token=self.metrics_token
+            )
         self.runtime = Runtime(self.settings_object(), log=self.log)
 
     def initialize_handlers(self) -> None:
@@ -205,7 +217,7 @@ class ProgressTracker(ExtensionApp, DeprecatedOptions):
         if self.runtime.mode == "collector":
             from .access.lockdown import check_locked_down
 
-            check_locked_down(serverapp)
+            check_locked_down(serverapp, metrics_token=self.metrics_token)
         try:
             await self.runtime.ready()
         except Unavailable:

@@ -10,6 +10,7 @@ import asyncio
 import logging
 import os
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,36 @@ if TYPE_CHECKING:
     from .store.read import ProgressQueries
 
 
+# A runtime that failed to start tries again on a request at most this often.
+RETRY_START_S = 1.0
+
+
+def _reason(err: Exception) -> str:
+    """Why a start failed, as an operator can act on it (the fix, for a refused Redis)."""
+    if getattr(err, "names_the_fix", False):
+        return str(err)
+    return f"{type(err).__name__}: {str(err)[:300]}"
+
+
+def route_package_logs(server_log: logging.Logger) -> None:
+    """Send the records of the package's own loggers (pipeline, queue, sinks, live feed) through
+    the server's log: its handler adds level and time, and their INFO lines are kept (without
+    this they reach Python's last-resort handler: warnings only, message only)."""
+    package = logging.getLogger(__name__.partition(".")[0])
+    if server_log is not package and package not in _ancestors(server_log):
+        package.parent = server_log  # as jupyter_server does for tornado's loggers
+        package.propagate = True
+
+
+def _ancestors(logger: logging.Logger) -> list[logging.Logger]:
+    found = []
+    parent = logger.parent
+    while parent is not None:
+        found.append(parent)
+        parent = parent.parent
+    return found
+
+
 class Runtime:
     """Owns the engine, pipeline, live feed and tasks of one server; started once, stopped cleanly.
 
@@ -38,8 +69,10 @@ class Runtime:
     def __init__(self, settings: Settings, log: logging.Logger | None = None):
         self.settings = settings
         self.log = log or logging.getLogger(__name__)
+        if log is not None:
+            route_package_logs(log)
         self.tasks = BackgroundTasks()
-        self.live = LiveFeed()
+        self.live = LiveFeed(settings.dashboard)
         self.engine: AsyncEngine | None = None
         self.pipeline: Pipeline | None = None
         self.queries: ProgressQueries | None = None
@@ -48,6 +81,7 @@ class Runtime:
         self._closers: list[Callable[[], Awaitable[Any]]] = []
         self._started = False
         self._start_lock = asyncio.Lock()
+        self._start_failure: tuple[float, str] | None = None
 
     @property
     def mode(self) -> str:
@@ -67,17 +101,24 @@ class Runtime:
     async def ready(self) -> Runtime:
         """The started runtime; started on first use (and retried while a store is down).
 
-        Raises `errors.Unavailable` (503) when it cannot start now, e.g. the database is down.
+        Raises `errors.Unavailable` (503) when it cannot start now, e.g. the database is down
+        or Redis does not persist; a failed start is tried again at most every RETRY_START_S.
         """
-        if not self._started:
-            try:
-                await self.start()
-            except Exception as err:
-                self.log.warning("progress_tracker: cannot start yet: %s", err)
-                await self.stop()  # release what the failed start created; the next call retries
-                raise Unavailable(
-                    f"The progress tracker cannot start ({type(err).__name__})."
-                ) from err
+        if self._started:
+            return self
+        failed = self._start_failure
+        if failed is not None and time.monotonic() - failed[0] < RETRY_START_S:
+            raise Unavailable(failed[1])
+        try:
+            await self.start()
+        except Exception as err:
+            message = f"The progress tracker cannot start: {_reason(err)}"
+            if failed is None or failed[1] != message:
+                self.log.error("progress_tracker: %s", message)
+            self._start_failure = (time.monotonic(), message)
+            await self.stop()  # release what the failed start created; the next call retries
+            raise Unavailable(message) from err
+        self._start_failure = None
         return self
 
     async def start(self) -> None:
@@ -140,11 +181,10 @@ class Runtime:
         return DirectPipeline(DatabaseSink(EventWriter(self.engine)), self.live)
 
     async def _stream_pipeline(self) -> Pipeline:
-        """Redis Stream + one consumer per sink; live events fanned out through pub/sub."""
-        from redis.asyncio import Redis
-
+        """Redis Stream + one consumer per sink; live events on a capped stream of their own."""
         from .live.redis import RedisLiveFeed
         from .pipelines.stream import StreamPipeline
+        from .queue.connection import OPEN_DOOR, connect, needs_no_password, where
         from .queue.keys import StreamKeys
         from .queue.stream import EventStream
         from .sinks import Sink
@@ -153,10 +193,16 @@ class Runtime:
 
         settings = self.settings
         assert self.engine is not None
-        redis = Redis.from_url(settings.redis_url, health_check_interval=30)
+        redis = connect(settings.redis_url)
         self._closers.append(redis.aclose)
         keys = StreamKeys(settings.queue.key_prefix)
-        self.live = RedisLiveFeed(redis, keys.live)
+        self.live = RedisLiveFeed(
+            redis,
+            keys.live,
+            keys.live_identity,
+            settings.dashboard,
+            backoff=settings.consumer.backoff,
+        )
         sinks: list[Sink] = [DatabaseSink(EventWriter(self.engine))]
         if settings.influx is not None:
             from .sinks.influx import InfluxSink
@@ -164,12 +210,21 @@ class Runtime:
             influx = InfluxSink(settings.influx)
             sinks.append(influx)
             self._closers.append(influx.close)
-        return StreamPipeline(
-            EventStream(redis, keys, max_len=settings.queue.max_entries),
+        pipeline = StreamPipeline(
+            EventStream(
+                redis, keys, max_len=settings.queue.max_entries, max_bytes=settings.queue.max_bytes
+            ),
             sinks,
             self.live,
             settings.consumer,
+            queue=settings.queue,
+            where=where(settings.redis_url),
         )
+        if await needs_no_password(settings.redis_url):
+            warning = OPEN_DOOR.format(where=where(settings.redis_url))
+            self.log.warning("progress_tracker: WARNING %s", warning)
+            pipeline.warnings.append(warning)
+        return pipeline
 
     def _ledger(self) -> Ledger:
         """Per-user budgets: in Redis when there is one (shared by replicas), else in process."""

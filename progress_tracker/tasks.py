@@ -7,6 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from . import metrics
 from .retry import Backoff, Retrying
 
 log = logging.getLogger(__name__)
@@ -20,7 +21,7 @@ class BackgroundTasks:
     """
 
     def __init__(self, restart_backoff: Backoff | None = None):
-        self.restart_backoff = restart_backoff or Backoff(initial_s=0.5, cap_s=10.0)
+        self.restart_backoff = restart_backoff or Backoff(initial_s=0.2, cap_s=2.0)
         self.restarts: dict[str, int] = {}
         self.crashes: dict[str, str] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -50,6 +51,7 @@ class BackgroundTasks:
                 log.exception("progress_tracker: background task %s crashed; restarting", name)
             self.restarts[name] += 1
             self.crashes[name] = reason[:500]
+            metrics.TASK_RESTARTS.labels(name).inc()
             await asyncio.sleep(retrying.failed())
 
     def _forget(self, task: asyncio.Task[Any]) -> None:

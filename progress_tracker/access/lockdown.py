@@ -6,24 +6,29 @@ kernels, open terminals or read files there, next to the collector's database cr
 In collector mode the extension therefore:
 
 - routes every request outside an allow-list (the tracker's own routes, and GET/HEAD of
-  `api/status`) to a handler that answers 403 at once, before any other handler is even
+  `api/status` and `metrics`) to a handler that answers 403 at once, before any other handler is even
   created (`install_allow_list`): nothing upstream (file lookups, API specs, lab pages that never
   answer) is reachable, whatever its own authentication does;
 - wraps whatever authorizer the server was configured with in `CollectorAuthorizer`;
 - gates authentication itself: handlers other than the tracker's and `GET /api/status` see
   no user at all, which also covers handlers that never ask the authorizer (e.g. JupyterLab's
   settings and workspaces APIs);
-- turns terminals off.
+- turns terminals off;
+- lets jupyter_server's `/metrics` be read only with the configured `metrics_token`, or by a hub
+  token that has the `read:metrics` scope (it is no business of the students).
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
-from collections.abc import Awaitable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from jupyter_server.auth.authorizer import Authorizer
+from jupyter_server.auth.identity import User
+from jupyter_server.base.handlers import PrometheusMetricsHandler
 from jupyter_server.utils import url_path_join
 from tornado import httputil, web
 from tornado.routing import Matcher, Rule
@@ -71,7 +76,29 @@ def handler_is_allowed(handler: Any) -> bool:
     return resource == "api" and handler.request.method in ("GET", "HEAD")
 
 
-def install_collector_gate(serverapp: Any) -> None:
+METRICS_READER = "progress-tracker-metrics"
+
+
+async def metrics_reader(
+    handler: Any, get_user: Callable[[Any], Any], metrics_token: str
+) -> Any | None:
+    """The user reading /metrics: the bearer of `metrics_token`, or a hub user with the
+    `read:metrics` scope; None for anybody else (jupyter_server then answers 403)."""
+    header = handler.request.headers.get("Authorization", "")
+    scheme, _, presented = header.partition(" ")
+    if (
+        metrics_token
+        and scheme.lower() in ("token", "bearer")
+        and hmac.compare_digest(presented.strip().encode(), metrics_token.encode())
+    ):
+        return User(username=METRICS_READER)
+    user = get_user(handler)
+    user = await user if isinstance(user, Awaitable) else user
+    hub_user = getattr(user, "hub_user", None) or {}
+    return user if "read:metrics" in hub_user.get("scopes", ()) else None
+
+
+def install_collector_gate(serverapp: Any, metrics_token: str = "") -> None:
     """Authenticate nobody on handlers outside the allow-list (403, never a login redirect)."""
     provider = serverapp.web_app.settings.get("identity_provider") or serverapp.identity_provider
     if getattr(provider, "_progress_tracker_gate", False):
@@ -79,6 +106,8 @@ def install_collector_gate(serverapp: Any) -> None:
     get_user = provider.get_user
 
     async def gated_get_user(handler: Any) -> Any:
+        if isinstance(handler, PrometheusMetricsHandler):
+            return await metrics_reader(handler, get_user, metrics_token)
         if not handler_is_allowed(handler):
             handler.redirect = _forbidden
             return None
@@ -97,18 +126,21 @@ ONLY_THE_TRACKER = "This server only serves the progress tracker's API."
 
 
 class OutsideTheAllowList(Matcher):
-    """Matches every request a collector does not serve: all but its own paths and the status."""
+    """Matches every request a collector does not serve: all but its own paths, the status and
+    the metrics (which `metrics_reader` keeps to their readers)."""
 
     def __init__(self, base_url: str, tracker_patterns: Iterable[str]):
         self.tracker_paths = frozenset(url_path_join(base_url, p) for p in tracker_patterns)
-        self.status_path = url_path_join(base_url, "api/status")
+        self.read_only_paths = frozenset(
+            url_path_join(base_url, path) for path in ("api/status", "metrics")
+        )
 
     def match(self, request: httputil.HTTPServerRequest) -> dict[str, Any] | None:
         """{} (route to the refusal) unless the request is on the allow-list."""
         path = request.path
         if path in self.tracker_paths:
             return None
-        if path == self.status_path and request.method in ("GET", "HEAD"):
+        if path in self.read_only_paths and request.method in ("GET", "HEAD"):
             return None
         return {}
 
@@ -150,7 +182,7 @@ def disable_terminals(serverapp: Any) -> None:
 
 
 def install_collector_authorizer(
-    serverapp: Any, extension_settings: dict[str, Any] | None = None
+    serverapp: Any, extension_settings: dict[str, Any] | None = None, *, metrics_token: str = ""
 ) -> CollectorAuthorizer:
     """Wrap the server's authorizer in a CollectorAuthorizer, in the app and the web settings.
 
@@ -176,11 +208,11 @@ def install_collector_authorizer(
     serverapp.web_app.settings["authorizer"] = authorizer
     if extension_settings is not None:
         extension_settings["authorizer"] = authorizer
-    install_collector_gate(serverapp)
+    install_collector_gate(serverapp, metrics_token)
     return authorizer
 
 
-def check_locked_down(serverapp: Any) -> None:
+def check_locked_down(serverapp: Any, *, metrics_token: str = "") -> None:
     """Re-install the lock-down if anything replaced it after the extension loaded."""
     provider = serverapp.web_app.settings.get("identity_provider", serverapp.identity_provider)
     gated = getattr(provider, "_progress_tracker_gate", False)
@@ -188,7 +220,7 @@ def check_locked_down(serverapp: Any) -> None:
         serverapp.web_app.settings.get("authorizer"), CollectorAuthorizer
     ):
         log.warning("progress_tracker collector: the authorizer was replaced; locking down again")
-        install_collector_authorizer(serverapp)
+        install_collector_authorizer(serverapp, metrics_token=metrics_token)
     keep_allow_list_first(serverapp)
     if serverapp.terminals_enabled or serverapp.web_app.settings.get("terminal_manager"):
         log.warning(

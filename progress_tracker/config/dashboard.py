@@ -14,7 +14,9 @@ class DashboardSettings:
 
     help_error_threshold: int = 3
     help_idle_minutes: float = 10
-    replay_limit: int = 10_000
+    replay_limit: int = 2000
+    live_message_bytes: int = 256 * 1024
+    live_backlog_bytes: int = 8 * 1024 * 1024
 
 
 class ProgressDashboard(Configurable):
@@ -29,7 +31,22 @@ class ProgressDashboard(Configurable):
         10, config=True, help="Minutes without activity after which a started student is listed."
     )
     replay_limit = Int(
-        10_000, config=True, help="Most events replayed to a reconnecting dashboard."
+        2000,
+        config=True,
+        help="""Live messages kept for dashboards that reconnect (each holds up to
+        live_message_bytes of events); a dashboard further behind reloads its snapshot.""",
+    )
+    live_message_bytes = Int(
+        256 * 1024,
+        config=True,
+        help="""Largest live message, in bytes: a larger batch of stored events is split (an
+        event larger than this goes alone).""",
+    )
+    live_backlog_bytes = Int(
+        8 * 1024 * 1024,
+        config=True,
+        help="""Bytes a dashboard's socket may have unsent; a dashboard further behind (slow
+        network, busy browser) is told to reload its snapshot instead of being sent more.""",
     )
 
     def settings(self) -> DashboardSettings:
@@ -38,4 +55,6 @@ class ProgressDashboard(Configurable):
             help_error_threshold=self.help_error_threshold,
             help_idle_minutes=self.help_idle_minutes,
             replay_limit=self.replay_limit,
+            live_message_bytes=self.live_message_bytes,
+            live_backlog_bytes=self.live_backlog_bytes,
         )

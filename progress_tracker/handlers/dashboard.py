@@ -5,6 +5,8 @@ from __future__ import annotations
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
+from ..errors import Unavailable
+from ..live.feed import FeedUnavailable
 from ..store.read import ProgressQueries
 from .base import InstructorHandler
 
@@ -25,8 +27,17 @@ class ProgressHandler(DashboardHandler):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        """Per student and cell: status, attempts, errors, last error; and the notebooks."""
-        self.reply(200, await self.queries.progress(self.get_argument("notebook", None)))
+        """Per student and cell: status, attempts, errors, last error; and the notebooks.
+
+        `liveFeed` and `liveSeq` say where the live feed was before the snapshot was read:
+        every message up to `liveSeq` is in it, so a dashboard follows the socket from there.
+        """
+        try:
+            position = await self.runtime.live.head()
+        except FeedUnavailable as err:
+            raise Unavailable("The live feed is unavailable, so is a snapshot to follow.") from err
+        snapshot = await self.queries.progress(self.get_argument("notebook", None))
+        self.reply(200, {**snapshot, "liveFeed": position.feed, "liveSeq": position.seq})
 
 
 class ExecutionsHandler(DashboardHandler):

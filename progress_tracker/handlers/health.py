@@ -1,4 +1,9 @@
-"""GET api/v1/health: the pipeline's state, for instructors and operators."""
+"""GET api/v1/health: the pipeline's state, for instructors and operators.
+
+Errors shown are those going on now (a recovered sink shows none; its last failure is kept
+apart), and `warnings` lists what an operator must act on (a volatile queue, a lost queue, a
+Redis without password, a sink failing).
+"""
 
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ class HealthHandler(InstructorHandler):
         health = await runtime.pipeline.health()
         health["mode"] = runtime.mode
         health["liveListeners"] = runtime.live.listener_count
+        health.setdefault("warnings", [])
         health["tasks"] = {
             "running": runtime.tasks.running,
             "restarts": dict(runtime.tasks.restarts),

@@ -26,6 +26,9 @@ from ..runtime import Runtime
 from .base import INSTRUCTORS_ONLY, TrackerHandler
 
 PASSED_HEADERS = ("Content-Type", "Content-Disposition", "Cache-Control", "Retry-After")
+# The collector cuts live messages to `ProgressDashboard.live_message_bytes` (256 KiB by default;
+# a single event can be larger, up to the intake's limits): far below this bound of the relay.
+RELAY_MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 UNREACHABLE = "The progress collector is unreachable; try again shortly."
 
 
@@ -161,7 +164,9 @@ class RelaySocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHand
             request_timeout=CONNECT_TIMEOUT_S * 2,
         )
         try:
-            self._upstream = await websocket.websocket_connect(request, ping_interval=30)
+            self._upstream = await websocket.websocket_connect(
+                request, ping_interval=30, max_message_size=RELAY_MAX_MESSAGE_BYTES
+            )
         except HTTPClientError as err:
             if err.code in (401, 403):
                 raise web.HTTPError(403, INSTRUCTORS_ONLY) from err
@@ -181,6 +186,8 @@ class RelaySocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHand
         self._pump = asyncio.get_running_loop().create_task(self._relay_upstream())
 
     async def _relay_upstream(self) -> None:
+        # Each message is written out before the next is read: a slow browser slows the
+        # collector's socket down, which then tells the dashboard to resynchronise.
         upstream = self._upstream
         while upstream is not None:
             message = await upstream.read_message()

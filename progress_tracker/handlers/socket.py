@@ -1,9 +1,8 @@
-"""WebSocket api/v1/ws: stored events pushed live to instructors, with catch-up."""
+"""WebSocket api/v1/ws: stored events pushed live to instructors, numbered, with catch-up."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Sequence
+import re
 
 from jupyter_core.utils import ensure_async
 from jupyter_server.auth.decorator import ws_authenticated
@@ -12,13 +11,27 @@ from jupyter_server.base.websocket import WebSocketMixin
 from tornado import web, websocket
 
 from ..access import AUTH_RESOURCE
-from ..live.feed import WireEvent
+from ..errors import BadRequest
+from ..live.feed import FeedUnavailable
+from ..live.follower import Follower, SocketClosed
+from ..live.messages import FeedPosition
 from ..runtime import Runtime
 from .base import INSTRUCTORS_ONLY
 
+FEED_ID = re.compile(r"^[0-9a-f]{1,64}$")
+
+
+def resume_position(feed: str | None, after: str | None) -> FeedPosition | None:
+    """The position a dashboard resumes from (`?feed=&after=`), None to start live; 400 if bad."""
+    if feed is None and after is None:
+        return None
+    if feed is None or after is None or not FEED_ID.match(feed) or not after.isdigit():
+        raise BadRequest("Resume with both feed (the feed's id) and after (a sequence number).")
+    return FeedPosition(feed, int(after))
+
 
 class LiveSocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHandler):
-    """Streams every stored event to a connected instructor dashboard.
+    """Streams every stored event to a connected instructor dashboard (see `live/follower.py`).
 
     Composed as jupyter_server's kernel socket is: `WebSocketMixin.open` starts the keep-alive
     ping (`ServerApp.websocket_ping_interval`), which also closes a peer that stops answering.
@@ -29,11 +42,11 @@ class LiveSocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHandl
     def initialize(self, runtime: Runtime) -> None:
         """Receive the shared runtime."""
         self.runtime = runtime
-        self._unsubscribe: Callable[[], None] | None = None
-        self._held: list[WireEvent] | None = None
+        self._follower: Follower | None = None
+        self._resume: FeedPosition | None = None
 
     async def pre_get(self) -> None:
-        """Only authorized instructors may open the socket."""
+        """Only authorized instructors may open the socket; a bad position is a 400."""
         user = self.current_user
         allowed = await ensure_async(
             self.authorizer.is_authorized(self, user, "read", AUTH_RESOURCE)
@@ -42,6 +55,9 @@ class LiveSocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHandl
             raise web.HTTPError(403)
         if not self.runtime.identify(user).is_instructor:
             raise web.HTTPError(403, INSTRUCTORS_ONLY)
+        self._resume = resume_position(
+            self.get_argument("feed", None), self.get_argument("after", None)
+        )
         await self.runtime.ready()
 
     @ws_authenticated
@@ -51,64 +67,33 @@ class LiveSocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHandl
         await super().get(*args, **kwargs)
 
     async def open(self, *args: str, **kwargs: str) -> None:
-        """Start the keep-alive ping, subscribe, then replay what the client missed since `since`."""
+        """Start the keep-alive ping, then replay what the dashboard missed and follow."""
         super().open(*args, **kwargs)
-        since = self.get_argument("since", None)
-        self._held = [] if since else None
-        self._unsubscribe = self.runtime.live.subscribe(self._on_events)
-        if since:
-            await self._catch_up(since)
-
-    async def _catch_up(self, since: str) -> None:
-        queries = self.runtime.queries
-        assert queries is not None
-        replay, complete = await queries.events_since(
-            since, limit=self.runtime.settings.dashboard.replay_limit
+        settings = self.runtime.settings.dashboard
+        self._follower = Follower(
+            self.runtime.live, self._write, backlog_bytes=settings.live_backlog_bytes
         )
-        held, self._held = self._held or [], None
-        if replay is None:
-            self._send({"type": "resync", "reason": f"unknown event {since!r}"})
-        else:
-            self._send_events([event.to_wire() for event in replay])
-        # events that arrived live during the replay; the client de-duplicates by eventId
-        self._send_events(held)
-        self._send(
-            {
-                "type": "caught_up",
-                "complete": bool(replay is not None and complete),
-                "lastEventId": await queries.last_event_id(),
-            }
-        )
-
-    def _on_events(self, events: Sequence[WireEvent]) -> None:
-        if self._held is not None:
-            self._held.extend(events)
-            return
-        self._send_events(events)
-
-    def _send_events(self, events: Sequence[WireEvent]) -> None:
-        if events:
-            self._send({"type": "events", "events": list(events)})
-
-    def _send(self, message: dict) -> None:
-        if self.ws_connection is None or self.ws_connection.is_closing():
-            self._close_subscription()
-            return
         try:
-            self.write_message(json.dumps(message))
-        except websocket.WebSocketClosedError:
-            self._close_subscription()
+            await self._follower.start(self._resume)
+        except FeedUnavailable as err:
+            self.log.warning("progress_tracker: the live feed is unavailable: %s", err)
+            self._follower.stop()
+            self.close(1011, "The live feed is unavailable; reconnect shortly.")
+
+    def _write(self, text: str):
+        if self.ws_connection is None or self.ws_connection.is_closing():
+            raise SocketClosed()
+        try:
+            return self.write_message(text)
+        except websocket.WebSocketClosedError as err:
+            raise SocketClosed() from err
 
     def on_message(self, message: str | bytes) -> None:
         """Clients only listen; a message from them is ignored."""
 
     def on_close(self) -> None:
-        """Drop the subscription (and the keep-alive ping) when the dashboard goes away."""
-        self._close_subscription()
+        """Stop following (and the keep-alive ping) when the dashboard goes away."""
+        if self._follower is not None:
+            self._follower.stop()
         if self.ping_callback is not None:
             self.ping_callback.stop()
-
-    def _close_subscription(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None

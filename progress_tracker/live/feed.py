@@ -1,55 +1,94 @@
-"""In-process fan-out of persisted events to the dashboards connected to this server."""
+"""The in-process live feed: numbered messages of stored events, for this server's dashboards.
+
+Every message has a sequence number, one more than the previous one, so a dashboard sees a gap
+at once. The last `replay_limit` messages are kept for dashboards that reconnect; a dashboard
+further behind, or one that knew another feed (this process restarted), reloads its snapshot.
+"""
 
 from __future__ import annotations
 
 import logging
+import uuid
+from collections import deque
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..config.dashboard import DashboardSettings
 from ..events import Event
+from .messages import FeedPosition, LiveMessage, Subscriber, bounded_payloads, replay_after
 
 if TYPE_CHECKING:
     from ..tasks import BackgroundTasks
 
-WireEvent = dict[str, Any]
-Listener = Callable[[Sequence[WireEvent]], None]
 log = logging.getLogger(__name__)
 
 
+class FeedUnavailable(Exception):
+    """The feed cannot be read now (its Redis is unreachable); try again later."""
+
+
 class LiveFeed:
-    """Delivers every persisted event to each subscribed listener, in persistence order."""
+    """Delivers every stored event to each subscriber, in numbered messages, in order."""
 
-    def __init__(self) -> None:
-        self._listeners: set[Listener] = set()
+    def __init__(self, settings: DashboardSettings | None = None) -> None:
+        self.settings = settings or DashboardSettings()
+        self._subscribers: set[Subscriber] = set()
+        self._feed = uuid.uuid4().hex
+        self._seq = 0
+        self._kept: deque[LiveMessage] = deque(maxlen=max(1, self.settings.replay_limit))
 
-    def subscribe(self, listener: Listener) -> Callable[[], None]:
-        """Add a listener; returns the function that removes it."""
-        self._listeners.add(listener)
-        return lambda: self._listeners.discard(listener)
+    def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
+        """Add a subscriber; returns the function that removes it."""
+        self._subscribers.add(subscriber)
+        return lambda: self._subscribers.discard(subscriber)
 
     @property
     def listener_count(self) -> int:
-        """How many dashboards listen in this process."""
-        return len(self._listeners)
+        """How many dashboards follow the feed in this process."""
+        return len(self._subscribers)
 
-    def deliver(self, events: Sequence[WireEvent]) -> None:
-        """Hand events (wire form) to every local listener; a failing one never stops the rest."""
-        if not events:
-            return
-        for listener in list(self._listeners):
+    def deliver(self, message: LiveMessage) -> None:
+        """Hand a message to every local subscriber; a failing one never stops the rest."""
+        for subscriber in list(self._subscribers):
             try:
-                listener(events)
+                subscriber.on_message(message)
             except Exception:
-                log.exception("A live listener failed; removing it")
-                self._listeners.discard(listener)
+                log.exception("progress_tracker: a live subscriber failed; removing it")
+                self._subscribers.discard(subscriber)
+
+    def reset(self, reason: str) -> None:
+        """Tell every subscriber that messages were missed (they reload their snapshot)."""
+        log.warning("progress_tracker: live dashboards must reload: %s", reason)
+        for subscriber in list(self._subscribers):
+            try:
+                subscriber.on_reset(reason)
+            except Exception:
+                log.exception("progress_tracker: a live subscriber failed; removing it")
+                self._subscribers.discard(subscriber)
+
+    def payloads(self, events: Sequence[Event]) -> list[str]:
+        """The events cut into message payloads of bounded size."""
+        return bounded_payloads(events, self.settings.live_message_bytes)
 
     async def publish(self, events: Sequence[Event]) -> None:
-        """Announce newly persisted events (to this process only)."""
-        self.deliver([event.to_wire() for event in events])
+        """Announce stored events, in as many numbered messages as their size needs."""
+        for payload in self.payloads(events):
+            self._seq += 1
+            message = LiveMessage(self._seq, payload)
+            self._kept.append(message)
+            self.deliver(message)
+
+    async def head(self) -> FeedPosition:
+        """The feed's identity and its last sequence number."""
+        return FeedPosition(self._feed, self._seq)
+
+    async def replay(self, after: FeedPosition) -> list[LiveMessage] | None:
+        """The messages that followed `after`, or None when the dashboard must reload."""
+        return replay_after(after, await self.head(), self._kept)
 
     async def start(self, tasks: BackgroundTasks) -> None:
         """Nothing to start in-process."""
 
     async def stop(self) -> None:
-        """Forget every listener."""
-        self._listeners.clear()
+        """Forget every subscriber."""
+        self._subscribers.clear()

@@ -1,4 +1,8 @@
-"""The collector's pipeline: accept into a Redis Stream, persist through one consumer per sink."""
+"""The collector's pipeline: accept into a Redis Stream, persist through one consumer per sink.
+
+A 202 means the batch is in a Redis that was verified to persist (see `queue/durability.py`),
+and fsynced too when `c.EventQueue.wait_for_fsync` is set.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,13 @@ from typing import TYPE_CHECKING, Any
 from redis.exceptions import RedisError
 
 from .. import metrics
-from ..config.queue import ConsumerSettings
+from ..config.queue import ConsumerSettings, QueueSettings
 from ..errors import Unavailable
 from ..events import Event
 from ..live.feed import LiveFeed
 from ..queue.consumer import SinkConsumer
-from ..queue.stream import EventStream, QueueFull
+from ..queue.durability import NotDurable, QueueGuard
+from ..queue.stream import EventStream, QueueFull, QueueUnverified
 from ..sinks import Sink
 
 if TYPE_CHECKING:
@@ -27,8 +32,8 @@ log = logging.getLogger(__name__)
 class StreamPipeline:
     """POSTs append to the stream (durable on return); consumers drain it into the sinks.
 
-    The database sink's consumer publishes what it newly stored to the live feed, which
-    every collector process relays to its own dashboards.
+    The database sink's consumer announces what it stored on the live feed, which every
+    collector process follows for its own dashboards.
     """
 
     def __init__(
@@ -38,57 +43,96 @@ class StreamPipeline:
         live: LiveFeed,
         settings: ConsumerSettings,
         *,
+        queue: QueueSettings | None = None,
+        where: str = "redis",
         trim_interval_s: float = 5.0,
     ):
         self.stream = stream
         self.live = live
+        self.queue = queue or QueueSettings()
+        self.guard = QueueGuard(stream.redis, stream.keys, self.queue, where)
         self.consumers = [
             SinkConsumer(
                 stream,
                 sink,
                 settings,
                 on_persisted=live.publish if sink.name == "database" else None,
+                on_group_lost=self.guard.check_epoch,
             )
             for sink in sinks
         ]
         self.trim_interval_s = trim_interval_s
+        self.warnings: list[str] = []  # set at start (e.g. Redis needs no password)
 
     async def start(self, tasks: BackgroundTasks) -> None:
-        """Start one supervised consumer per sink (each creates its group), plus the trimmer."""
+        """Verify the queue persists (NotDurable otherwise), then start the consumers."""
+        await self.guard.verify()
         for consumer in self.consumers:
             tasks.supervise(consumer.run, name=f"progress-tracker-consume-{consumer.group}")
-        tasks.supervise(self._trim_forever, name="progress-tracker-trim")
+            tasks.supervise(
+                consumer.membership.run, name=f"progress-tracker-heartbeat-{consumer.group}"
+            )
+        tasks.supervise(self._bookkeeping_forever, name="progress-tracker-queue-bookkeeping")
+        tasks.supervise(self.guard.check_forever, name="progress-tracker-queue-durability")
 
     async def accept(self, events: Sequence[Event]) -> None:
-        """Append to the stream; on return every event is in Redis."""
+        """Append to the stream; on return every event is in a Redis that persists."""
         try:
-            await self.stream.append(events)
+            try:
+                await self.stream.append(events)
+            except QueueUnverified:
+                # Redis restarted without our data (or it is new): check it before trusting it.
+                await self.guard.verify()
+                await self.stream.append(events)
+            if self.queue.wait_for_fsync:
+                await self._wait_for_fsync()
+        except NotDurable as err:
+            raise Unavailable(str(err), retry_after_s=30) from err
         except QueueFull as err:
             raise Unavailable(f"The event queue is full ({err}).", retry_after_s=10) from err
         except (RedisError, OSError) as err:
             raise Unavailable(f"The event queue is unreachable ({type(err).__name__}).") from err
 
-    async def _trim_forever(self) -> None:
+    async def _wait_for_fsync(self) -> None:
+        local, _ = await self.stream.redis.execute_command(
+            "WAITAOF", 1, 0, self.queue.fsync_timeout_ms
+        )
+        if int(local) < 1:
+            raise Unavailable("Redis did not confirm writing the batch to disk in time.")
+
+    async def _bookkeeping_forever(self) -> None:
         groups = [consumer.group for consumer in self.consumers]
         while True:
-            await asyncio.sleep(self.trim_interval_s)
             try:
                 await self.stream.trim_consumed(groups)
                 depth = await self.stream.depth(groups)
+                waiting = 0
                 for group, info in depth["groups"].items():
-                    metrics.QUEUE_DEPTH.labels(group).set((info["lag"] or 0) + info["pending"])
+                    behind = (info["lag"] or 0) + info["pending"]
+                    waiting = max(waiting, behind)
+                    metrics.QUEUE_DEPTH.labels(group).set(behind)
+                    metrics.QUEUE_OLDEST_AGE.labels(group).set(info["oldestWaitingAgeS"])
+                metrics.QUEUE_BYTES.set(depth["streamBytes"])
+                await self.guard.observe(await self.stream.entries_added(), waiting)
             except (RedisError, OSError) as err:
                 log.warning("progress_tracker: queue bookkeeping failed: %s", err)
+            await asyncio.sleep(self.trim_interval_s)
 
     async def health(self) -> dict[str, Any]:
-        """Queue depth, pending and dead letters, and each sink's last error."""
+        """Queue depth and durability, each sink's state, and what an operator must know."""
         groups = [consumer.group for consumer in self.consumers]
         report: dict[str, Any] = {"pipeline": "redis"}
         try:
             report["queue"] = await self.stream.depth(groups)
         except (RedisError, OSError) as err:
             report["queue"] = {"error": f"{type(err).__name__}: {err}"}
+        report["queue"]["durability"] = self.guard.report()
         report["sinks"] = {consumer.group: consumer.report() for consumer in self.consumers}
+        report["warnings"] = [*self.warnings, *self.guard.warnings()] + [
+            f"{consumer.group}: {consumer.state.last_error}"
+            for consumer in self.consumers
+            if consumer.state.last_error
+        ]
         return report
 
     async def stop(self) -> None:

@@ -1,4 +1,13 @@
-"""A consumer per sink: read the stream in batches, persist, acknowledge, retry, dead-letter."""
+"""A consumer per sink: read the stream in batches, persist, announce, acknowledge; never stop.
+
+- An outage (the sink or Redis down, permissions, read-only, disk full, a timeout) is retried
+  with backoff, without limit; nothing is acknowledged meanwhile, nothing is dead-lettered.
+- Any other failure, expected or not, isolates the failing events by bisection: the others are
+  stored, and each event that fails alone while the sink demonstrably works (another event was
+  stored, or the sink's probe write succeeds) goes to the dead letters, once.
+- The database consumer announces every event of a committed batch (also those an earlier
+  delivery stored) before acknowledging it, so a redelivered batch is never left unannounced.
+"""
 
 from __future__ import annotations
 
@@ -9,40 +18,36 @@ import socket
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
-from redis.exceptions import RedisError
+from redis.exceptions import RedisError, ResponseError
 
 from .. import metrics
 from ..config.queue import ConsumerSettings
 from ..events import Event
-from ..retry import Backoff, Retrying
+from ..retry import Retrying
 from ..sinks import Sink, SinkError
+from .deadletters import DeadLetter
+from .health import ConsumerState
+from .isolation import Outage, Rejected, Unit, bisect
+from .membership import Membership
 from .stream import EventStream, decode_entry, raw_entry
 
 log = logging.getLogger(__name__)
 
-
 OnPersisted = Callable[[list[Event]], Awaitable[None]]
-
-
-@dataclass
-class ConsumerState:
-    """What a consumer reports to the health endpoint."""
-
-    persisted: int = 0
-    dead_lettered: int = 0
-    last_error: str | None = None
-    last_error_at: float | None = None
-    last_success_at: float | None = None
-    failures: dict[str, int] = field(default_factory=dict)
+OnLoss = Callable[[], Awaitable[object]]
+Entry = tuple[str, dict[bytes, bytes]]
 
 
 def consumer_name() -> str:
     """A name unique to this process, so that a dead process's entries can be reclaimed."""
     return f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+
+
+class _Retry(Exception):
+    """Nothing was acknowledged; back off and handle the same entries again."""
 
 
 class SinkConsumer:
@@ -55,174 +60,234 @@ class SinkConsumer:
         settings: ConsumerSettings,
         *,
         on_persisted: OnPersisted | None = None,
+        on_group_lost: OnLoss | None = None,
         name: str | None = None,
     ):
         self.stream = stream
         self.sink = sink
         self.settings = settings
         self.on_persisted = on_persisted
+        self.on_group_lost = on_group_lost
         self.group = sink.name
         self.name = name or consumer_name()
-        self.state = ConsumerState()
-        self._last_claim = 0.0
+        self.state = ConsumerState(self.group)
+        self.membership = Membership(stream.redis, stream.keys, self.group, self.name, settings)
+        self._group_ready = False
+        self._with_company = False  # read new entries beside pending ones: proof for suspects
+        self._suspects: dict[str, int] = {}
+        self._handling: list[Entry] = []
 
     async def run(self) -> None:
-        """Consume until cancelled; failures back off and retry, never end the loop."""
-        retrying = Retrying(
-            Backoff(initial_s=self.settings.retry_backoff_s, cap_s=self.settings.max_backoff_s)
-        )
-        group_ready = False
+        """Consume until cancelled; every failure backs off and retries, nothing ends the loop."""
+        log.info("%s: consumer %s started", self.group, self.name)
+        retrying = Retrying(self.settings.backoff)
         while True:
             try:
-                if not group_ready:
-                    await self.stream.ensure_group(self.group)
-                    group_ready = True
+                await self._ensure_group()
                 worked = await self.step()
                 retrying.succeeded()
+                self.state.recovered()
                 if not worked:
                     await asyncio.sleep(0)
+                continue
             except asyncio.CancelledError:
                 raise
+            except ResponseError as err:
+                if str(err).startswith("NOGROUP"):
+                    self._group_ready = False  # re-created at once, and reported
+                    continue
+                self.state.failed(f"queue: {err}")
             except (RedisError, OSError) as err:
-                self._note_error(f"queue: {type(err).__name__}: {err}")
-                await asyncio.sleep(retrying.failed())
-            except _SinkUnavailable:
-                await asyncio.sleep(retrying.failed())
+                self.state.failed(f"queue: {type(err).__name__}: {err}")
+            except _Retry as err:
+                self.state.failed(str(err))
+            except Exception as err:  # a bug of ours: count it, never die on the same entries
+                log.exception("%s: consumer failed unexpectedly", self.group)
+                self.state.failed(f"{type(err).__name__}: {err}", crash=True)
+                await self._give_up_on_crashing_entries(f"{type(err).__name__}: {err}")
+            await asyncio.sleep(retrying.failed())
+
+    async def _ensure_group(self) -> None:
+        if self._group_ready:
+            return
+        lost = self.state.group_created
+        await self.stream.ensure_group(self.group)
+        self._group_ready = self.state.group_created = True
+        if lost:
+            self.state.groups_recreated += 1
+            metrics.GROUPS_RECREATED.labels(self.group).inc()
+            log.error("%s: the consumer group was gone (stream lost?); re-created", self.group)
+            if self.on_group_lost is not None:
+                await self.on_group_lost()
 
     async def step(self) -> bool:
-        """Handle one batch: own pending entries first, then reclaimed, then new ones."""
+        """Handle one batch: own pending entries (retried or taken over) first, then new ones."""
         entries = await self._read(pending=True)
-        if not entries and time.monotonic() - self._last_claim > self.settings.claim_idle_ms / 4000:
-            self._last_claim = time.monotonic()
-            entries = await self._reclaim()
-        if not entries:
-            entries = await self._read(pending=False)
+        if not entries or self._with_company:
+            entries += await self._read(pending=False, block=not entries)
         if not entries:
             return False
+        self._handling = entries
         await self._handle(entries)
+        self._handling = []
         return True
 
-    async def _read(self, *, pending: bool) -> list[tuple[str, dict[bytes, bytes]]]:
+    async def _read(self, *, pending: bool, block: bool = True) -> list[Entry]:
         response = await self.stream.redis.xreadgroup(
             self.group,
             self.name,
             {self.stream.keys.events: "0" if pending else ">"},
             count=self.settings.entries_per_read,
-            block=None if pending else self.settings.block_ms,
+            block=self.settings.block_ms if not pending and block else None,
         )
         if not response:
             return []
         [(_, entries)] = response
         return [(_text(i), fields) for i, fields in entries if fields]
 
-    async def _reclaim(self) -> list[tuple[str, dict[bytes, bytes]]]:
-        """Take over entries another consumer read but never acknowledged (it died)."""
-        result = await self.stream.redis.xautoclaim(
-            self.stream.keys.events,
-            self.group,
-            self.name,
-            min_idle_time=self.settings.claim_idle_ms,
-            start_id="0-0",
-            count=self.settings.entries_per_read,
-        )
-        claimed = result[1] if result else []
-        entries = [(_text(i), fields) for i, fields in claimed if fields]
-        if entries:
-            log.info("%s: reclaimed %d entries of a stopped consumer", self.group, len(entries))
-        return entries
-
-    async def _handle(self, entries: list[tuple[str, dict[bytes, bytes]]]) -> None:
-        units: list[tuple[str, Event]] = []
+    async def _handle(self, entries: list[Entry]) -> None:
+        units: list[Unit] = []
+        letters: list[DeadLetter] = []
         for entry_id, fields in entries:
             try:
-                events = decode_entry(fields)
+                units += [(entry_id, event) for event in decode_entry(fields)]
             except (ValidationError, ValueError, TypeError) as err:
-                await self._dead_letter(entry_id, raw_entry(fields), f"unreadable entry: {err}")
-                await self._ack([entry_id])
-                continue
-            units += [(entry_id, event) for event in events]
-            if not events:
-                await self._ack([entry_id])
-        if units:
-            await self._persist(units)
-
-    async def _persist(self, units: list[tuple[str, Event]]) -> None:
-        """Write the events of some entries, then acknowledge the entries."""
+                letters.append(DeadLetter(entry_id, raw_entry(fields), f"unreadable entry: {err}"))
         started = time.perf_counter()
-        try:
-            result = list(await self.sink.write([event for _, event in units]) or [])
-        except SinkError as err:
-            if err.retryable:
-                self._note_error(str(err))
-                raise _SinkUnavailable from err
-            result = await self._isolate(units, err)
+        stored, poison = await self._store(units)
         metrics.SINK_BATCH_SECONDS.labels(self.group).observe(time.perf_counter() - started)
-        await self._ack(list(dict.fromkeys(entry_id for entry_id, _ in units)))
-        self.state.persisted += len(units)
-        self.state.last_success_at = time.time()
-        metrics.EVENTS_PERSISTED.labels(self.group).inc(len(units))
-        if self.on_persisted is not None and result:
-            await self.on_persisted(result)
-
-    async def _isolate(self, units: list[tuple[str, Event]], err: SinkError) -> list[Event]:
-        """Some event is rejected as bad data: write the others one by one.
-
-        A rejected event is retried (with the whole set, nothing acknowledged meanwhile) until it
-        has failed `max_attempts` times, then moved to the dead letters.
-        """
-        stored: list[Event] = []
-        for entry_id, event in units:
+        events = list({event.event_id: event for _, event in stored}.values())
+        if self.on_persisted is not None and events:
             try:
-                stored += list(await self.sink.write([event]) or [])
-                self.state.failures.pop(event.event_id, None)
-            except SinkError as single:
-                if single.retryable:
-                    self._note_error(str(single))
-                    raise _SinkUnavailable from single
-                if await self._retry_later(event.event_id, single):
-                    self._note_error(str(single))
-                    raise _SinkUnavailable from single
-                await self._dead_letter(entry_id, event.to_json().encode(), str(single))
-        return stored
+                await self.on_persisted(events)
+            except (RedisError, OSError) as err:
+                raise _Retry(f"live feed: {type(err).__name__}: {err}") from err
+        await self._settle([entry_id for entry_id, _ in entries], letters + poison)
+        self.state.persisted += len(stored)
+        self.state.last_success_at = time.time()
+        metrics.EVENTS_PERSISTED.labels(self.group).inc(len(stored))
 
-    async def _ack(self, entry_ids: list[str]) -> None:
-        if entry_ids:
-            await self.stream.redis.xack(self.stream.keys.events, self.group, *entry_ids)
+    async def _store(self, units: list[Unit]) -> tuple[list[Unit], list[DeadLetter]]:
+        """Write the units; isolate the failing ones. Raises _Retry on an outage."""
+        if not units:
+            return [], []
+        try:
+            await self._write([event for _, event in units])
+            self._with_company = False
+            return units, []
+        except Outage as err:
+            raise _Retry(str(err)) from err
+        except Rejected as err:
+            first = err
+        log.warning(
+            "%s: a batch of %d events was refused (%s); isolating",
+            self.group,
+            len(units),
+            first,
+            exc_info=_bug(first),
+        )
+        try:
+            isolation = await bisect(self._write, units, str(first))
+        except Outage as err:
+            raise _Retry(str(err)) from err
+        if isolation.failed and not isolation.stored and not await self._sink_works():
+            return [], self._suspected(isolation.failed, str(first))
+        self._with_company = False
+        return isolation.stored, [_letter(unit, error) for unit, error in isolation.failed]
 
-    async def _retry_later(self, event_id: str, err: SinkError) -> bool:
-        """Count a rejection of one event; True while it still has attempts left."""
-        failures = self.state.failures.get(event_id, 0) + 1
-        self.state.failures[event_id] = failures
-        if failures < self.settings.max_attempts:
-            log.warning("%s: event %s rejected (%d): %s", self.group, event_id, failures, err)
-            return True
-        self.state.failures.pop(event_id, None)
-        return False
+    async def _write(self, events: list[Event]) -> None:
+        """One sink write, its failure classified as an outage or a refusal."""
+        try:
+            await asyncio.wait_for(self.sink.write(events), self.settings.write_timeout_s)
+        except asyncio.CancelledError:
+            raise
+        except SinkError as err:
+            raise (Outage if err.retryable else Rejected)(str(err)) from err
+        except TimeoutError as err:
+            raise Outage(f"a write took over {self.settings.write_timeout_s} s") from err
+        except Exception as err:  # a bug triggered by some event: isolate it like bad data
+            raise Rejected(f"{type(err).__name__}: {err}") from err
 
-    async def _dead_letter(self, entry_id: str, raw: bytes | None, error: str) -> None:
-        await self.stream.dead.add(entry_id, raw, error, self.group)
-        self.state.dead_lettered += 1
-        metrics.EVENTS_DEAD_LETTERED.labels(self.group).inc()
-        log.error("%s: entry %s moved to the dead letters: %s", self.group, entry_id, error)
+    async def _sink_works(self) -> bool:
+        """Whether the sink can write at all (its probe), when no event of a batch could."""
+        probe = getattr(self.sink, "probe", None)
+        if probe is None:
+            return False
+        try:
+            await asyncio.wait_for(probe(), self.settings.write_timeout_s)
+        except asyncio.CancelledError:
+            raise
+        except Exception as err:
+            raise _Retry(f"every event was refused and so was a probe write: {err}") from err
+        return True
 
-    def _note_error(self, message: str) -> None:
-        self.state.last_error = message[:500]
-        self.state.last_error_at = time.time()
-        log.warning("%s: %s", self.group, message)
+    def _suspected(self, failed: list[tuple[Unit, str]], error: str) -> list[DeadLetter]:
+        """Events that failed alone with nothing to show the sink works: retried with company
+        (new entries read beside them) up to max_attempts rounds, then dead letters."""
+        self._with_company = True
+        for (_, event), _ in failed:
+            self._suspects[event.event_id] = self._suspects.get(event.event_id, 0) + 1
+        rounds = min(self._suspects[event.event_id] for (_, event), _ in failed)
+        if rounds < self.settings.max_attempts:
+            raise _Retry(f"every event given to the sink was refused ({rounds}): {error}")
+        for (_, event), _ in failed:
+            self._suspects.pop(event.event_id, None)
+        self._with_company = False
+        return [_letter(unit, f"{why} (failed alone {rounds} times)") for unit, why in failed]
+
+    async def _settle(self, entry_ids: list[str], letters: list[DeadLetter]) -> None:
+        """Dead-letter and acknowledge in one transaction: a letter is written exactly once."""
+        async with self.stream.redis.pipeline(transaction=True) as pipe:
+            for letter in letters:
+                self.stream.dead.queue_add(pipe, letter, self.group)
+            pipe.xack(self.stream.keys.events, self.group, *dict.fromkeys(entry_ids))
+            await pipe.execute()
+        for letter in letters:
+            log.error(
+                "%s: moved to the dead letters (entry %s): %s",
+                self.group,
+                letter.entry_id,
+                letter.error,
+            )
+        self.state.dead_lettered += len(letters)
+        if letters:
+            metrics.EVENTS_DEAD_LETTERED.labels(self.group).inc(len(letters))
+
+    async def _give_up_on_crashing_entries(self, error: str) -> None:
+        """Entries our own code keeps failing on are dead-lettered after max_attempts crashes."""
+        entries, self._handling = self._handling, []
+        doomed = [
+            (entry_id, fields)
+            for entry_id, fields in entries
+            if self.state.crashed_on(entry_id) >= self.settings.max_attempts
+        ]
+        if doomed:
+            letters = [
+                DeadLetter(i, raw_entry(f), f"the consumer failed on it: {error}")
+                for i, f in doomed
+            ]
+            await self._settle([entry_id for entry_id, _ in doomed], letters)
 
     def report(self) -> dict[str, Any]:
-        """Counters and the last error, for the health endpoint."""
+        """Counters, the current error (None once recovered) and the last failure."""
         return {
-            "persisted": self.state.persisted,
-            "deadLettered": self.state.dead_lettered,
-            "lastError": self.state.last_error,
-            "lastErrorAt": self.state.last_error_at,
-            "lastSuccessAt": self.state.last_success_at,
+            **self.state.report(),
+            "consumer": self.name,
+            "suspects": len(self._suspects),
+            "reclaimed": self.membership.reclaimed,
+            "removedConsumers": self.membership.removed,
         }
 
 
-class _SinkUnavailable(Exception):
-    """The sink cannot take the batch now; back off and try the same entries again."""
+def _letter(unit: Unit, error: str) -> DeadLetter:
+    entry_id, event = unit
+    return DeadLetter(entry_id, event.to_json().encode(), error)
+
+
+def _bug(err: BaseException) -> BaseException | None:
+    """The traceback worth logging: that of an exception no sink classified."""
+    cause = err.__cause__
+    return cause if cause is not None and not isinstance(cause, SinkError) else None
 
 
 def _text(value: Any) -> str:

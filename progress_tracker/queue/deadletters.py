@@ -11,34 +11,44 @@ import json
 import os
 import time
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 
 from .keys import StreamKeys
 
+if TYPE_CHECKING:
+    from .stream import EventStream
+
 FIELD = b"event"  # an entry holding one event (a dead letter put back on the stream)
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """An entry (or one event of it) that a sink rejected for good, with the reason."""
+
+    entry_id: str
+    raw: bytes | None
+    error: str
 
 
 class DeadLetters:
     """The dead-letter stream of one deployment."""
 
-    def __init__(self, redis: Redis, keys: StreamKeys):
+    def __init__(self, redis: Redis, keys: StreamKeys, stream: EventStream | None = None):
         self.redis = redis
         self.keys = keys
+        self.stream = stream
 
     async def add(self, entry_id: str, raw: bytes | None, error: str, sink: str) -> None:
         """Keep a failed entry with its error, for operators to inspect and replay."""
-        await self.redis.xadd(
-            self.keys.dead,
-            {
-                "entry": entry_id,
-                "sink": sink,
-                "error": error[:2000],
-                "event": raw or b"",
-                "failed_at": str(time.time()),
-            },
-        )
+        await self.redis.xadd(self.keys.dead, _fields(DeadLetter(entry_id, raw, error), sink))
+
+    def queue_add(self, pipe: Pipeline, letter: DeadLetter, sink: str) -> None:
+        """Add a dead letter as part of a transaction (with the acknowledgement of its entry)."""
+        pipe.xadd(self.keys.dead, _fields(letter, sink))
 
     async def list(self, count: int = 100) -> list[dict[str, Any]]:
         """The oldest dead letters, decoded for display."""
@@ -70,12 +80,24 @@ class DeadLetters:
         for entry_id, fields in entries:
             if wanted is not None and _text(entry_id) not in wanted:
                 continue
-            async with self.redis.pipeline(transaction=True) as pipe:
-                pipe.xadd(self.keys.events, {FIELD: fields.get(b"event", b"")})
-                pipe.xdel(self.keys.dead, entry_id)
-                await pipe.execute()
+            payload = fields.get(b"event", b"")
+            if self.stream is not None:  # within the queue's bounds, counted in its bytes
+                await self.stream.append_field(FIELD, payload)
+            else:
+                await self.redis.xadd(self.keys.events, {FIELD: payload})
+            await self.redis.xdel(self.keys.dead, entry_id)
             replayed += 1
         return replayed
+
+
+def _fields(letter: DeadLetter, sink: str) -> dict[str, Any]:
+    return {
+        "entry": letter.entry_id,
+        "sink": sink,
+        "error": letter.error[:2000],
+        "event": letter.raw or b"",
+        "failed_at": str(time.time()),
+    }
 
 
 def _text(value: Any) -> str:

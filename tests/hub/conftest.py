@@ -176,8 +176,9 @@ class Hub:
             "PT_HUB_PASSWORD": self.password,
             "PT_HUB_ADMIN_TOKEN": self.admin_token,
             "PT_HUB_DATABASE_URL": self.database_url,
+            # the machine's shared Redis persists nothing: the collector is told to accept that
             "PT_HUB_COLLECTOR_ARGS": f"--ProgressTracker.redis_url={REDIS} "
-            f"--EventQueue.key_prefix={self.redis_prefix}",
+            f"--EventQueue.key_prefix={self.redis_prefix} --EventQueue.allow_volatile=True",
             "PT_HUB_JUPYTER_PATH": str(share),
             "PT_HUB_PYTHONPATH": str(REPO),
             "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",

@@ -12,10 +12,11 @@ from typing import Any, Self
 from redis.asyncio import Redis
 from sqlalchemy import func, select
 
-from progress_tracker.config import ConsumerSettings
+from progress_tracker.config import ConsumerSettings, QueueSettings
 from progress_tracker.events import Event, EventType
 from progress_tracker.live.feed import LiveFeed
 from progress_tracker.pipelines.stream import StreamPipeline
+from progress_tracker.queue.durability import QueueGuard
 from progress_tracker.queue.keys import StreamKeys
 from progress_tracker.queue.stream import EventStream
 from progress_tracker.sinks.database import DatabaseSink
@@ -62,7 +63,14 @@ class Kit:
 
     async def __aenter__(self) -> Self:
         await upgrade_to_head(self.engine)
+        # As a collector does at start: check Redis (accepting the shared one, which persists
+        # nothing), so that appends are taken before any pipeline runs.
+        await QueueGuard(self.redis, self.keys, self.volatile, "shared redis").verify()
         return self
+
+    @property
+    def volatile(self) -> QueueSettings:
+        return QueueSettings(key_prefix=self.keys.prefix, allow_volatile=True)
 
     async def __aexit__(self, *exc: object) -> None:
         await self.tasks.stop()
@@ -71,21 +79,28 @@ class Kit:
         await self.redis.aclose()
         await self.engine.dispose()
 
-    def stream(self, max_len: int = 1_000_000) -> EventStream:
-        return EventStream(self.redis, self.keys, max_len=max_len)
+    def stream(self, max_len: int = 1_000_000, max_bytes: int = 1024**3) -> EventStream:
+        return EventStream(self.redis, self.keys, max_len=max_len, max_bytes=max_bytes)
 
     async def pipeline(
         self,
         sinks: Sequence[Any] | None = None,
         live: LiveFeed | None = None,
+        queue: QueueSettings | None = None,
         **settings: Any,
     ) -> StreamPipeline:
-        """A started pipeline; stopped when the kit closes."""
+        """A started pipeline; stopped when the kit closes.
+
+        The machine's shared Redis persists nothing: the kit accepts that (allow_volatile)
+        unless given queue settings; the durability tests run Redis servers of their own.
+        """
+        queue = queue or self.volatile
         pipeline = StreamPipeline(
-            self.stream(),
+            self.stream(queue.max_entries, queue.max_bytes),
             sinks if sinks is not None else [DatabaseSink(EventWriter(self.engine))],
             live or LiveFeed(),
             ConsumerSettings(**{"block_ms": 100, "retry_backoff_s": 0.05, **settings}),
+            queue=queue,
             trim_interval_s=0.2,
         )
         await pipeline.start(self.tasks)

@@ -218,7 +218,7 @@ async def test_writes_into_the_configured_retention_policy(
 
 @pytest.mark.services
 @pytest.mark.asyncio
-async def test_an_unknown_database_fails_at_once_and_is_not_retryable(
+async def test_an_unknown_database_fails_at_once_as_an_outage_not_as_bad_data(
     influxd: InfluxdServer,
 ) -> None:
     settings = v1_settings(influxd, "no_such_database")
@@ -227,7 +227,7 @@ async def test_an_unknown_database_fails_at_once_and_is_not_retryable(
             await sink.write([make_event()])
 
     assert isinstance(raised.value, SinkError)
-    assert raised.value.retryable is False
+    assert raised.value.retryable is True  # every event would fail: never a dead letter
     assert raised.value.status == 404
     assert "database not found" in str(raised.value)
 
@@ -272,7 +272,7 @@ async def test_writes_with_basic_auth_and_refuses_a_wrong_password_without_retry
         with pytest.raises(InfluxSinkError) as raised:
             await sink.write([event])
 
-    assert (raised.value.status, raised.value.retryable) == (401, False)
+    assert (raised.value.status, raised.value.retryable) == (401, True)
     assert [p["eventId"] for p in points_of(server, "course", event.user_id)] == [event.event_id]
 
 
@@ -332,7 +332,7 @@ async def test_v2_client_unreachable_server_is_retryable() -> None:
 @pytest.mark.parametrize(("api", "path"), [("v1", "/write"), ("v2", "/api/v2/write")])
 @pytest.mark.parametrize(
     ("status", "retryable"),
-    [(500, True), (503, True), (429, True), (408, True), (400, False), (401, False), (404, False)],
+    [(500, True), (503, True), (429, True), (408, True), (401, True), (404, True), (400, False)],
 )
 async def test_server_errors_and_throttling_are_retryable_and_rejections_are_not(
     api: str, path: str, status: int, retryable: bool

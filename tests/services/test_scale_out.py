@@ -44,6 +44,7 @@ async def test_two_collectors_store_each_event_once_and_both_dashboards_see_all(
     options = (
         f"--ProgressTracker.redis_url={redis_url}",
         f"--EventQueue.key_prefix={redis_prefix}",
+        "--EventQueue.allow_volatile=True",  # the machine's shared Redis persists nothing
     )
     first = JupyterServer(tmp_path / "a", postgres_url, *options)
     second = JupyterServer(tmp_path / "b", postgres_url, *options)

@@ -14,11 +14,13 @@ from influxdb_client.rest import ApiException
 from ...config.influx import InfluxSettings
 from .. import SinkError
 
-_RETRYABLE_4XX = frozenset({408, 429})
+# Refusals that hit every point alike (credentials, permissions, no such database, throttling,
+# timeouts) are outages the consumer retries; other 4xx answers refuse the data itself.
+_RETRYABLE_4XX = frozenset({401, 403, 404, 408, 429})
 
 
 class InfluxSinkError(SinkError):
-    """An InfluxDB write that failed; `retryable` is False for rejected data (4xx)."""
+    """An InfluxDB write that failed; `retryable` is False only for rejected data."""
 
 
 class Transport(Protocol):

@@ -1,0 +1,62 @@
+"""Finding the poison in a failed batch by bisection: each bad event costs about log2(n) writes.
+
+A batch that a sink refused is split in halves, each written on its own; a half that fails is
+split again, down to single events. Halves without a bad event are stored on the way, and each
+event that fails alone is reported once (never retried from the start of the batch).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from ..events import Event
+
+Unit = tuple[str, Event]  # an event and the id of the stream entry it came in
+
+
+class Outage(Exception):
+    """The sink cannot write now, whatever the events: retry the same batch later."""
+
+
+class Rejected(Exception):
+    """The sink refused these events (one of them may be the cause)."""
+
+
+Write = Callable[[list[Event]], Awaitable[object]]
+
+
+@dataclass
+class Isolation:
+    """What a bisection found: the units stored, and those that failed alone (with why)."""
+
+    stored: list[Unit] = field(default_factory=list)
+    failed: list[tuple[Unit, str]] = field(default_factory=list)
+    writes: int = 0
+
+
+async def bisect(write: Write, units: Sequence[Unit], error: str) -> Isolation:
+    """Store what can be stored of `units` (which failed together with `error`).
+
+    Raises Outage as soon as a write says the sink is down: the caller retries everything.
+    """
+    result = Isolation()
+    if len(units) == 1:
+        result.failed.append((units[0], error))
+        return result
+    failing: list[Sequence[Unit]] = [units]
+    while failing:
+        piece = failing.pop()
+        middle = len(piece) // 2
+        for half in (piece[:middle], piece[middle:]):
+            result.writes += 1
+            try:
+                await write([event for _, event in half])
+            except Rejected as err:
+                if len(half) == 1:
+                    result.failed.append((half[0], str(err)))
+                else:
+                    failing.append(half)
+            else:
+                result.stored.extend(half)
+    return result
