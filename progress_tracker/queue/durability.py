@@ -208,6 +208,7 @@ class QueueGuard:
             "waitForFsync": self.settings.wait_for_fsync,
             "waitaofSupported": persistence.waitaof if persistence else None,
             "checkedAt": self.state.checked_at,
+            "waitingAtLastLook": self._waiting,
             "losses": [
                 {"at": loss.at, "knownEntries": loss.known_entries, "message": loss.message}
                 for loss in self.state.losses[-10:]

@@ -25,6 +25,7 @@ class ConsumerState:
     failing_since: float | None = None
     last_failure: dict[str, Any] | None = None  # the latest failure, kept after recovery
     last_success_at: float | None = None
+    failures: int = 0  # failed rounds, all told
     crashes: int = 0
     groups_recreated: int = 0
     group_created: bool = False
@@ -35,6 +36,7 @@ class ConsumerState:
         """Record a failure (an outage, a refused batch, a crash) that is being retried."""
         now = time.time()
         message = message[:500]
+        self.failures += 1
         self.last_error = message
         if self.failing_since is None:
             self.failing_since = now
@@ -76,6 +78,7 @@ class ConsumerState:
             "failingSince": self.failing_since,
             "lastFailure": self.last_failure,
             "lastSuccessAt": self.last_success_at,
+            "failures": self.failures,
             "crashes": self.crashes,
             "groupsRecreated": self.groups_recreated,
         }

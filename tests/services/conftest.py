@@ -12,6 +12,7 @@ import pytest
 from influx import InfluxdServer, VictoriaMetricsServer, require_binary
 from postgres import (
     SHARED,
+    OwnedDatabase,
     PrivatePostgres,
     create_database,
     drop_database,
@@ -19,6 +20,7 @@ from postgres import (
     private_database_name,
     reachable,
 )
+from redis_server import PrivateRedis
 
 from tests.conftest import require
 
@@ -92,6 +94,16 @@ def postgres_url() -> Iterator[str]:
 
 
 @pytest.fixture
+def owned_database() -> Iterator[OwnedDatabase]:
+    """A fresh database on the machine's PostgreSQL owned by a role of its own (dropped after)."""
+    require(reachable(port=5432), "PostgreSQL is not listening on 127.0.0.1:5432")
+    database = OwnedDatabase(SHARED)
+    asyncio.run(database.create())
+    yield database
+    asyncio.run(database.drop())
+
+
+@pytest.fixture
 def redis_url() -> str:
     """The machine's Redis (the tests use a private key prefix, never FLUSHALL)."""
     require(reachable(port=6379), "Redis is not listening on 127.0.0.1:6379")
@@ -131,3 +143,24 @@ def private_postgres() -> Iterator[PrivatePostgres]:
     if reachable(port=server.port):
         server.stop()
     shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def private_redis(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Callable[..., PrivateRedis]]:
+    """Makes running Redis servers of the test's own (`appendonly=True` for AOF, False for none,
+    `password=` for requirepass), which the test may kill and restart; all stopped after it."""
+    servers: list[PrivateRedis] = []
+
+    def start(*, appendonly: bool, password: str | None = None) -> PrivateRedis:
+        server = PrivateRedis(
+            tmp_path_factory.mktemp("redis"), appendonly=appendonly, password=password
+        )
+        servers.append(server)
+        server.start()
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()

@@ -9,13 +9,15 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Self
 
-from redis.asyncio import Redis
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 
 from progress_tracker.config import ConsumerSettings, QueueSettings
 from progress_tracker.events import Event, EventType
 from progress_tracker.live.feed import LiveFeed
 from progress_tracker.pipelines.stream import StreamPipeline
+from progress_tracker.queue.connection import connect
 from progress_tracker.queue.durability import QueueGuard
 from progress_tracker.queue.keys import StreamKeys
 from progress_tracker.queue.stream import EventStream
@@ -57,7 +59,10 @@ class Kit:
         self.redis_url = redis_url
         self.keys = StreamKeys(prefix)
         self.engine = create_engine(database_url)
-        self.redis = Redis.from_url(redis_url)
+        # The test reads on connections of its own (a new one each time), so that faults it
+        # injects into the pipeline's connections never fail its own checks.
+        self.reader = create_async_engine(database_url, poolclass=NullPool)
+        self.redis = connect(redis_url)  # the collector's own client (retries stale connections)
         self.pipelines: list[StreamPipeline] = []
         self.tasks = BackgroundTasks()
 
@@ -78,6 +83,7 @@ class Kit:
             await pipeline.stop()
         await self.redis.aclose()
         await self.engine.dispose()
+        await self.reader.dispose()
 
     def stream(self, max_len: int = 1_000_000, max_bytes: int = 1024**3) -> EventStream:
         return EventStream(self.redis, self.keys, max_len=max_len, max_bytes=max_bytes)
@@ -109,12 +115,12 @@ class Kit:
 
     async def stored(self) -> int:
         """How many cell executions the database holds."""
-        async with self.engine.connect() as conn:
+        async with self.reader.connect() as conn:
             return int(await conn.scalar(select(func.count()).select_from(CellExecution)))
 
     async def stored_ids(self) -> list[str]:
         """The event ids the database holds (with repeats, if any)."""
-        async with self.engine.connect() as conn:
+        async with self.reader.connect() as conn:
             return list((await conn.execute(select(CellExecution.event_id))).scalars())
 
 

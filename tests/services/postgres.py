@@ -37,6 +37,63 @@ async def _maintenance(server_url: str, statement: str) -> None:
         await engine.dispose()
 
 
+async def run_in(server_url: str, database: str, *statements: str) -> None:
+    """Run statements as the superuser in one database, outside a transaction."""
+    engine = create_async_engine(f"{server_url}/{database}", isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            for statement in statements:
+                await conn.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+class OwnedDatabase:
+    """A database owned by a login role of its own: unlike the superuser, privileges and
+    read-only settings apply to it, so a test can take them away as an operator might."""
+
+    def __init__(self, server_url: str):
+        self.server_url = server_url
+        self.name = private_database_name()
+        self.role = f"{self.name}_owner"
+
+    @property
+    def url(self) -> str:
+        """The database's URL, connecting as its owner."""
+        return self.server_url.replace("postgres@", f"{self.role}@", 1) + f"/{self.name}"
+
+    async def create(self) -> None:
+        await _maintenance(self.server_url, f'CREATE ROLE "{self.role}" LOGIN')
+        await _maintenance(self.server_url, f'CREATE DATABASE "{self.name}" OWNER "{self.role}"')
+
+    async def drop(self) -> None:
+        await drop_database(self.server_url, self.name)
+        await _maintenance(self.server_url, f'DROP ROLE IF EXISTS "{self.role}"')
+
+    async def revoke_insert(self) -> None:
+        """INSERT taken away on every table (a mistaken GRANT/REVOKE by an operator)."""
+        await run_in(
+            self.server_url, self.name,
+            f'REVOKE INSERT ON ALL TABLES IN SCHEMA public FROM "{self.role}"',
+        )  # fmt: skip
+
+    async def grant_insert(self) -> None:
+        await run_in(
+            self.server_url, self.name,
+            f'GRANT INSERT ON ALL TABLES IN SCHEMA public TO "{self.role}"',
+        )  # fmt: skip
+
+    async def read_only(self, on: bool) -> None:
+        """Sessions become read-only (or writable again), as after a fail-over to a standby:
+        the role's open connections are closed and its new ones take the new default."""
+        setting = "SET default_transaction_read_only = on" if on else "RESET ALL"
+        await run_in(
+            self.server_url, "postgres",
+            f'ALTER DATABASE "{self.name}" {setting}',
+            f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{self.role}'",
+        )  # fmt: skip
+
+
 async def create_database(server_url: str, name: str) -> None:
     """CREATE DATABASE on a server."""
     await _maintenance(server_url, f'CREATE DATABASE "{name}"')
@@ -102,17 +159,18 @@ class PrivatePostgres:
                 raise RuntimeError(f"private PostgreSQL did not start: {self.log.read_text()}")
             time.sleep(0.1)
 
-    def stop(self) -> None:
-        """Stop the server at once (clients see their connections dropped)."""
-        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+    def stop(self, mode: str = "immediate") -> None:
+        """Stop the server: 'immediate' (a crash: connections dropped, recovery at the next
+        start) or 'fast' (sessions terminated, a clean shutdown)."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
 
     async def astart(self) -> None:
         """`start` without blocking the event loop."""
         await asyncio.to_thread(self.start)
 
-    async def astop(self) -> None:
+    async def astop(self, mode: str = "immediate") -> None:
         """`stop` without blocking the event loop."""
-        await asyncio.to_thread(self.stop)
+        await asyncio.to_thread(self.stop, mode)
 
 
 def _free_port() -> int:
