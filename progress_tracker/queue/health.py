@@ -32,6 +32,11 @@ class ConsumerState:
     _crashes_by_entry: dict[str, int] = field(default_factory=dict)
     _logged: tuple[str, float] = ("", 0.0)
 
+    def __post_init__(self) -> None:
+        # Present from the start (at 0), so that dashboards and alerts find the series.
+        metrics.SINK_FAILING.labels(self.group).set(0)
+        metrics.CONSUMER_RESTARTS.labels(self.group)
+
     def failed(self, message: str, *, crash: bool = False) -> None:
         """Record a failure (an outage, a refused batch, a crash) that is being retried."""
         now = time.time()
