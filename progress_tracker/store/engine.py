@@ -29,7 +29,11 @@ def create_engine(url: str, *, pool_size: int = 5) -> AsyncEngine:
             cursor.close()
 
         return engine
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
+    # pool_pre_ping: a pooled connection that died with a database restart is replaced at
+    # checkout, so the first write after an outage does not fail once more on it.
+    return create_async_engine(
+        url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800, pool_pre_ping=True
+    )
 
 
 def ensure_sqlite_folder(url: str) -> None:
