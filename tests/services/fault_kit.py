@@ -19,10 +19,13 @@ from tests.jupyter_process import JupyterServer
 class Student:
     """Posts batches like the capture plugin's outbox: each batch until it gets its 202."""
 
-    def __init__(self, server: JupyterServer, notebook: str, *, batch: int = 5):
+    def __init__(
+        self, server: JupyterServer, notebook: str, *, batch: int = 5, pause_s: float = 0.02
+    ):
         self.server = server
         self.notebook = notebook
         self.batch = batch
+        self.pause_s = pause_s
         self.acknowledged: list[tuple[float, str]] = []  # (when the 202 came, eventId)
         self.refusals = 0
         self.stopping = False
@@ -62,7 +65,7 @@ class Student:
                 assert status in (0, 503), f"a browser would not retry HTTP {status}"
                 self.refusals += 1
                 await asyncio.sleep(0.1)  # the outbox's retry pace
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(self.pause_s)  # the student's own pace
         self._client.close()
 
 
@@ -73,6 +76,7 @@ class Dashboard:
 
     server: JupyterServer
     ids: set[str] = field(default_factory=set)
+    received_at: dict[str, float] = field(default_factory=dict)
     resyncs: list[str] = field(default_factory=list)
     gaps: int = 0
     connections: int = 0
@@ -126,7 +130,10 @@ class Dashboard:
                     self.gaps += 1
                     return  # reconnect from the last message seen
                 self.seq = message["seq"]
-                self.ids.update(event["eventId"] for event in message["events"])
+                now = time.monotonic()
+                for event in message["events"]:
+                    self.ids.add(event["eventId"])
+                    self.received_at.setdefault(event["eventId"], now)
             elif message["type"] == "resync":
                 self.resyncs.append(message["reason"])
                 self.feed = None

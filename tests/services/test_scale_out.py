@@ -29,11 +29,15 @@ async def _socket(server: JupyterServer):
 
 
 async def _read_ids(ws, count: int) -> list[str]:
+    """Event ids of the live messages; both collectors publish on one gapless sequence."""
     ids: list[str] = []
+    seqs: list[int] = []
     while len(ids) < count:
         message = json.loads(await asyncio.wait_for(ws.read_message(), 15))
         if message["type"] == "events":
             ids += [e["eventId"] for e in message["events"]]
+            seqs.append(message["seq"])
+    assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
     return ids
 
 
