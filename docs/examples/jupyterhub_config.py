@@ -3,7 +3,10 @@
 # Copy into your jupyterhub_config.py and adapt the marked values. Requirements:
 #   - `pip install jupyter-progress-tracker` in the hub's environment (the collector runs there)
 #     and in the user servers' image (the extension auto-enables; it forwards, it stores nothing);
-#   - PostgreSQL and Redis reachable from the hub's host only (never from user servers).
+#   - PostgreSQL and Redis reachable from the hub's host only (never from user servers);
+#   - Redis with AOF (`appendonly yes`: the collector refuses a Redis that does not persist) and a
+#     password, better an ACL user limited to the tracker's keys (docs/backends.md, "Redis AUTH
+#     and ACL"): a student's kernel on this host must not be able to write to it.
 # The same settings (scopes, roles, the service) were run end to end with JupyterHub 6.1 in the
 # project's hub tests (tests/hub/jupyterhub_config.py).
 import os
@@ -35,7 +38,9 @@ c.JupyterHub.services = [
         # credentials live in the collector's environment only
         "environment": {
             "DATABASE_URL": os.environ["PROGRESS_TRACKER_DATABASE_URL"],  # postgresql+asyncpg://...
-            "REDIS_URL": os.environ["PROGRESS_TRACKER_REDIS_URL"],  # redis://...; 202 = in the stream
+            # redis://progress-tracker:PASSWORD@host:6379/0 (rediss:// across hosts); 202 = in the
+            # stream of a Redis that persists
+            "REDIS_URL": os.environ["PROGRESS_TRACKER_REDIS_URL"],
             "PROGRESS_TRACKER_PSEUDONYM_SECRET": os.environ["PROGRESS_TRACKER_PSEUDONYM_SECRET"],
         },
         "oauth_no_confirm": True,

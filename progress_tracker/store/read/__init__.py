@@ -26,10 +26,6 @@ class ProgressQueries:
         """The dashboard snapshot of `notebook` (default: the most recently active one)."""
         return await snapshot.progress(self.engine, notebook)
 
-    async def last_event_id(self) -> str | None:
-        """The eventId most recently stored (a cursor for the live feed)."""
-        return await snapshot.last_event_id(self.engine)
-
     async def executions(self, notebook: str | None = None, **filters: Any) -> list[Event]:
         """Stored executions, oldest first (`user`, `since`, `until`, `limit`)."""
         return await history.executions(self.engine, notebook, **filters)
@@ -39,10 +35,6 @@ class ProgressQueries:
     ) -> AsyncIterator[Event]:
         """Every matching execution, oldest first, read in chunks (for exports)."""
         return history.stream_executions(self.engine, notebook, since=since, until=until)
-
-    async def events_since(self, event_id: str, *, limit: int = 10_000) -> Any:
-        """(events, complete) stored since `event_id`; (None, False) when it is unknown."""
-        return await history.events_since(self.engine, event_id, limit=limit)
 
     async def errors(self, notebook: str) -> list[dict[str, Any]]:
         """Distinct errors of each cell of `notebook`."""

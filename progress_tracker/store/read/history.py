@@ -1,16 +1,19 @@
-"""Stored executions read back in order: a student's timeline, exports, and live catch-up."""
+"""Stored executions read back in order: a student's timeline and exports.
+
+(A dashboard that reconnects catches up from the live feed itself, by sequence number: see
+`live/`. No query by time can replay exactly what was missed.)
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import func, select, union_all
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ...events import Event
-from ..models import CellExecution, NotebookEvent
-from .rows import execution_columns, execution_event, filtered, utc
+from ..models import CellExecution
+from .rows import execution_columns, execution_event, filtered
 
 
 async def executions(
@@ -51,39 +54,3 @@ async def stream_executions(
         if len(rows) < chunk:
             return
         last_id = rows[-1].row_id
-
-
-async def events_since(
-    engine: AsyncEngine, event_id: str, *, margin_s: float = 60, limit: int = 10_000
-):
-    """Executions received since `event_id` (minus a margin for out-of-order commits).
-
-    Returns (events, complete): None when `event_id` is unknown; complete is False when
-    more than `limit` events would be replayed (the client should reload its snapshot).
-    """
-    async with engine.connect() as conn:
-        anchor = await conn.scalar(
-            union_all(
-                select(CellExecution.received_at).where(CellExecution.event_id == event_id),
-                select(NotebookEvent.received_at).where(NotebookEvent.event_id == event_id),
-            ).limit(1)
-        )
-        if anchor is None:
-            return None, False
-        start = utc(anchor) - timedelta(seconds=margin_s)
-        # Rows of the margin before the anchor are replayed too but do not count to `limit`.
-        before = await conn.scalar(
-            select(func.count())
-            .select_from(CellExecution)
-            .where(CellExecution.received_at >= start, CellExecution.received_at <= anchor)
-        )
-        budget = limit + int(before or 0)
-        rows = (
-            await conn.execute(
-                execution_columns()
-                .where(CellExecution.received_at >= start)
-                .order_by(CellExecution.received_at, CellExecution.id)
-                .limit(budget + 1)
-            )
-        ).all()
-    return [execution_event(row) for row in rows[:budget]], len(rows) <= budget
