@@ -13,6 +13,24 @@ from .retry import Backoff, Retrying
 log = logging.getLogger(__name__)
 
 
+def raise_if_cancelled() -> None:
+    """Raise CancelledError if the current task was asked to stop.
+
+    Every loop of a background task calls this once per round: redis-py (8.1 at least) now and
+    then swallows a cancellation that hits a command and returns normally, and the loop would
+    then go on for ever while `stop` waits for it.
+    """
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError()
+
+
+async def pause(seconds: float) -> None:
+    """Sleep between two rounds of a background loop, unless the task was asked to stop."""
+    raise_if_cancelled()
+    await asyncio.sleep(seconds)
+
+
 class BackgroundTasks:
     """Every long-running task of one server process.
 
@@ -41,6 +59,7 @@ class BackgroundTasks:
         retrying = Retrying(self.restart_backoff)
         self.restarts.setdefault(name, 0)
         while True:
+            raise_if_cancelled()
             try:
                 await run()
                 reason = "returned"
@@ -52,7 +71,7 @@ class BackgroundTasks:
             self.restarts[name] += 1
             self.crashes[name] = reason[:500]
             metrics.TASK_RESTARTS.labels(name).inc()
-            await asyncio.sleep(retrying.failed())
+            await pause(retrying.failed())
 
     def _forget(self, task: asyncio.Task[Any]) -> None:
         self._tasks.discard(task)

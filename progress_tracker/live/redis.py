@@ -24,6 +24,7 @@ from .. import metrics
 from ..config.dashboard import DashboardSettings
 from ..events import Event
 from ..retry import Backoff, Retrying
+from ..tasks import pause, raise_if_cancelled
 from .feed import FeedUnavailable, LiveFeed
 from .messages import FeedPosition, LiveMessage, replay_after
 
@@ -151,6 +152,7 @@ class RedisLiveFeed(LiveFeed):
         retrying = Retrying(self.backoff)
         position: FeedPosition | None = None
         while True:
+            raise_if_cancelled()
             try:
                 if position is None:
                     position = await self.head()
@@ -161,7 +163,7 @@ class RedisLiveFeed(LiveFeed):
                 raise
             except (FeedUnavailable, RedisError, OSError) as err:
                 log.warning("progress_tracker: live feed unreachable (%s); retrying", err)
-                await asyncio.sleep(retrying.failed())
+                await pause(retrying.failed())
 
     async def _follow_once(self, position: FeedPosition) -> FeedPosition:
         """Deliver what follows `position` (waiting up to block_ms); the new position."""

@@ -6,7 +6,6 @@ and fsynced too when `c.EventQueue.wait_for_fsync` is set.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -22,6 +21,7 @@ from ..queue.consumer import SinkConsumer
 from ..queue.durability import NotDurable, QueueGuard
 from ..queue.stream import EventStream, QueueFull, QueueUnverified
 from ..sinks import Sink
+from ..tasks import pause, raise_if_cancelled
 
 if TYPE_CHECKING:
     from ..tasks import BackgroundTasks
@@ -103,6 +103,7 @@ class StreamPipeline:
     async def _bookkeeping_forever(self) -> None:
         groups = [consumer.group for consumer in self.consumers]
         while True:
+            raise_if_cancelled()
             try:
                 await self.stream.trim_consumed(groups)
                 depth = await self.stream.depth(groups)
@@ -116,7 +117,7 @@ class StreamPipeline:
                 await self.guard.observe(await self.stream.entries_added(), waiting)
             except (RedisError, OSError) as err:
                 log.warning("progress_tracker: queue bookkeeping failed: %s", err)
-            await asyncio.sleep(self.trim_interval_s)
+            await pause(self.trim_interval_s)
 
     async def health(self) -> dict[str, Any]:
         """Queue depth and durability, each sink's state, and what an operator must know."""

@@ -28,6 +28,7 @@ from ..config.queue import ConsumerSettings
 from ..events import Event
 from ..retry import Retrying
 from ..sinks import Sink, SinkError
+from ..tasks import pause, raise_if_cancelled
 from .deadletters import DeadLetter
 from .health import ConsumerState
 from .isolation import Outage, Rejected, Unit, bisect
@@ -82,6 +83,7 @@ class SinkConsumer:
         log.info("%s: consumer %s started", self.group, self.name)
         retrying = Retrying(self.settings.backoff)
         while True:
+            raise_if_cancelled()
             try:
                 await self._ensure_group()
                 worked = await self.step()
@@ -105,7 +107,7 @@ class SinkConsumer:
                 log.exception("%s: consumer failed unexpectedly", self.group)
                 self.state.failed(f"{type(err).__name__}: {err}", crash=True)
                 await self._give_up_on_crashing_entries(f"{type(err).__name__}: {err}")
-            await asyncio.sleep(retrying.failed())
+            await pause(retrying.failed())
 
     async def _ensure_group(self) -> None:
         if self._group_ready:

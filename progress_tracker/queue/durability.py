@@ -21,6 +21,7 @@ from redis.exceptions import RedisError, ResponseError
 
 from .. import metrics
 from ..config.queue import QueueSettings
+from ..tasks import pause
 from .keys import StreamKeys
 
 log = logging.getLogger(__name__)
@@ -148,7 +149,7 @@ class QueueGuard:
     async def check_forever(self) -> None:
         """Verify every `durability_check_interval_s` (a Redis reconfigured or restarted)."""
         while True:
-            await asyncio.sleep(self.settings.durability_check_interval_s)
+            await pause(self.settings.durability_check_interval_s)
             try:
                 await self.verify()
             except NotDurable:

@@ -20,6 +20,7 @@ from redis.exceptions import RedisError, ResponseError
 from .. import metrics
 from ..config.queue import ConsumerSettings
 from ..retry import Retrying
+from ..tasks import pause, raise_if_cancelled
 from .keys import StreamKeys
 
 log = logging.getLogger(__name__)
@@ -53,15 +54,16 @@ class Membership:
         retrying = Retrying(self.settings.backoff)
         try:
             while True:
+                raise_if_cancelled()
                 try:
                     await self.beat()
                     await self.take_over_dead()
                     await self.take_over_stuck()
                     retrying.succeeded()
-                    await asyncio.sleep(self.settings.heartbeat_interval_s)
+                    await pause(self.settings.heartbeat_interval_s)
                 except (RedisError, OSError) as err:
                     log.debug("%s: heartbeat failed: %s", self.group, err)
-                    await asyncio.sleep(retrying.failed())
+                    await pause(retrying.failed())
         finally:
             await self._leave()
 

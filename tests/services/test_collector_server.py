@@ -120,6 +120,26 @@ async def test_metrics_count_accepted_rejected_and_persisted_events(jp_fetch, jp
     assert 'progress_tracker_events_persisted_total{sink="database"}' in text
 
 
+class TestOnAPrivateRedis:
+    @pytest.fixture
+    def jp_server_config(self, jp_server_config, private_redis):
+        jp_server_config["ProgressTracker"]["redis_url"] = private_redis(appendonly=True).url
+        return jp_server_config
+
+    async def test_every_background_task_ends_when_stopped_even_in_the_middle_of_redis_calls(
+        self, jp_fetch, jp_serverapp
+    ):
+        # redis-py now and then swallows a cancellation that hits a command; the loops of the
+        # tasks must still end, or a server's shutdown waits for their timeout.
+        await post(jp_fetch, [make_event()])
+        runtime = await started(jp_serverapp)
+        tasks = list(runtime.tasks._tasks)
+        for task in tasks:
+            task.cancel()
+        _, pending = await asyncio.wait(tasks, timeout=3)
+        assert {task.get_name() for task in pending} == set()
+
+
 class TestRedisDown:
     @pytest.fixture
     def tracker_config(self, postgres_url):
