@@ -57,6 +57,10 @@ export interface IProgressSnapshot {
   cells: ICellInfo[];
   students: IStudentProgress[];
   lastEventId: string | null;
+  /** The live feed's identity when the snapshot was read (see {@link IFeedPosition}). */
+  liveFeed: string;
+  /** The feed's last message number then: everything up to it is in the snapshot. */
+  liveSeq: number;
   generatedAt: string;
 }
 
@@ -80,10 +84,19 @@ export interface ILiveEvent {
   receivedAt?: string | null;
 }
 
+/**
+ * Where a dashboard is in the live feed: the feed's identity (new when the server restarted or
+ * lost the feed) and the number of the last message it has.
+ */
+export interface IFeedPosition {
+  feed: string;
+  seq: number;
+}
+
 /** A message from the server on `api/v1/ws`. */
 export type WsMessage =
-  | { type: 'events'; events: ILiveEvent[] }
-  | { type: 'caught_up'; lastEventId: string | null; complete?: boolean }
+  | { type: 'events'; seq: number; events: ILiveEvent[] }
+  | { type: 'caught_up'; feed: string; seq: number }
   | { type: 'resync'; reason?: string };
 
 /** `GET api/v1/executions`. */

@@ -82,7 +82,7 @@ export class ProgressModel {
     return this._studentList;
   }
 
-  /** The id of the last execution known (for `api/v1/ws?since=`). */
+  /** The id of the last execution known. */
   get lastEventId(): string | null {
     return this._lastEventId;
   }
@@ -95,8 +95,8 @@ export class ProgressModel {
   /**
    * Replace everything with a snapshot from `GET api/v1/progress`.
    *
-   * The memory of seen event ids starts over: the snapshot contains every event up to its
-   * `lastEventId`, and the live connection is then resumed from there.
+   * The memory of seen event ids starts over: the snapshot contains every event the live feed
+   * announced up to its `liveSeq`, and the live connection is then resumed from there.
    */
   load(snapshot: IProgressSnapshot): void {
     this._notebook = snapshot.notebook;

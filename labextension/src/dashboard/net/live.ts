@@ -1,15 +1,19 @@
 /**
- * The live connection to `api/v1/ws`: reconnects with backoff and jitter, and asks the server
- * to replay what was missed (`since`) after a drop.
+ * The live connection to `api/v1/ws`: numbered messages, resumed from the last one after a
+ * drop (`feed` and `after`), reconnected with backoff and jitter.
+ *
+ * Every message of the feed has a sequence number one more than the previous one, so a gap is
+ * seen at once: the connection then reconnects from its last message, and the server replays
+ * what followed it, or answers `resync` when it cannot (the dashboard reloads its snapshot).
  */
 import { backoffDelay, IBackoffOptions } from '../../backoff';
+import { IFeedPosition, ILiveEvent, WsMessage } from '../types';
 
 /** Reconnection delays of a dashboard: 0.5 s, 1 s, 2 s ... up to 30 s, jittered. */
 export const RECONNECT_BACKOFF: IBackoffOptions = {
   baseMs: 500,
   maxMs: 30_000
 };
-import { ILiveEvent, WsMessage } from '../types';
 
 /** A connection open this long (ms) counts as good: the next drop retries quickly again. */
 const STABLE_MS = 10_000;
@@ -37,17 +41,20 @@ export interface IWsSettings {
 /**
  * The URL of the live socket, built the way JupyterLab builds its own kernel sockets: from
  * `wsUrl`, with the token as a query parameter when the settings say so.
+ *
+ * @param from - where to resume: the feed and the last message the dashboard has; `null` to
+ *   follow from now.
  */
 export function liveSocketUrl(
   settings: IWsSettings,
-  since: string | null
+  from: IFeedPosition | null
 ): string {
   const base = settings.wsUrl.endsWith('/')
     ? settings.wsUrl
     : `${settings.wsUrl}/`;
   const params: string[] = [];
-  if (since) {
-    params.push(`since=${encodeURIComponent(since)}`);
+  if (from) {
+    params.push(`feed=${encodeURIComponent(from.feed)}`, `after=${from.seq}`);
   }
   if (settings.appendToken && settings.token) {
     params.push(`token=${encodeURIComponent(settings.token)}`);
@@ -55,55 +62,19 @@ export function liveSocketUrl(
   return `${base}api/v1/ws${params.length ? `?${params.join('&')}` : ''}`;
 }
 
-/**
- * Drops the part of a replay the dashboard already has.
- *
- * The server replays from a little before the `since` event (to cover commits that landed out
- * of order), and the snapshot does not list its event ids, so everything up to and including
- * the `since` event is dropped; what follows is new (and de-duplicated by id downstream).
- */
-export class ReplayFilter {
-  /**
-   * @param since - the id of the last event the dashboard has.
-   */
-  constructor(readonly since: string) {}
-
-  /** Whether the `since` event was seen in the replay. */
-  get found(): boolean {
-    return this._found;
-  }
-
-  /** The events of a replay message that come after the `since` event. */
-  accept(events: readonly ILiveEvent[]): ILiveEvent[] {
-    if (this._found) {
-      return [...events];
-    }
-    const index = events.findIndex(e => e && e.eventId === this.since);
-    if (index < 0) {
-      return [];
-    }
-    this._found = true;
-    return events.slice(index + 1);
-  }
-
-  private _found = false;
-}
-
 /** What {@link LiveConnection} needs. */
 export interface ILiveConnectionOptions {
-  /** The socket URL for a given `since` event id. */
-  url: (since: string | null) => string;
-  /** The last event id known when (re)connecting. */
-  since: () => string | null;
-  /** New events, in persistence order. */
+  /** The socket URL resuming from a position (`null`: from now). */
+  url: (from: IFeedPosition | null) => string;
+  /** New events, in the order they were stored (an event may come twice: drop it by id). */
   onEvents: (events: ILiveEvent[]) => void;
-  /** The server has replayed everything since `since`. */
+  /** The server has replayed everything the dashboard missed; what follows is live. */
   onCaughtUp?: () => void;
   /**
-   * The server could not replay everything since `since` (unknown event, too many events):
-   * the dashboard must reload its snapshot.
+   * The server cannot give what the dashboard missed (another feed, too far behind, too slow):
+   * reload the snapshot and {@link LiveConnection.follow} from its position.
    */
-  onResync?: () => void;
+  onResync?: (reason: string) => void;
   /** The connection's state changed. */
   onStatus?: (status: LiveStatus) => void;
   /** Socket factory, `new WebSocket(url)` by default. */
@@ -113,7 +84,8 @@ export interface ILiveConnectionOptions {
 }
 
 /**
- * A WebSocket that stays connected until {@link LiveConnection.stop}.
+ * A WebSocket that stays connected until {@link LiveConnection.stop}, and knows the last
+ * message it delivered.
  */
 export class LiveConnection {
   constructor(private readonly options: ILiveConnectionOptions) {}
@@ -123,11 +95,15 @@ export class LiveConnection {
     return this._status;
   }
 
-  /** Connect (no-op if already started). */
-  start(): void {
-    if (this._started) {
-      return;
-    }
+  /** The feed and the last message delivered (or the snapshot's, before any). */
+  get position(): IFeedPosition | null {
+    return this._position;
+  }
+
+  /** Connect, resuming after `from` (a snapshot's position; `null`: from now). */
+  follow(from: IFeedPosition | null): void {
+    this.stop();
+    this._position = from;
     this._started = true;
     this._connect();
   }
@@ -139,13 +115,17 @@ export class LiveConnection {
       clearTimeout(this._timer);
       this._timer = null;
     }
+    this._closeSocket();
+    this._setStatus('stopped');
+  }
+
+  private _closeSocket(): void {
     const socket = this._socket;
     this._socket = null;
     if (socket) {
       socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
       socket.close(1000, 'dashboard closed');
     }
-    this._setStatus('stopped');
   }
 
   private _connect(): void {
@@ -153,23 +133,22 @@ export class LiveConnection {
     if (!this._started) {
       return;
     }
-    const since = this.options.since();
+    const from = this._position;
     const create =
       this.options.createSocket ??
       ((url: string) => new WebSocket(url) as unknown as ISocketLike);
     this._setStatus('connecting');
     let socket: ISocketLike;
     try {
-      socket = create(this.options.url(since));
+      socket = create(this.options.url(from));
     } catch {
       this._scheduleReconnect();
       return;
     }
     this._socket = socket;
-    this._replay = since ? new ReplayFilter(since) : null;
     socket.onopen = () => {
       this._openedAt = Date.now();
-      this._setStatus(since ? 'catching-up' : 'live');
+      this._setStatus('catching-up');
     };
     socket.onmessage = ev => this._onMessage(ev.data);
     socket.onerror = () => {
@@ -197,41 +176,58 @@ export class LiveConnection {
       return;
     }
     if (message.type === 'events' && Array.isArray(message.events)) {
-      this._attempt = 0;
-      const events = this._replay
-        ? this._replay.accept(message.events)
-        : message.events;
-      if (events.length > 0) {
-        this.options.onEvents(events);
-      }
+      this._onEvents(message.seq, message.events);
     } else if (message.type === 'caught_up') {
       this._attempt = 0;
-      const replayed = !this._replay || this._replay.found;
-      this._replay = null;
+      this._position = { feed: message.feed, seq: message.seq };
       this._setStatus('live');
-      if (replayed && message.complete !== false) {
-        this.options.onCaughtUp?.();
-      } else {
-        this.options.onResync?.();
-      }
+      this.options.onCaughtUp?.();
     } else if (message.type === 'resync') {
-      this._replay = null;
-      this.options.onResync?.();
+      // The server sends nothing more on this socket; whoever handles it follows anew.
+      this._started = false;
+      this._closeSocket();
+      this._setStatus('catching-up');
+      this.options.onResync?.(
+        message.reason ?? 'the live feed cannot be resumed'
+      );
     }
   }
 
-  private _scheduleReconnect(): void {
+  private _onEvents(seq: number, events: ILiveEvent[]): void {
+    const position = this._position;
+    if (position !== null && seq <= position.seq) {
+      return; // had it already
+    }
+    if (position !== null && seq !== position.seq + 1) {
+      // Messages were missed: reconnect from the last one delivered; the server replays.
+      this._closeSocket();
+      this._attempt = 0;
+      this._scheduleReconnect(0);
+      return;
+    }
+    this._attempt = 0;
+    if (position !== null) {
+      this._position = { feed: position.feed, seq };
+    }
+    if (events.length > 0) {
+      this.options.onEvents(events);
+    }
+  }
+
+  private _scheduleReconnect(delay?: number): void {
     if (!this._started) {
       return;
     }
     this._setStatus('reconnecting');
-    const delay = backoffDelay(
-      this._attempt,
-      this.options.backoff ?? RECONNECT_BACKOFF,
-      this.options.random ?? Math.random
-    );
+    const wait =
+      delay ??
+      backoffDelay(
+        this._attempt,
+        this.options.backoff ?? RECONNECT_BACKOFF,
+        this.options.random ?? Math.random
+      );
     this._attempt += 1;
-    this._timer = setTimeout(() => this._connect(), delay);
+    this._timer = setTimeout(() => this._connect(), wait);
   }
 
   private _setStatus(status: LiveStatus): void {
@@ -242,7 +238,7 @@ export class LiveConnection {
   }
 
   private _socket: ISocketLike | null = null;
-  private _replay: ReplayFilter | null = null;
+  private _position: IFeedPosition | null = null;
   private _timer: ReturnType<typeof setTimeout> | null = null;
   private _attempt = 0;
   private _openedAt: number | null = null;

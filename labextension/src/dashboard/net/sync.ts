@@ -1,11 +1,13 @@
 /**
- * Keeps the dashboard's model in step with the server: a snapshot first, then the live events
- * that follow it, reloading the snapshot when the server cannot replay what was missed.
+ * Keeps the dashboard's model in step with the server: a snapshot first, then the live messages
+ * that follow it (from the feed position the snapshot carries), reloading the snapshot when the
+ * server cannot replay what was missed.
  */
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 import { IApplyResult, ProgressModel } from '../model/state';
-import type { ILiveEvent, IProgressSnapshot } from '../types';
+import { backoffDelay, IBackoffOptions } from '../../backoff';
+import type { IFeedPosition, ILiveEvent, IProgressSnapshot } from '../types';
 import { FrameBatcher } from '../scheduling';
 import type { DashboardClient } from './client';
 import {
@@ -15,8 +17,11 @@ import {
   liveSocketUrl
 } from './live';
 
-/** A snapshot younger than this (ms) is not reloaded when the replay fails. */
-const FRESH_SNAPSHOT_MS = 10_000;
+/**
+ * Delays before reloading the snapshot after resyncs in a row: at once, then 1 s, 2 s ... up to
+ * 30 s, so that a dashboard that keeps falling behind (a very busy browser) never loops.
+ */
+export const RESYNC_BACKOFF: IBackoffOptions = { baseMs: 1000, maxMs: 30_000 };
 
 /** Options of a {@link ProgressSync}. */
 export interface IProgressSyncOptions {
@@ -42,16 +47,11 @@ export class ProgressSync implements IDisposable {
       options.requestFrame
     );
     this._live = new LiveConnection({
-      url: since => liveSocketUrl(options.client.serverSettings, since),
-      since: () => (this._skipReplay ? null : this.model.lastEventId),
+      url: from => liveSocketUrl(options.client.serverSettings, from),
       onEvents: events => this._batcher.push(events),
+      onCaughtUp: () => (this._resyncs = 0),
       onResync: () => this._onResync(),
-      onStatus: status => {
-        if (status === 'live') {
-          this._skipReplay = false;
-        }
-        this._statusChanged.emit(status);
-      },
+      onStatus: status => this._statusChanged.emit(status),
       createSocket: options.createSocket
     });
   }
@@ -105,10 +105,13 @@ export class ProgressSync implements IDisposable {
     // Whatever was queued before the snapshot is part of it.
     this._batcher.clear();
     this.model.load(snapshot);
-    this._loadedAt = Date.now();
-    this._skipReplay = false;
     this._loaded.emit(snapshot);
-    this._live.start();
+    this._live.follow(positionOf(snapshot));
+  }
+
+  /** Where the live feed is followed from (the last message applied). */
+  get position(): IFeedPosition | null {
+    return this._live.position;
   }
 
   /** Load the selected notebook's snapshot again. */
@@ -122,23 +125,27 @@ export class ProgressSync implements IDisposable {
     }
     this._isDisposed = true;
     this._live.stop();
+    if (this._resyncTimer !== null) {
+      clearTimeout(this._resyncTimer);
+    }
     this._batcher.dispose();
     Signal.clearData(this);
   }
 
   /**
-   * The server could not replay what the dashboard missed: reload the snapshot. A snapshot only
-   * moments old is kept instead (reloading could loop when the server's replay window holds more
-   * events than it replays), and the live feed is followed from now on.
+   * The server could not give what the dashboard missed: reload the snapshot, which says where
+   * to follow from. Resyncs in a row wait longer and longer ({@link RESYNC_BACKOFF}).
    */
   private _onResync(): void {
-    if (Date.now() - this._loadedAt < FRESH_SNAPSHOT_MS) {
-      this._skipReplay = true;
-      this._live.stop();
-      this._live.start();
-      return;
-    }
-    void this.reload();
+    const delay =
+      this._resyncs === 0 ? 0 : backoffDelay(this._resyncs - 1, RESYNC_BACKOFF);
+    this._resyncs += 1;
+    this._resyncTimer = setTimeout(() => {
+      this._resyncTimer = null;
+      if (!this._isDisposed) {
+        void this.reload();
+      }
+    }, delay);
   }
 
   /** Apply the live events of one animation frame. */
@@ -162,12 +169,20 @@ export class ProgressSync implements IDisposable {
   private _batcher: FrameBatcher<ILiveEvent>;
   private _live: LiveConnection;
   private _sequence = 0;
-  private _loadedAt = 0;
-  private _skipReplay = false;
+  private _resyncs = 0;
+  private _resyncTimer: ReturnType<typeof setTimeout> | null = null;
   private _isDisposed = false;
   private _loading = new Signal<this, string | null>(this);
   private _loaded = new Signal<this, IProgressSnapshot>(this);
   private _loadFailed = new Signal<this, unknown>(this);
   private _changed = new Signal<this, IApplyResult>(this);
   private _statusChanged = new Signal<this, LiveStatus>(this);
+}
+
+/** The feed position a snapshot carries (`null` from a server that sends none). */
+function positionOf(snapshot: IProgressSnapshot): IFeedPosition | null {
+  return typeof snapshot.liveFeed === 'string' &&
+    typeof snapshot.liveSeq === 'number'
+    ? { feed: snapshot.liveFeed, seq: snapshot.liveSeq }
+    : null;
 }

@@ -103,6 +103,8 @@ export function snapshot(
     ],
     students,
     lastEventId: 'e-0',
+    liveFeed: 'f1',
+    liveSeq: 10,
     generatedAt: '2026-11-27T10:00:00+00:00',
     ...overrides
   };

@@ -82,6 +82,8 @@ describe('the shared cell state rules', () => {
       cells: [],
       students: [],
       lastEventId: null,
+      liveFeed: 'f1',
+      liveSeq: 0,
       generatedAt: timeAt(0)
     });
     model.apply(rule.events.map(liveEvent), NOW);

@@ -1,11 +1,5 @@
 import { backoffDelay } from '../../../backoff';
-import {
-  LiveConnection,
-  LiveStatus,
-  liveSocketUrl,
-  ReplayFilter
-} from '../live';
-import { ILiveEvent } from '../../types';
+import { LiveConnection, LiveStatus, liveSocketUrl } from '../live';
 import { run } from '../../model/__tests__/fixtures';
 import { FakeSocket } from './sockets';
 
@@ -22,9 +16,9 @@ describe('liveSocketUrl', () => {
     );
   });
 
-  it('asks for the events since the last one known', () => {
-    expect(liveSocketUrl(settings, 'e 1')).toBe(
-      'ws://localhost:8888/user/ann/api/v1/ws?since=e%201&token=t%2Fk'
+  it('resumes after the last message of the feed the dashboard has', () => {
+    expect(liveSocketUrl(settings, { feed: 'f 1', seq: 42 })).toBe(
+      'ws://localhost:8888/user/ann/api/v1/ws?feed=f%201&after=42&token=t%2Fk'
     );
   });
 
@@ -33,8 +27,11 @@ describe('liveSocketUrl', () => {
       'ws://localhost:8888/user/ann/api/v1/ws'
     );
     expect(
-      liveSocketUrl({ wsUrl: 'wss://h', token: '', appendToken: true }, 'x')
-    ).toBe('wss://h/api/v1/ws?since=x');
+      liveSocketUrl(
+        { wsUrl: 'wss://h', token: '', appendToken: true },
+        { feed: 'f', seq: 0 }
+      )
+    ).toBe('wss://h/api/v1/ws?feed=f&after=0');
   });
 });
 
@@ -56,28 +53,32 @@ describe('backoffDelay', () => {
 
 describe('LiveConnection', () => {
   let sockets: FakeSocket[];
-  let received: ILiveEvent[];
+  let received: string[];
   let statuses: LiveStatus[];
-  let since: string | null;
   let caughtUp: number;
-  let resyncs: number;
+  let resyncs: string[];
   let connection: LiveConnection;
+
+  const events = (seq: number, ...ids: string[]) => ({
+    type: 'events',
+    seq,
+    events: ids.map(eventId => run({ eventId }))
+  });
 
   beforeEach(() => {
     jest.useFakeTimers();
     sockets = [];
     received = [];
     statuses = [];
-    since = 'e-10';
     caughtUp = 0;
-    resyncs = 0;
+    resyncs = [];
     connection = new LiveConnection({
-      url: s => `ws://h/api/v1/ws?since=${s}`,
-      since: () => since,
-      onEvents: events => received.push(...events),
+      url: from =>
+        from ? `ws://h/ws?feed=${from.feed}&after=${from.seq}` : 'ws://h/ws',
+      onEvents: batch => received.push(...batch.map(e => e.eventId)),
       onStatus: status => statuses.push(status),
       onCaughtUp: () => (caughtUp += 1),
-      onResync: () => (resyncs += 1),
+      onResync: reason => resyncs.push(reason),
       createSocket: url => {
         const socket = new FakeSocket(url);
         sockets.push(socket);
@@ -93,82 +94,69 @@ describe('LiveConnection', () => {
     jest.useRealTimers();
   });
 
-  it('connects from the last event known and is live once the server has caught up', () => {
-    connection.start();
-    expect(sockets[0].url).toBe('ws://h/api/v1/ws?since=e-10');
-
+  it('resumes after the snapshot position and is live once the server has caught up', () => {
+    connection.follow({ feed: 'f1', seq: 10 });
+    expect(sockets[0].url).toBe('ws://h/ws?feed=f1&after=10');
     sockets[0].open();
     expect(connection.status).toBe('catching-up');
 
-    sockets[0].send({
-      type: 'events',
-      events: [
-        run({ eventId: 'e-9' }),
-        run({ eventId: 'e-10' }),
-        run({ eventId: 'e-11' })
-      ]
-    });
-    sockets[0].send({ type: 'events', events: [run({ eventId: 'e-12' })] });
-    sockets[0].send({ type: 'caught_up', lastEventId: 'e-12' });
+    sockets[0].send(events(11, 'a', 'b'));
+    sockets[0].send(events(12, 'c'));
+    sockets[0].send({ type: 'caught_up', feed: 'f1', seq: 12 });
+    sockets[0].send(events(13, 'd'));
 
-    expect(received.map(e => e.eventId)).toEqual(['e-11', 'e-12']);
+    expect(received).toEqual(['a', 'b', 'c', 'd']);
     expect(connection.status).toBe('live');
+    expect(connection.position).toEqual({ feed: 'f1', seq: 13 });
     expect(caughtUp).toBe(1);
-    expect(resyncs).toBe(0);
   });
 
-  it('asks for a new snapshot when the replay does not contain the last event known', () => {
-    connection.start();
+  it('follows from now without a position, and learns it from the server', () => {
+    connection.follow(null);
+    expect(sockets[0].url).toBe('ws://h/ws');
     sockets[0].open();
-    sockets[0].send({ type: 'events', events: [run({ eventId: 'e-30' })] });
-    sockets[0].send({ type: 'caught_up', lastEventId: 'e-30' });
-
-    expect(received).toEqual([]);
-    expect(resyncs).toBe(1);
+    sockets[0].send({ type: 'caught_up', feed: 'f2', seq: 7 });
+    sockets[0].send(events(8, 'x'));
+    expect(received).toEqual(['x']);
+    expect(connection.position).toEqual({ feed: 'f2', seq: 8 });
   });
 
-  it('asks for a new snapshot when the server says the replay is incomplete', () => {
-    connection.start();
+  it('drops a message it already has', () => {
+    connection.follow({ feed: 'f1', seq: 10 });
     sockets[0].open();
-    sockets[0].send({ type: 'events', events: [run({ eventId: 'e-10' })] });
-    sockets[0].send({
-      type: 'caught_up',
-      lastEventId: 'e-10',
-      complete: false
-    });
-
-    expect(resyncs).toBe(1);
+    sockets[0].send(events(10, 'old'));
+    sockets[0].send(events(11, 'new'));
+    expect(received).toEqual(['new']);
   });
 
-  it('asks for a new snapshot when the server cannot resume from the last event', () => {
-    connection.start();
+  it('reconnects from its last message at once when one is missing', () => {
+    connection.follow({ feed: 'f1', seq: 10 });
     sockets[0].open();
-    sockets[0].send({ type: 'resync', reason: "unknown event 'e-10'" });
+    sockets[0].send(events(11, 'a'));
+    sockets[0].send(events(13, 'c')); // 12 went missing
 
-    expect(resyncs).toBe(1);
+    expect(received).toEqual(['a']);
+    expect(sockets[0].closed).toBe(true);
+    jest.advanceTimersByTime(0);
+    expect(sockets).toHaveLength(2);
+    expect(sockets[1].url).toBe('ws://h/ws?feed=f1&after=11');
   });
 
-  it('passes live events through untouched once caught up', () => {
-    connection.start();
+  it('hands a resync over, closes, and does not reconnect by itself', () => {
+    connection.follow({ feed: 'old-feed', seq: 10 });
     sockets[0].open();
-    sockets[0].send({ type: 'events', events: [run({ eventId: 'e-10' })] });
-    sockets[0].send({ type: 'caught_up', lastEventId: 'e-10' });
-    sockets[0].send({ type: 'events', events: [run({ eventId: 'e-3' })] });
+    sockets[0].send({ type: 'resync', reason: 'the live feed started again' });
 
-    expect(received.map(e => e.eventId)).toEqual(['e-3']);
+    expect(resyncs).toEqual(['the live feed started again']);
+    expect(sockets[0].closed).toBe(true);
+    jest.advanceTimersByTime(60_000);
+    expect(sockets).toHaveLength(1);
   });
 
-  it('is live as soon as it opens when there is nothing to catch up', () => {
-    since = null;
-    connection.start();
+  it('reconnects after a drop, from the last message, with a growing delay', () => {
+    connection.follow({ feed: 'f1', seq: 10 });
     sockets[0].open();
-    expect(connection.status).toBe('live');
-  });
-
-  it('reconnects after a drop, from the new last event, with a growing delay', () => {
-    connection.start();
-    sockets[0].open();
-    since = 'e-20';
+    sockets[0].send(events(11, 'a'));
 
     sockets[0].drop();
     expect(connection.status).toBe('reconnecting');
@@ -176,7 +164,7 @@ describe('LiveConnection', () => {
     expect(sockets).toHaveLength(1);
     jest.advanceTimersByTime(1);
     expect(sockets).toHaveLength(2);
-    expect(sockets[1].url).toBe('ws://h/api/v1/ws?since=e-20');
+    expect(sockets[1].url).toBe('ws://h/ws?feed=f1&after=11');
 
     sockets[1].drop();
     jest.advanceTimersByTime(999);
@@ -186,14 +174,13 @@ describe('LiveConnection', () => {
   });
 
   it('starts the delays over after the server delivered again', () => {
-    connection.start();
+    connection.follow({ feed: 'f1', seq: 10 });
     sockets[0].drop();
     jest.advanceTimersByTime(500);
     sockets[1].drop();
     jest.advanceTimersByTime(1000);
     sockets[2].open();
-    sockets[2].send({ type: 'events', events: [run({ eventId: 'e-10' })] });
-    sockets[2].send({ type: 'caught_up', lastEventId: 'e-10' });
+    sockets[2].send({ type: 'caught_up', feed: 'f1', seq: 10 });
 
     sockets[2].drop();
     jest.advanceTimersByTime(500);
@@ -201,14 +188,14 @@ describe('LiveConnection', () => {
   });
 
   it('ignores messages that are not JSON', () => {
-    connection.start();
+    connection.follow(null);
     sockets[0].open();
     sockets[0].onmessage?.({ data: 'not json' });
     expect(received).toEqual([]);
   });
 
   it('closes the socket and stops reconnecting when stopped', () => {
-    connection.start();
+    connection.follow(null);
     sockets[0].open();
     connection.stop();
 
@@ -217,21 +204,5 @@ describe('LiveConnection', () => {
     jest.advanceTimersByTime(60_000);
     expect(sockets).toHaveLength(1);
     expect(statuses[statuses.length - 1]).toBe('stopped');
-  });
-});
-
-describe('ReplayFilter', () => {
-  it('drops a replay up to and including the last event known, and keeps what follows', () => {
-    const filter = new ReplayFilter('b');
-    const ids = (events: ReturnType<typeof run>[]): string[] =>
-      events.map(e => e.eventId);
-
-    expect(ids(filter.accept([run({ eventId: 'a' })]))).toEqual([]);
-    expect(filter.found).toBe(false);
-    expect(
-      ids(filter.accept([run({ eventId: 'b' }), run({ eventId: 'c' })]))
-    ).toEqual(['c']);
-    expect(filter.found).toBe(true);
-    expect(ids(filter.accept([run({ eventId: 'a' })]))).toEqual(['a']);
   });
 });

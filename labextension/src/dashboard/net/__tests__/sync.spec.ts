@@ -36,7 +36,7 @@ function setup(...answers: IProgressSnapshot[]) {
 const settle = () => new Promise(resolve => setTimeout(resolve, 0));
 
 describe('ProgressSync', () => {
-  it('loads the snapshot, then follows the live events since its last one', async () => {
+  it('loads the snapshot, then follows the live feed from the position it carries', async () => {
     const { sync, sockets } = setup(
       snapshot([student('alice', { c1: cell() })])
     );
@@ -47,7 +47,9 @@ describe('ProgressSync', () => {
     expect(loaded).toHaveBeenCalledTimes(1);
     expect(sync.model.student('alice')).toBeDefined();
     expect(sockets).toHaveLength(1);
-    expect(sockets[0].url).toBe('ws://localhost:8888/api/v1/ws?since=e-0');
+    expect(sockets[0].url).toBe(
+      'ws://localhost:8888/api/v1/ws?feed=f1&after=10'
+    );
     sync.dispose();
   });
 
@@ -60,8 +62,16 @@ describe('ProgressSync', () => {
     await sync.load(null);
     sockets[0].open();
 
-    sockets[0].send({ type: 'events', events: [run({ userId: 'bob' })] });
-    sockets[0].send({ type: 'events', events: [run({ userId: 'cleo' })] });
+    sockets[0].send({
+      type: 'events',
+      seq: 11,
+      events: [run({ userId: 'bob' })]
+    });
+    sockets[0].send({
+      type: 'events',
+      seq: 12,
+      events: [run({ userId: 'cleo' })]
+    });
     expect(changes).toEqual([]);
     nextFrame();
     expect(changes).toEqual([2]);
@@ -82,7 +92,11 @@ describe('ProgressSync', () => {
     await sync.load(null);
     sockets[0].open();
 
-    sockets[0].send({ type: 'events', events: [run({ userId: 'alice' })] });
+    sockets[0].send({
+      type: 'events',
+      seq: 11,
+      events: [run({ userId: 'alice' })]
+    });
     nextFrame();
     await settle();
     expect(asked).toEqual([null, null]);
@@ -90,16 +104,80 @@ describe('ProgressSync', () => {
     sync.dispose();
   });
 
-  it('follows the live feed from now on when a fresh snapshot cannot be caught up', async () => {
-    const { sync, sockets, asked } = setup(snapshot([]));
+  it('reloads the snapshot on a resync and follows from its new position', async () => {
+    const { sync, sockets, asked } = setup(
+      snapshot([], { liveFeed: 'old', liveSeq: 3 }),
+      snapshot([student('alice')], { liveFeed: 'new', liveSeq: 40 })
+    );
     await sync.load(null);
     sockets[0].open();
 
-    sockets[0].send({ type: 'resync', reason: 'too many events' });
-    expect(asked).toHaveLength(1);
+    sockets[0].send({ type: 'resync', reason: 'the live feed started again' });
+    await settle();
+    expect(asked).toHaveLength(2);
+    expect(sync.model.student('alice')).toBeDefined();
     expect(sockets).toHaveLength(2);
-    expect(sockets[1].url).toBe('ws://localhost:8888/api/v1/ws');
+    expect(sockets[1].url).toBe(
+      'ws://localhost:8888/api/v1/ws?feed=new&after=40'
+    );
     sync.dispose();
+  });
+
+  it('reloads later and later when resyncs follow each other, never in a loop', async () => {
+    jest.useFakeTimers();
+    const { sync, sockets, asked } = setup(snapshot([]));
+    await sync.load(null);
+    const resync = async (index: number) => {
+      sockets[index].open();
+      sockets[index].send({ type: 'resync', reason: 'fell behind' });
+    };
+
+    await resync(0);
+    jest.advanceTimersByTime(0);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(asked).toHaveLength(2);
+
+    await resync(1);
+    jest.advanceTimersByTime(499); // the second waits half a second or more
+    expect(asked).toHaveLength(2);
+    jest.advanceTimersByTime(501);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(asked).toHaveLength(3);
+
+    // Once the server caught up, the next resync is handled at once again.
+    sockets[2].open();
+    sockets[2].send({ type: 'caught_up', feed: 'f1', seq: 10 });
+    sockets[2].send({ type: 'resync', reason: 'fell behind' });
+    jest.advanceTimersByTime(0);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(asked).toHaveLength(4);
+    sync.dispose();
+    jest.useRealTimers();
+  });
+
+  it('keeps its place after a drop: the reconnection asks for what followed', async () => {
+    jest.useFakeTimers();
+    const { sync, sockets, nextFrame } = setup(snapshot([]));
+    await sync.load(null);
+    sockets[0].open();
+    sockets[0].send({ type: 'caught_up', feed: 'f1', seq: 10 });
+    sockets[0].send({
+      type: 'events',
+      seq: 11,
+      events: [run({ userId: 'bob' })]
+    });
+    nextFrame();
+    sockets[0].drop();
+    jest.advanceTimersByTime(60_000);
+    expect(sockets[1].url).toBe(
+      'ws://localhost:8888/api/v1/ws?feed=f1&after=11'
+    );
+    expect(sync.position).toEqual({ feed: 'f1', seq: 11 });
+    sync.dispose();
+    jest.useRealTimers();
   });
 
   it('reports a snapshot that cannot be loaded', async () => {
