@@ -31,7 +31,7 @@ from ..sinks import Sink, SinkError
 from ..tasks import pause, raise_if_cancelled
 from .deadletters import DeadLetter
 from .health import ConsumerState
-from .isolation import Outage, Rejected, Unit, bisect
+from .isolation import Outage, Rejected, Suspects, Unit, bisect
 from .membership import Membership
 from .stream import EventStream, decode_entry, raw_entry
 
@@ -75,7 +75,7 @@ class SinkConsumer:
         self.membership = Membership(stream.redis, stream.keys, self.group, self.name, settings)
         self._group_ready = False
         self._with_company = False  # read new entries beside pending ones: proof for suspects
-        self._suspects: dict[str, int] = {}
+        self._suspects = Suspects()
         self._handling: list[Entry] = []
 
     async def run(self) -> None:
@@ -145,6 +145,9 @@ class SinkConsumer:
         if not response:
             return []
         [(_, entries)] = response
+        gone = [entry_id for entry_id, fields in entries if not fields]
+        if gone:  # deleted from the stream while pending (by hand): nothing left to deliver
+            await self.stream.redis.xack(self.stream.keys.events, self.group, *gone)
         return [(_text(i), fields) for i, fields in entries if fields]
 
     async def _handle(self, entries: list[Entry]) -> None:
@@ -227,13 +230,10 @@ class SinkConsumer:
         """Events that failed alone with nothing to show the sink works: retried with company
         (new entries read beside them) up to max_attempts rounds, then dead letters."""
         self._with_company = True
-        for (_, event), _ in failed:
-            self._suspects[event.event_id] = self._suspects.get(event.event_id, 0) + 1
-        rounds = min(self._suspects[event.event_id] for (_, event), _ in failed)
+        rounds = self._suspects.failed_again(failed)
         if rounds < self.settings.max_attempts:
             raise _Retry(f"every event given to the sink was refused ({rounds}): {error}")
-        for (_, event), _ in failed:
-            self._suspects.pop(event.event_id, None)
+        self._suspects.forget(failed)
         self._with_company = False
         return [_letter(unit, f"{why} (failed alone {rounds} times)") for unit, why in failed]
 

@@ -60,3 +60,24 @@ async def bisect(write: Write, units: Sequence[Unit], error: str) -> Isolation:
             else:
                 result.stored.extend(half)
     return result
+
+
+class Suspects:
+    """Events that failed alone while nothing showed that the sink works, with their rounds."""
+
+    def __init__(self) -> None:
+        self._rounds: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self._rounds)
+
+    def failed_again(self, failed: Sequence[tuple[Unit, str]]) -> int:
+        """Count one more round for each; the fewest rounds any of them has failed."""
+        for (_, event), _ in failed:
+            self._rounds[event.event_id] = self._rounds.get(event.event_id, 0) + 1
+        return min(self._rounds[event.event_id] for (_, event), _ in failed)
+
+    def forget(self, failed: Sequence[tuple[Unit, str]]) -> None:
+        """They are dealt with (dead-lettered)."""
+        for (_, event), _ in failed:
+            self._rounds.pop(event.event_id, None)
