@@ -149,6 +149,8 @@ async def main(args) -> None:
                 db.url,
                 f"--ProgressTracker.redis_url={redis.url}",
                 f"--EventQueue.key_prefix=recovery-{os.urandom(4).hex()}",
+                "--EventIntake.user_events_per_minute=0",  # the students are one user here
+                "--EventIntake.user_max_cells_per_notebook=0",
             )
             await asyncio.to_thread(server.start)
             try:

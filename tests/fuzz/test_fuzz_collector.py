@@ -60,6 +60,7 @@ def collector(tmp_path_factory) -> Iterator[tuple[FuzzedServer, InfluxdServer, s
         "--ServerApp.identity_provider_class=tests.security.students.StudentTokens",
         f"--ProgressTracker.redis_url={REDIS}",
         f"--EventQueue.key_prefix={prefix}",
+        "--EventQueue.allow_volatile=True",  # the machine's shared Redis persists nothing
         f"--InfluxDB.url={influxd.url}",
         "--InfluxDB.api=v1",
         f"--InfluxDB.database={influx_db}",

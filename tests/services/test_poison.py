@@ -8,12 +8,17 @@ import math
 
 import pytest
 from pipeline_kit import Kit, event, eventually
+from sqlalchemy import text
 
 from progress_tracker.sinks import SinkError
 from progress_tracker.sinks.database import DatabaseSink
 from progress_tracker.store.writer import EventWriter
 
 pytestmark = [pytest.mark.services, pytest.mark.asyncio]
+
+NO_POISON = (
+    "ALTER TABLE cell_executions ADD CONSTRAINT no_poison CHECK (code IS DISTINCT FROM 'poison')"
+)
 
 
 class CountingRejectingSink(DatabaseSink):
@@ -79,28 +84,24 @@ async def test_each_poison_event_costs_log_n_writes_and_is_dead_lettered_once(
         assert await kit.redis.xlen(kit.keys.dead) == 2, "each one once"
 
 
-async def test_nul_characters_the_database_refuses_are_isolated_and_the_rest_goes_on(
+async def test_rows_the_database_itself_refuses_are_isolated_and_the_rest_goes_on(
     postgres_url, redis_url, redis_prefix
 ):
     async with Kit(postgres_url, redis_url, redis_prefix) as kit:
+        # The database refuses these rows (as it would a value out of its range): a constraint.
+        async with kit.engine.begin() as conn:
+            await conn.execute(text(NO_POISON))
         good = [event(cell_id=f"c{i}") for i in range(8)]
-        poison = [
-            json.loads(event(cell_id=f"nul-{i}").to_json()) | {"notebookPath": f"a\u0000{i}"}
-            for i in range(2)
-        ]
-        entry = [json.loads(e.to_json()) for e in good[:4]] + poison
-        entry += [json.loads(e.to_json()) for e in good[4:]]
+        poison = [event(cell_id=f"p{i}", code="poison") for i in range(2)]
+        entry = [json.loads(e.to_json()) for e in good[:4] + poison + good[4:]]
         # Straight into the stream, as a kernel that can reach an open Redis could.
         await kit.redis.xadd(kit.keys.events, {b"events": json.dumps(entry)})
-        later = [event(cell_id="later")]
-        await kit.stream().append(later)
+        await kit.stream().append([event(cell_id="later")])
         await kit.pipeline()
         await eventually(lambda: _equals(kit.stored(), 9))
         letters = await eventually(lambda: _count(dead_letters(kit), 2))
-        assert {letter["event"]["eventId"] for letter in letters} == {p["eventId"] for p in poison}
-        assert all(
-            "DataError" in letter["error"] or "0x00" in letter["error"] for letter in letters
-        )
+        assert {letter["event"]["eventId"] for letter in letters} == {e.event_id for e in poison}
+        assert all("no_poison" in letter["error"] for letter in letters), letters[0]["error"]
 
 
 async def test_an_unexpected_exception_isolates_the_event_and_never_stops_the_consumer(
