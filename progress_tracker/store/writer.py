@@ -94,16 +94,25 @@ class EventWriter:
         return kept
 
     async def _students_of(self, conn: AsyncConnection, events: list[Event]) -> dict[str, int]:
-        missing = {e.user_id for e in events} - self._students.keys()
+        """Student ids of the events' users (just these: the cache may be far larger)."""
+        known = _cached(self._students, {e.user_id for e in events})
+        missing = {e.user_id for e in events} - known.keys()
         if missing:
-            self._remember(self._students, await self._ensure_students(conn, missing, events))
-        return self._students
+            found = await self._ensure_students(conn, missing, events)
+            known.update(found)
+            self._remember(self._students, found)
+        return known
 
     async def _notebooks_of(self, conn: AsyncConnection, events: list[Event]) -> dict[str, int]:
-        missing = {notebook_of(e) for e in events} - self._notebooks.keys()
+        """Notebook ids of the events' notebooks."""
+        paths = {notebook_of(e) for e in events}
+        known = _cached(self._notebooks, paths)
+        missing = paths - known.keys()
         if missing:
-            self._remember(self._notebooks, await self._ensure_notebooks(conn, missing, events))
-        return self._notebooks
+            found = await self._ensure_notebooks(conn, missing, events)
+            known.update(found)
+            self._remember(self._notebooks, found)
+        return known
 
     async def _cells_of(
         self, conn: AsyncConnection, notebooks: dict[str, int], events: list[Event]
@@ -112,12 +121,16 @@ class EventWriter:
         wanted = {
             (notebooks[notebook_of(e)], cell): e for e in events if (cell := cell_of(e)) is not None
         }
-        missing = {key: e for key, e in wanted.items() if key not in self._cells}
+        known = _cached(self._cells, wanted.keys())
+        missing = {key: e for key, e in wanted.items() if key not in known}
         if missing:
-            self._remember(self._cells, await self._ensure_cells(conn, missing))
-        return {key: self._cells[key] for key in wanted}
+            found = await self._ensure_cells(conn, missing)
+            known.update(found)
+            self._remember(self._cells, found)
+        return {key: known[key] for key in wanted}
 
     def _remember(self, cache: dict, found: dict) -> None:
+        # Bounded: a full cache starts over (callers never rely on it holding what they looked up).
         if len(cache) + len(found) > self.cache_size:
             cache.clear()
         cache.update(found)
@@ -169,7 +182,8 @@ class EventWriter:
                 Cell.cell_id.in_({cell for _, cell in cells}),
             )
         )
-        return {(nb, cell): pk for nb, cell, pk in rows}
+        # The IN lists select a cross product; keep the pairs asked for.
+        return {(nb, cell): pk for nb, cell, pk in rows if (nb, cell) in cells}
 
     async def _insert_executions(
         self,
@@ -249,3 +263,8 @@ class EventWriter:
 
 def _earliest(events: Sequence[Event]) -> datetime:
     return min(event.received_at for event in events)
+
+
+def _cached(cache: dict[Any, int], keys: Iterable[Any]) -> dict[Any, int]:
+    """The cached ids of `keys` (a copy: a later cache reset cannot take them away)."""
+    return {key: cache[key] for key in keys if key in cache}

@@ -227,11 +227,6 @@ async def cursor(engine: AsyncEngine) -> tuple[int, str | None]:
     return (row[0], row[1]) if row else (0, None)
 
 
-async def last_event_id(engine: AsyncEngine) -> str | None:
-    """The eventId most recently stored (a cursor for the live feed)."""
-    return (await cursor(engine))[1]
-
-
 def _mark_running(
     students: dict[int, dict[str, Any]], student_pk: int, name: str, cell_id: str, at: str
 ) -> None:
