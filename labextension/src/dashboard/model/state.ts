@@ -146,7 +146,8 @@ export class ProgressModel {
       if (
         !event ||
         typeof event.eventId !== 'string' ||
-        !this._seen.add(event.eventId)
+        // Event ids are unique per student only: two students may use the same one.
+        !this._seen.add(`${event.userId}\u0000${event.eventId}`)
       ) {
         result.duplicates += 1;
         continue;

@@ -156,7 +156,8 @@ export class Toolbar {
       const option = el('option', {
         text: this.texts.trans.__(
           '%1 (%2)',
-          nb.path,
+          // Events sent without a notebook are stored under the empty path.
+          nb.path === '' ? this.texts.trans.__('(no notebook)') : nb.path,
           this.texts.students(nb.students)
         ),
         attrs: { value: nb.path }

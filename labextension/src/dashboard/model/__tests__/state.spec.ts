@@ -601,6 +601,18 @@ describe('ProgressModel', () => {
       expect(model.student('alice')?.cells.c1.attempts).toBe(2);
     });
 
+    it('counts the same event id sent by two students once each (ids are unique per student)', () => {
+      const model = loaded(student('alice'), student('bob'));
+
+      model.apply([
+        run({ eventId: 'same', userId: 'alice', cellId: 'c1' }),
+        run({ eventId: 'same', userId: 'bob', cellId: 'c1' })
+      ]);
+
+      expect(model.student('alice')?.cells.c1.attempts).toBe(1);
+      expect(model.student('bob')?.cells.c1.attempts).toBe(1);
+    });
+
     it('starts the memory of ids over with a new snapshot, which already contains them', () => {
       const model = loaded(student('alice'));
       const event = run({ eventId: 'r-1', userId: 'alice', cellId: 'c1' });
