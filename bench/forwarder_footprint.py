@@ -11,59 +11,32 @@ need not exist: a forwarder contacts it only when events arrive. Nothing is asse
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process, in MB, from /proc."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS")
+from servers import free_port, jupyter_env, jupyter_server, rss_mb
 
 
 def one_start(with_extension: bool) -> tuple[float, float]:
     """(seconds until api/status answers, RSS in MB then) of one fresh server."""
     port = free_port()
     with tempfile.TemporaryDirectory() as root:
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("JUPYTERHUB_")},
-            "JUPYTER_CONFIG_DIR": f"{root}/config",
-            "JUPYTER_DATA_DIR": f"{root}/data",
-            "JUPYTER_RUNTIME_DIR": f"{root}/runtime",
-            "JUPYTERHUB_USER": "student1",
-            "JUPYTERHUB_API_TOKEN": "bench-token",
-            "PROGRESS_TRACKER_URL": "http://127.0.0.1:9/services/progress-tracker/",
-        }
-        enabled = "True" if with_extension else "False"
+        env = jupyter_env(
+            Path(root),
+            JUPYTERHUB_USER="student1",
+            JUPYTERHUB_API_TOKEN="bench-token",
+            PROGRESS_TRACKER_URL="http://127.0.0.1:9/services/progress-tracker/",
+        )
         started = time.perf_counter()
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "jupyter_server",
-                "--allow-root",
-                "--no-browser",
-                f"--ServerApp.port={port}",
-                f"--ServerApp.root_dir={root}",
-                "--IdentityProvider.token=bench",
-                f"--ServerApp.jpserver_extensions=progress_tracker={enabled}",
-            ],
+            jupyter_server(
+                port, Path(root), "--IdentityProvider.token=bench", extension=with_extension
+            ),
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,

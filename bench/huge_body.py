@@ -13,31 +13,17 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import os
 import secrets
-import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 import urllib.request
 from pathlib import Path
 
+from servers import free_port, jupyter_env, jupyter_server, rss_mb
+
 BLOCK = b" " * (1024 * 1024)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS")
 
 
 class Peak(threading.Thread):
@@ -90,28 +76,15 @@ def main() -> None:
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="pt-huge-body-"))
     port, token = free_port(), secrets.token_hex(16)
-    env = {
-        **os.environ,
-        "JUPYTER_CONFIG_DIR": str(root / "config"),
-        "JUPYTER_DATA_DIR": str(root / "data"),
-        "JUPYTER_RUNTIME_DIR": str(root / "runtime"),
-    }
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyter_server",
-            "--allow-root",
-            "--no-browser",
-            f"--ServerApp.port={port}",
-            "--ServerApp.ip=127.0.0.1",
+        jupyter_server(
+            port,
+            root,
             f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={root}",
-            "--ServerApp.jpserver_extensions=progress_tracker=True",
             "--ProgressTracker.mode=collector",
             f"--ProgressTracker.database_url=sqlite+aiosqlite:///{root}/progress.sqlite",
-        ],
-        env=env,
+        ),
+        env=jupyter_env(root),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -23,7 +23,6 @@ import argparse
 import json
 import os
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,6 +35,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+from servers import free_port
 
 REPO = Path(__file__).resolve().parents[1]
 LABEXTENSION = REPO / "progress_tracker" / "labextension"
@@ -85,12 +85,6 @@ READ_FIGURES = """
   return out;
 }
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager

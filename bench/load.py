@@ -15,7 +15,6 @@ import asyncio
 import json
 import os
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,6 +27,7 @@ from pathlib import Path
 
 import aiohttp
 from identities import INSTRUCTOR, token_of
+from servers import free_port, jupyter_env, jupyter_server
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -60,12 +60,6 @@ def seed_event(student: int, cell: int, sent_at: float | None = None) -> dict:
     }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @asynccontextmanager
 async def spawned_collectors(count: int, redis_url: str):
     """Start `count` collectors on one Redis stream and a fresh PostgreSQL database."""
@@ -82,35 +76,24 @@ async def spawned_collectors(count: int, redis_url: str):
             port = free_port()
             home = root / f"collector{index}"
             home.mkdir()
-            env = {
-                **os.environ,
-                "JUPYTER_CONFIG_DIR": str(home / "config"),
-                "JUPYTER_DATA_DIR": str(home / "data"),
-                "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-                "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), *sys.path]),
-            }
+            env = jupyter_env(
+                home, PYTHONPATH=os.pathsep.join([str(Path(__file__).parent), *sys.path])
+            )
             log = (home / "server.log").open("wb")
             processes.append(
                 subprocess.Popen(  # noqa: ASYNC220 - set-up, before any load runs
-                    [
-                        sys.executable,
-                        "-m",
-                        "jupyter_server",
-                        "--allow-root",
-                        "--no-browser",
-                        f"--ServerApp.port={port}",
-                        "--ServerApp.ip=127.0.0.1",
+                    jupyter_server(
+                        port,
+                        home,
                         "--ServerApp.identity_provider_class=identities.BenchIdentityProvider",
                         f"--BenchIdentityProvider.secret={secret}",
-                        f"--ServerApp.root_dir={home}",
-                        "--ServerApp.jpserver_extensions=progress_tracker=True",
                         "--ServerApp.log_level=WARN",
                         f"--ProgressTracker.database_url={POSTGRES}/{database}",
                         f"--ProgressTracker.redis_url={redis_url}",
                         f"--EventQueue.key_prefix={prefix}",
                         "--EventQueue.allow_volatile=True",  # a benchmark may use any Redis
                         "--ProgressTracker.database_pool_size=4",
-                    ],
+                    ),
                     env=env,
                     stdin=subprocess.DEVNULL,
                     stdout=log,

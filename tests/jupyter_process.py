@@ -23,22 +23,43 @@ def free_port() -> int:
 
 
 class JupyterServer:
-    """A real `jupyter server` process with the extension, as an operator would run it."""
+    """A real `jupyter server` process with the extension, as an operator would run it.
 
-    def __init__(self, root: Path, database_url: str, *options: str):
+    With a `database_url` it stores there under the owner name `teacher`; without one it runs on
+    its defaults. `env` is added to (or, for JupyterHub's variables, replaces) the environment.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        database_url: str | None,
+        *options: str,
+        env: dict[str, str] | None = None,
+    ):
         self.root, self.database_url, self.options = root, database_url, options
+        self.extra_env = env or {}
         root.mkdir(parents=True, exist_ok=True)
         self.port, self.token = free_port(), secrets.token_hex(16)
         self.process: subprocess.Popen[bytes] | None = None
         self.log = root / "server.log"
 
     def start(self) -> None:
+        inherited = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTERHUB_")}
         env = {
-            **os.environ,
+            **(inherited if self.extra_env else os.environ),
             "JUPYTER_CONFIG_DIR": str(self.root / "config"),
             "JUPYTER_DATA_DIR": str(self.root / "data"),
             "JUPYTER_RUNTIME_DIR": str(self.root / "runtime"),
+            **self.extra_env,
         }
+        storage = (
+            [
+                f"--ProgressTracker.database_url={self.database_url}",
+                "--ProgressTracker.owner_name=teacher",
+            ]
+            if self.database_url
+            else []
+        )
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [
@@ -52,8 +73,7 @@ class JupyterServer:
                     f"--IdentityProvider.token={self.token}",
                     f"--ServerApp.root_dir={self.root}",
                     "--ServerApp.jpserver_extensions=progress_tracker=True",
-                    f"--ProgressTracker.database_url={self.database_url}",
-                    "--ProgressTracker.owner_name=teacher",
+                    *storage,
                     *self.options,
                 ],
                 env=env,

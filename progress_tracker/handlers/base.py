@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from jupyter_core.utils import ensure_async
 from jupyter_server.base.handlers import APIHandler
 from tornado import web
 
@@ -18,6 +19,20 @@ from ..runtime import Runtime
 # Later than any stored event (they are clamped to their receive time).
 LATEST_QUERY_TIME = datetime(9000, 1, 1, tzinfo=UTC)
 INSTRUCTORS_ONLY = "Only instructors may use the progress dashboard."
+
+
+async def require_authorized(handler: Any, action: str = "read") -> None:
+    """403 unless the server's authorizer allows `action` on the tracker (a WebSocket's check).
+
+    An authorizer may answer with a coroutine, which is always truthy: await it.
+    """
+    allowed = await ensure_async(
+        handler.authorizer.is_authorized(handler, handler.current_user, action, AUTH_RESOURCE)
+    )
+    if not allowed:
+        raise web.HTTPError(403)
+
+
 AUTHENTICATE = (
     "Authenticate first: send a Jupyter or JupyterHub token (header 'Authorization: token "
     "<token>'), or log in and send the login cookie with the _xsrf token."

@@ -12,7 +12,6 @@ import asyncio
 import json
 from typing import Any
 
-from jupyter_core.utils import ensure_async
 from jupyter_server.auth.decorator import authorized, ws_authenticated
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.base.websocket import WebSocketMixin
@@ -23,7 +22,7 @@ from ..access import AUTH_RESOURCE
 from ..errors import Forbidden
 from ..pipelines.collector import CONNECT_TIMEOUT_S, Collector
 from ..runtime import Runtime
-from .base import INSTRUCTORS_ONLY, TrackerHandler
+from .base import INSTRUCTORS_ONLY, TrackerHandler, require_authorized
 
 PASSED_HEADERS = ("Content-Type", "Content-Disposition", "Cache-Control", "Retry-After")
 # The collector cuts live messages to `ProgressDashboard.live_message_bytes` (256 KiB by default;
@@ -148,12 +147,7 @@ class RelaySocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHand
 
     async def pre_get(self) -> None:
         """Authorize, then connect upstream first so that its refusal reaches the browser."""
-        user = self.current_user
-        allowed = await ensure_async(
-            self.authorizer.is_authorized(self, user, "read", AUTH_RESOURCE)
-        )
-        if not allowed:
-            raise web.HTTPError(403)
+        await require_authorized(self)
         collector = await collector_of(self.runtime)
         require_owner(self, self.runtime, collector)
         url = collector.api_url("ws", self.request.query)

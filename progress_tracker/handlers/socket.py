@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from jupyter_core.utils import ensure_async
 from jupyter_server.auth.decorator import ws_authenticated
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.base.websocket import WebSocketMixin
@@ -16,7 +15,7 @@ from ..live.feed import FeedUnavailable
 from ..live.follower import Follower, SocketClosed
 from ..live.messages import FeedPosition
 from ..runtime import Runtime
-from .base import INSTRUCTORS_ONLY
+from .base import INSTRUCTORS_ONLY, require_authorized
 
 FEED_ID = re.compile(r"^[0-9a-f]{1,64}$")
 
@@ -47,13 +46,8 @@ class LiveSocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHandl
 
     async def pre_get(self) -> None:
         """Only authorized instructors may open the socket; a bad position is a 400."""
-        user = self.current_user
-        allowed = await ensure_async(
-            self.authorizer.is_authorized(self, user, "read", AUTH_RESOURCE)
-        )
-        if not allowed:
-            raise web.HTTPError(403)
-        if not self.runtime.identify(user).is_instructor:
+        await require_authorized(self)
+        if not self.runtime.identify(self.current_user).is_instructor:
             raise web.HTTPError(403, INSTRUCTORS_ONLY)
         self._resume = resume_position(
             self.get_argument("feed", None), self.get_argument("after", None)

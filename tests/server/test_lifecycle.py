@@ -3,13 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import secrets
-import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -24,7 +17,7 @@ from progress_tracker.settings import Settings
 from progress_tracker.store.engine import create_engine
 from progress_tracker.store.migrations import current_revision, head_revision, upgrade_to_head
 from tests.conftest import make_event
-from tests.jupyter_process import JupyterServer
+from tests.jupyter_process import JupyterServer, free_port
 
 
 @pytest.mark.asyncio
@@ -77,56 +70,21 @@ def test_stored_events_survive_a_restart_and_shutdown_is_clean(server):
 # --- failure modes: the extension never blocks the server's start or its shutdown -------------
 
 
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class BareServer:
-    """`jupyter server` with the extension and a given environment, ready once api/status is."""
+class BareServer(JupyterServer):
+    """`jupyter server` with the extension and a given environment, ready once api/status is
+    (whether or not the extension loaded)."""
 
     def __init__(self, root: Path, env: dict[str, str], *options: str):
-        self.root, self.options = root, options
-        self.port, self.token = closed_port(), secrets.token_hex(16)
-        self.env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("JUPYTERHUB_")},
-            "JUPYTER_CONFIG_DIR": str(root / "config"),
-            "JUPYTER_DATA_DIR": str(root / "data"),
-            "JUPYTER_RUNTIME_DIR": str(root / "runtime"),
-            **env,
-        }
-        self.log = root / "server.log"
-        self.process: subprocess.Popen[bytes] | None = None
+        super().__init__(root, None, *options, env=env)
 
     def __enter__(self) -> Self:
-        self.root.mkdir(parents=True, exist_ok=True)
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "jupyter_server",
-                    "--allow-root",
-                    "--no-browser",
-                    f"--ServerApp.port={self.port}",
-                    "--ServerApp.ip=127.0.0.1",
-                    f"--IdentityProvider.token={self.token}",
-                    f"--ServerApp.root_dir={self.root}",
-                    "--ServerApp.jpserver_extensions=progress_tracker=True",
-                    *self.options,
-                ],
-                env=self.env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + 90
-        while self.status("api/status") != 200:
-            assert self.process.poll() is None, f"server died:\n{self.log.read_text()}"
-            assert time.monotonic() < deadline, f"server never ready:\n{self.log.read_text()}"
-            time.sleep(0.2)
+        self.start()
         return self
+
+    def _answers(self) -> bool:
+        assert self.process is not None
+        assert self.process.poll() is None, "the server exited"
+        return self.status("api/status") == 200
 
     def status(self, path: str, body: object = None) -> int | None:
         """The HTTP status of a call (None while nothing listens)."""
@@ -141,14 +99,12 @@ class BareServer:
                 return response.status
         except urllib.error.HTTPError as err:
             return err.code
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             return None
 
     def terminate(self) -> int:
         """SIGTERM, as the hub's spawner sends; the exit code (a hang fails the test)."""
-        assert self.process is not None
-        self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=60)
+        return self.stop()
 
     def __exit__(self, *exc: object) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -177,7 +133,7 @@ def test_a_forwarder_whose_collector_is_unreachable_answers_503_and_exits(tmp_pa
 
 
 def test_a_database_down_at_start_answers_503_until_it_is_back_and_exits(tmp_path):
-    down = f"postgresql+asyncpg://postgres@127.0.0.1:{closed_port()}/progress"
+    down = f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/progress"
     with BareServer(tmp_path, {}, f"--ProgressTracker.database_url={down}") as server:
         assert server.status("api/v1/events", [make_event()]) == 503
         assert server.status("api/v1/progress") == 503
