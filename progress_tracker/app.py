@@ -15,6 +15,7 @@ from .access.mode import Role, resolve_role
 from .config import (
     SECTIONS,
     CapturePolicy,
+    Courses,
     EventIntake,
     EventQueue,
     InfluxDB,
@@ -35,7 +36,7 @@ class ProgressTracker(ExtensionApp, DeprecatedOptions):
     """Live learning analytics: receives cell executions, stores them, streams them to instructors.
 
     The options of each stage have their own sections: `c.EventIntake`, `c.CapturePolicy`,
-    `c.ProgressDashboard`, `c.EventQueue`, `c.StreamConsumer`, `c.InfluxDB`.
+    `c.ProgressDashboard`, `c.Courses`, `c.EventQueue`, `c.StreamConsumer`, `c.InfluxDB`.
     """
 
     name = "progress_tracker"
@@ -85,10 +86,13 @@ class ProgressTracker(ExtensionApp, DeprecatedOptions):
         Unicode(),
         default_value=["instructors"],
         config=True,
-        help="JupyterHub groups whose members may open the dashboard and its APIs.",
+        help="""JupyterHub groups of the instructors of the implicit course "default": the events
+        that no course of `c.Courses` claims (see docs/courses.md).""",
     )
     instructor_users = List(
-        Unicode(), config=True, help="User names that may open the dashboard, besides the groups."
+        Unicode(),
+        config=True,
+        help='User names of instructors of the implicit course "default", besides the groups.',
     )
     owner_name = Unicode(
         config=True,
@@ -183,6 +187,7 @@ class ProgressTracker(ExtensionApp, DeprecatedOptions):
             intake=EventIntake(parent=self).settings(),
             capture=CapturePolicy(parent=self).settings(),
             dashboard=ProgressDashboard(parent=self).settings(),
+            courses=Courses(parent=self).settings(),
             queue=EventQueue(parent=self).settings(),
             consumer=StreamConsumer(parent=self).settings(),
             influx=InfluxDB(parent=self).settings(),

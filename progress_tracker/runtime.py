@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .access.identity import Caller, identify
+from .courses.roles import RoleResolver
 from .errors import Unavailable
 from .live.feed import LiveFeed
 from .tasks import BackgroundTasks
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from .access.budget import Ledger
     from .pipelines import Pipeline
     from .settings import Settings
+    from .store.assignments import AssignmentRegistry
     from .store.read import ProgressQueries
 
 
@@ -76,12 +78,14 @@ class Runtime:
         self.engine: AsyncEngine | None = None
         self.pipeline: Pipeline | None = None
         self.queries: ProgressQueries | None = None
+        self.assignments: AssignmentRegistry | None = None
         # Per-user budgets; a forwarder has none (its collector keeps them).
         self.ledger: Ledger | None = None
         self._closers: list[Callable[[], Awaitable[Any]]] = []
         self._started = False
         self._start_lock = asyncio.Lock()
         self._start_failure: tuple[float, str] | None = None
+        self.roles = RoleResolver(settings.courses)
 
     @property
     def mode(self) -> str:
@@ -96,6 +100,7 @@ class Runtime:
             owner_name=identity.owner_name,
             instructor_groups=identity.instructor_groups,
             instructor_users=identity.instructor_users,
+            resolver=self.roles,
         )
 
     async def ready(self) -> Runtime:
@@ -144,6 +149,7 @@ class Runtime:
     async def _start_storing(self) -> None:
         from sqlalchemy.engine.url import make_url
 
+        from .store.assignments import AssignmentRegistry
         from .store.engine import create_engine, ensure_sqlite_folder
         from .store.migrations import upgrade_to_head
         from .store.read import ProgressQueries
@@ -153,6 +159,7 @@ class Runtime:
         self.engine = create_engine(url, pool_size=self.settings.database_pool_size)
         await upgrade_to_head(self.engine)
         self.queries = ProgressQueries(self.engine)
+        self.assignments = AssignmentRegistry(self.engine)
         if self.settings.redis_url:
             self.pipeline = await self._stream_pipeline()
         else:

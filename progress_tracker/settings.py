@@ -9,6 +9,7 @@ from .access.mode import Role
 from .config import (
     CaptureSettings,
     ConsumerSettings,
+    CourseSettings,
     DashboardSettings,
     InfluxSettings,
     IntakeSettings,
@@ -40,6 +41,7 @@ class Settings:
     intake: IntakeSettings = field(default_factory=IntakeSettings)
     capture: CaptureSettings = field(default_factory=CaptureSettings)
     dashboard: DashboardSettings = field(default_factory=DashboardSettings)
+    courses: CourseSettings = field(default_factory=CourseSettings)
     queue: QueueSettings = field(default_factory=QueueSettings)
     consumer: ConsumerSettings = field(default_factory=ConsumerSettings)
     influx: InfluxSettings | None = None

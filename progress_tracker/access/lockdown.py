@@ -23,6 +23,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
@@ -130,7 +131,10 @@ class OutsideTheAllowList(Matcher):
     the metrics (which `metrics_reader` keeps to their readers)."""
 
     def __init__(self, base_url: str, tracker_patterns: Iterable[str]):
-        self.tracker_paths = frozenset(url_path_join(base_url, p) for p in tracker_patterns)
+        patterns = [url_path_join(base_url, p) for p in tracker_patterns]
+        # Literal paths, and the routes with a path argument (e.g. assignments/<id>) as regexes.
+        self.tracker_paths = frozenset(p for p in patterns if "(" not in p)
+        self.tracker_regexes = [re.compile(p) for p in patterns if "(" in p]
         self.read_only_paths = frozenset(
             url_path_join(base_url, path) for path in ("api/status", "metrics")
         )
@@ -138,7 +142,7 @@ class OutsideTheAllowList(Matcher):
     def match(self, request: httputil.HTTPServerRequest) -> dict[str, Any] | None:
         """{} (route to the refusal) unless the request is on the allow-list."""
         path = request.path
-        if path in self.tracker_paths:
+        if path in self.tracker_paths or any(r.fullmatch(path) for r in self.tracker_regexes):
             return None
         if path in self.read_only_paths and request.method in ("GET", "HEAD"):
             return None

@@ -5,18 +5,29 @@ handlers read only those, never the traitlets objects.
 """
 
 from .capture import CapturePolicy, CaptureSettings
+from .courses import Courses, CourseSettings
 from .dashboard import DashboardSettings, ProgressDashboard
 from .influx import InfluxDB, InfluxSettings
 from .intake import EventIntake, IntakeSettings
 from .queue import ConsumerSettings, EventQueue, QueueSettings, StreamConsumer
 
-SECTIONS = (EventIntake, CapturePolicy, ProgressDashboard, EventQueue, StreamConsumer, InfluxDB)
+SECTIONS = (
+    EventIntake,
+    CapturePolicy,
+    ProgressDashboard,
+    Courses,
+    EventQueue,
+    StreamConsumer,
+    InfluxDB,
+)
 
 __all__ = [
     "SECTIONS",
     "CapturePolicy",
     "CaptureSettings",
     "ConsumerSettings",
+    "CourseSettings",
+    "Courses",
     "DashboardSettings",
     "EventIntake",
     "EventQueue",

@@ -19,6 +19,7 @@ class CaptureSettings:
     track_patterns: tuple[str, ...] = ("**",)
     ignore_patterns: tuple[str, ...] = ()
     flush_interval_ms: int = 2000
+    heartbeat_seconds: int = 60
 
 
 class CapturePolicy(Configurable):
@@ -40,6 +41,13 @@ class CapturePolicy(Configurable):
     flush_interval_ms = Int(
         2000, config=True, help="How long a browser gathers events before it sends a batch."
     )
+    heartbeat_seconds = Int(
+        60,
+        min=5,
+        config=True,
+        help="""How often a browser says a notebook is still open (notebook_heartbeat); the
+        dashboard counts a student as present for twice this long after the last one.""",
+    )
 
     def settings(self) -> CaptureSettings:
         """The frozen settings."""
@@ -51,4 +59,5 @@ class CapturePolicy(Configurable):
             track_patterns=tuple(self.track_patterns),
             ignore_patterns=tuple(self.ignore_patterns),
             flush_interval_ms=self.flush_interval_ms,
+            heartbeat_seconds=self.heartbeat_seconds,
         )

@@ -37,6 +37,9 @@ class EventType(StrEnum):
     NOTEBOOK_OPENED = "notebook_opened"
     NOTEBOOK_SAVED = "notebook_saved"
     NOTEBOOK_CLOSED = "notebook_closed"
+    NOTEBOOK_HEARTBEAT = "notebook_heartbeat"
+    HELP = "help"
+    HELP_STOP = "help_stop"
 
 
 CELL_EVENTS = frozenset({EventType.CELL_EXECUTED, EventType.CELL_STARTED})
@@ -77,8 +80,13 @@ class ClientEvent(BaseModel):
     result: str | None = None
     execution_duration_ms: float | None = Field(default=None, ge=0, le=7 * 24 * 3600 * 1000)
     metadata: dict[str, Any] | None = None
+    assignment_id: str | None = Field(default=None, min_length=1, max_length=128)
+    grade_id: str | None = Field(default=None, min_length=1, max_length=128)
+    message: str | None = Field(default=None, max_length=500)
 
-    @field_validator("notebook_path", "cell_id", "cell_type")
+    @field_validator(
+        "notebook_path", "cell_id", "cell_type", "assignment_id", "grade_id", "message"
+    )
     @classmethod
     def _storable(cls, value: str | None) -> str | None:
         return None if value is None else clean(value)
@@ -151,6 +159,10 @@ class Event(ClientEvent):
 
     user_id: str = Field(min_length=1, max_length=256)
     received_at: datetime
+    # Stamped by the collector from the user's groups and the assignment (courses/attribution.py).
+    course: str | None = None
+    section: str | None = None
+    role: str | None = None
 
     def to_json(self) -> str:
         """Serialise in the camelCase wire form (used by queues and the live feed)."""

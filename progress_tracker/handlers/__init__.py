@@ -11,6 +11,8 @@ if TYPE_CHECKING:
     from ..runtime import Runtime
 
 API = "api/v1"
+# An assignment id in a route (validated again by the handler's queries).
+ASSIGNMENT_ID = r"([A-Za-z0-9_.\-]{1,128})"
 
 Route = tuple[str, type, dict[str, Any]]
 
@@ -24,6 +26,7 @@ def handler_routes(runtime: Runtime) -> list[Route]:
         from .relay import relay_routes  # a user server relays the dashboard; it stores nothing
 
         return [events, settings, *relay_routes(runtime, API)]
+    from .assignments import AssignmentHandler, AssignmentsHandler, CoursesHandler
     from .dashboard import ErrorsHandler, ExecutionsHandler, PaceHandler, ProgressHandler
     from .deadletters import DeadLettersHandler
     from .export import ExportHandler
@@ -39,6 +42,9 @@ def handler_routes(runtime: Runtime) -> list[Route]:
         (f"{API}/errors", ErrorsHandler, kwargs),
         (f"{API}/pace", PaceHandler, kwargs),
         (f"{API}/export.csv", ExportHandler, kwargs),
+        (f"{API}/assignments", AssignmentsHandler, kwargs),
+        (f"{API}/assignments/{ASSIGNMENT_ID}", AssignmentHandler, kwargs),
+        (f"{API}/courses", CoursesHandler, kwargs),
         (f"{API}/health", HealthHandler, kwargs),
         (f"{API}/deadletters", DeadLettersHandler, kwargs),
         (f"{API}/ws", LiveSocketHandler, kwargs),

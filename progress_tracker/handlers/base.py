@@ -12,6 +12,8 @@ from tornado import web
 
 from ..access import AUTH_RESOURCE
 from ..access.identity import Caller
+from ..courses import COURSE_ID
+from ..courses.scope import Scope
 from ..errors import BadRequest, Forbidden, TrackerError
 from ..events.bounds import EARLIEST_EVENT_TIME
 from ..runtime import Runtime
@@ -19,6 +21,12 @@ from ..runtime import Runtime
 # Later than any stored event (they are clamped to their receive time).
 LATEST_QUERY_TIME = datetime(9000, 1, 1, tzinfo=UTC)
 INSTRUCTORS_ONLY = "Only instructors may use the progress dashboard."
+ADMINS_ONLY = "Only administrators of the progress tracker may do this."
+
+# What a handler's data is limited to (tests/server/test_scope_routes.py checks every route):
+# "scope" = the caller's courses and sections; "admin" = administrators only; "staff" = any
+# instructor or TA (no student data); "caller" = only the caller's own data.
+ACCESS_LEVELS = ("scope", "admin", "staff", "caller")
 
 
 async def require_authorized(handler: Any, action: str = "read") -> None:
@@ -47,6 +55,7 @@ class TrackerHandler(APIHandler):
     """
 
     auth_resource = AUTH_RESOURCE
+    access = "caller"
 
     def initialize(self, runtime: Runtime) -> None:
         """Receive the runtime shared by the server's handlers."""
@@ -55,7 +64,26 @@ class TrackerHandler(APIHandler):
     @property
     def caller(self) -> Caller:
         """The authenticated caller (identity never comes from the request body)."""
-        return self.runtime.identify(self.current_user)
+        if getattr(self, "_caller", None) is None:
+            self._caller = self.runtime.identify(self.current_user)
+        return self._caller
+
+    def scope(self) -> Scope:
+        """What the caller may read, narrowed to `?course=` when given (400 when malformed)."""
+        course = self.get_argument("course", None)
+        if course is not None and not COURSE_ID.match(course):
+            raise BadRequest(f"course must be a course id ({COURSE_ID.pattern}), got {course!r}")
+        return self.caller.scope().narrowed(course)
+
+    def exercise_argument(self, *, required: bool = False) -> str | tuple[str, str] | None:
+        """The exercise asked for: `?assignment=<id>` (its key) or `?notebook=<path>`."""
+        assignment = self.get_argument("assignment", None)
+        if assignment:
+            return (assignment, "")
+        notebook = self.get_argument("notebook", None)
+        if notebook is None and required:
+            raise BadRequest("Name the exercise: ?notebook=<path> or ?assignment=<id>.")
+        return notebook
 
     def check_xsrf_cookie(self) -> None:
         """A request without any credentials is told to authenticate, not about XSRF."""
@@ -133,7 +161,12 @@ class TrackerHandler(APIHandler):
 
 
 class InstructorHandler(TrackerHandler):
-    """A dashboard API: only instructors, and only once the runtime has started."""
+    """A dashboard API: only instructors and TAs (of some course), once the runtime started.
+
+    Subclasses read through `self.scope()`; `access` says what their data is limited to.
+    """
+
+    access = "scope"
 
     async def prepare(self) -> None:  # type: ignore[override]
         """Refuse non-instructors before any verb runs (the unauthenticated get 403 anyway)."""
@@ -142,4 +175,6 @@ class InstructorHandler(TrackerHandler):
             return  # @web.authenticated answers
         if not self.caller.is_instructor:
             raise Forbidden(INSTRUCTORS_ONLY)
+        if self.access == "admin" and not self.caller.is_admin:
+            raise Forbidden(ADMINS_ONLY)
         await self.runtime.ready()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
+from ..errors import Unavailable
 from .base import TrackerHandler
 
 
@@ -14,14 +15,26 @@ class MeHandler(TrackerHandler):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        """Answer the caller's name, instructor flag and the server's mode."""
+        """Answer the caller's name, instructor flag, the server's mode and the caller's courses.
+
+        The courses come from the caller's groups; their sections also from the store, when it
+        can be reached (who the caller is never waits for a database that is down).
+        """
+        from .assignments import courses_of  # the dashboard's handlers load on first use
+
         caller = self.caller
+        try:
+            runtime = await self.runtime.ready()
+        except Unavailable:
+            runtime = self.runtime
         self.reply(
             200,
             {
                 "userId": caller.user_id,
                 "isInstructor": caller.is_instructor,
+                "isAdmin": caller.is_admin,
                 "mode": self.runtime.mode,
+                "courses": await courses_of(caller, runtime),
             },
         )
 
@@ -46,6 +59,7 @@ class SettingsHandler(TrackerHandler):
                 "ignorePatterns": list(capture.ignore_patterns),
                 "maxBatchEvents": settings.intake.max_batch_events,
                 "flushIntervalMs": capture.flush_interval_ms,
+                "heartbeatSeconds": capture.heartbeat_seconds,
                 "helpErrorThreshold": dashboard.help_error_threshold,
                 "helpIdleMinutes": dashboard.help_idle_minutes,
             },

@@ -1,4 +1,7 @@
-"""The instructor APIs behind the dashboard: snapshot, timelines, errors and pace."""
+"""The instructor APIs behind the dashboard: snapshot, timelines, errors and pace.
+
+Each reads only what the caller's scope allows: their courses, and for a TA their sections.
+"""
 
 from __future__ import annotations
 
@@ -36,7 +39,11 @@ class ProgressHandler(DashboardHandler):
             position = await self.runtime.live.head()
         except FeedUnavailable as err:
             raise Unavailable("The live feed is unavailable, so is a snapshot to follow.") from err
-        snapshot = await self.queries.progress(self.get_argument("notebook", None))
+        snapshot = await self.queries.progress(
+            self.exercise_argument(),
+            self.scope(),
+            heartbeat_s=self.runtime.settings.capture.heartbeat_seconds,
+        )
         self.reply(200, {**snapshot, "liveFeed": position.feed, "liveSeq": position.seq})
 
 
@@ -48,7 +55,8 @@ class ExecutionsHandler(DashboardHandler):
     async def get(self) -> None:
         """List executions, oldest first."""
         events = await self.queries.executions(
-            self.get_argument("notebook", None),
+            self.exercise_argument(),
+            self.scope(),
             user=self.get_argument("user", None),
             since=self.time_argument("since"),
             until=self.time_argument("until"),
@@ -64,8 +72,9 @@ class ErrorsHandler(DashboardHandler):
     @authorized
     async def get(self) -> None:
         """Group the errors of each cell, most widespread first."""
-        notebook = self.get_argument("notebook")
-        self.reply(200, {"cells": await self.queries.errors(notebook)})
+        notebook = self.exercise_argument(required=True)
+        assert notebook is not None
+        self.reply(200, {"cells": await self.queries.errors(notebook, self.scope())})
 
 
 class PaceHandler(DashboardHandler):
@@ -75,7 +84,8 @@ class PaceHandler(DashboardHandler):
     @authorized
     async def get(self) -> None:
         """Answer the per-bucket series of a notebook."""
-        notebook = self.get_argument("notebook")
+        notebook = self.exercise_argument(required=True)
+        assert notebook is not None
         bucket = self.int_argument("bucket", 60, low=10, high=24 * 3600)
-        series = await self.queries.pace(notebook, bucket_s=bucket)
+        series = await self.queries.pace(notebook, bucket_s=bucket, scope=self.scope())
         self.reply(200, {"bucketSeconds": bucket, "series": series})

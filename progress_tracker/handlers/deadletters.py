@@ -13,7 +13,9 @@ from .base import InstructorHandler
 
 
 class DeadLettersHandler(InstructorHandler):
-    """Entries a sink rejected for good, with their errors."""
+    """Entries a sink rejected for good, with their errors (any course's events: admins only)."""
+
+    access = "admin"
 
     def dead_letters(self) -> Any:
         """The dead letters of the queue; 404 when this server runs no Redis pipeline."""

@@ -10,6 +10,7 @@ from tornado import web
 
 from .. import metrics
 from ..access.budget import OverQuota, retry_after_s
+from ..courses.attribution import assignment_ids, attribute
 from ..errors import InvalidEvents, PayloadTooLarge, TooManyRequests, TrackerError
 from ..events import Event
 from ..events.batch import parse_batch
@@ -99,6 +100,9 @@ class EventsHandler(TrackerHandler):
         if ledger is not None:
             await _within_budget(ledger, user, events=len(events))
             _refuse_over_quota(events, await ledger.admit(user, names_of(events)), intake)
+        if runtime.assignments is not None:  # the collector (or embedded server) attributes
+            known = await runtime.assignments.courses_of(assignment_ids(events))
+            attribute(events, self.caller, known)
         assert runtime.pipeline is not None
         await runtime.pipeline.accept(events)
         return len(events)

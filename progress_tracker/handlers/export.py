@@ -19,13 +19,16 @@ class ExportHandler(DashboardHandler):
     @authorized
     async def get(self) -> None:
         """Stream the CSV, with user names pseudonymised on request."""
-        notebook = self.get_argument("notebook", None)
+        notebook = self.exercise_argument()
         pseudonymise = self.get_argument("pseudonymise", "0").lower() in {"1", "true", "yes"}
         since, until = self.time_argument("since"), self.time_argument("until")
         key = self.runtime.pseudonym_key() if pseudonymise else None
         self.set_header("Content-Type", "text/csv; charset=utf-8")
-        self.set_header("Content-Disposition", attachment(notebook))
-        events = self.queries.stream_executions(notebook, since=since, until=until)
+        name = f"assignment-{notebook[0]}" if isinstance(notebook, tuple) else notebook
+        self.set_header("Content-Disposition", attachment(name))
+        events = self.queries.stream_executions(
+            notebook, since=since, until=until, scope=self.scope()
+        )
         async for chunk in csv_chunks(events, pseudonym_key=key):
             self.write(chunk)
             await self.flush()

@@ -14,7 +14,9 @@ from .base import InstructorHandler
 
 
 class HealthHandler(InstructorHandler):
-    """Queue and sink state of this process."""
+    """Queue and sink state of this process (no student data: any instructor or TA)."""
+
+    access = "staff"
 
     @web.authenticated
     @authorized

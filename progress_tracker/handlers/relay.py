@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import urllib.parse
 from typing import Any
 
 from jupyter_server.auth.decorator import authorized, ws_authenticated
@@ -44,7 +45,8 @@ def require_owner(handler: Any, runtime: Runtime, collector: Collector) -> None:
 
 
 class RelayMeHandler(TrackerHandler):
-    """Who the caller is; the instructor flag is the collector's answer for this server's owner."""
+    """Who the caller is; the instructor flag and courses are the collector's answer for this
+    server's owner."""
 
     @web.authenticated
     @authorized
@@ -52,22 +54,27 @@ class RelayMeHandler(TrackerHandler):
         """Answer the caller's name, the collector's instructor verdict and the mode."""
         caller = self.caller
         collector = await collector_of(self.runtime)
-        is_instructor = False
+        me: dict[str, Any] = {"isInstructor": False, "isAdmin": False, "courses": []}
         if caller.user_id == collector.owner:
-            is_instructor = await self._collector_says_instructor(collector, caller.is_instructor)
-        self.reply(
-            200, {"userId": caller.user_id, "isInstructor": is_instructor, "mode": "forwarder"}
-        )
+            me = await self._collector_says(collector, caller)
+        self.reply(200, {"userId": caller.user_id, **me, "mode": "forwarder"})
 
-    async def _collector_says_instructor(self, collector: Collector, local: bool) -> bool:
+    async def _collector_says(self, collector: Collector, caller: Any) -> dict[str, Any]:
+        """The collector's verdict on this server's owner: instructor, admin, courses."""
         try:
             response = await collector.fetch(collector.request("me", request_timeout=10))
         except OSError:
             response = None
         if response is None or response.code != 200:
             self.log.warning("progress_tracker: the collector did not answer api/v1/me")
-            return local  # the same instructor groups apply on both sides
-        return bool(json.loads(response.body).get("isInstructor"))
+            # the same groups apply on both sides
+            return {"isInstructor": caller.is_instructor, "isAdmin": caller.is_admin, "courses": []}
+        answer = json.loads(response.body)
+        return {
+            "isInstructor": bool(answer.get("isInstructor")),
+            "isAdmin": bool(answer.get("isAdmin")),
+            "courses": answer.get("courses") or [],
+        }
 
 
 class RelayHandler(TrackerHandler):
@@ -81,17 +88,35 @@ class RelayHandler(TrackerHandler):
 
     @web.authenticated
     @authorized
-    async def get(self) -> None:
+    async def get(self, *args: str) -> None:
         """Relay the request; the collector checks that the owner is an instructor."""
+        await self._relay(args)
+
+    @web.authenticated
+    @authorized
+    async def post(self, *args: str) -> None:
+        """Relay a POST (publishing an assignment) with its JSON body; 405 elsewhere."""
+        if self.path not in RELAYED_POSTS:
+            raise web.HTTPError(405)
+        await self._relay(
+            args,
+            method="POST",
+            body=self.request.body or b"",
+            headers={"Content-Type": "application/json"},
+        )
+
+    async def _relay(self, args: tuple[str, ...], **kwargs: Any) -> None:
         collector = await collector_of(self.runtime)
         require_owner(self, self.runtime, collector)
         parser = _ResponseHead()
+        path = self.path.format(*(urllib.parse.quote(arg, safe="") for arg in args))
         request = collector.request(
-            self.path,
+            path,
             query=self.request.query,
             header_callback=parser.feed,
             streaming_callback=lambda chunk: self._relay_chunk(parser, chunk),
             request_timeout=300,
+            **kwargs,
         )
         try:
             response = await collector.fetch(request)
@@ -214,7 +239,19 @@ class RelaySocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHand
             self._upstream = None
 
 
-RELAYED = ("progress", "executions", "errors", "pace", "export.csv", "health")
+RELAYED = (
+    "progress",
+    "executions",
+    "errors",
+    "pace",
+    "export.csv",
+    "health",
+    "assignments",
+    "courses",
+)
+# Relayed routes with a path argument: (route pattern, the collector's path with {}).
+RELAYED_WITH_ID = ((r"assignments/([A-Za-z0-9_.\-]{1,128})", "assignments/{}"),)
+RELAYED_POSTS = frozenset({"assignments"})
 
 
 def relay_routes(runtime: Runtime, api: str) -> list[tuple[str, type, dict[str, Any]]]:
@@ -222,5 +259,9 @@ def relay_routes(runtime: Runtime, api: str) -> list[tuple[str, type, dict[str, 
     return [
         (f"{api}/me", RelayMeHandler, {"runtime": runtime}),
         *[(f"{api}/{path}", RelayHandler, {"runtime": runtime, "path": path}) for path in RELAYED],
+        *[
+            (f"{api}/{pattern}", RelayHandler, {"runtime": runtime, "path": path})
+            for pattern, path in RELAYED_WITH_ID
+        ],
         (f"{api}/ws", RelaySocketHandler, {"runtime": runtime}),
     ]

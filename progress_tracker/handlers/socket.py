@@ -10,6 +10,8 @@ from jupyter_server.base.websocket import WebSocketMixin
 from tornado import web, websocket
 
 from ..access import AUTH_RESOURCE
+from ..courses import COURSE_ID
+from ..courses.scope import Scope
 from ..errors import BadRequest
 from ..live.feed import FeedUnavailable
 from ..live.follower import Follower, SocketClosed
@@ -30,25 +32,32 @@ def resume_position(feed: str | None, after: str | None) -> FeedPosition | None:
 
 
 class LiveSocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHandler):
-    """Streams every stored event to a connected instructor dashboard (see `live/follower.py`).
+    """Streams the stored events of the caller's scope to a dashboard (`live/follower.py`).
 
     Composed as jupyter_server's kernel socket is: `WebSocketMixin.open` starts the keep-alive
     ping (`ServerApp.websocket_ping_interval`), which also closes a peer that stops answering.
     """
 
     auth_resource = AUTH_RESOURCE
+    access = "scope"
 
     def initialize(self, runtime: Runtime) -> None:
         """Receive the shared runtime."""
         self.runtime = runtime
         self._follower: Follower | None = None
         self._resume: FeedPosition | None = None
+        self._scope: Scope | None = None
 
     async def pre_get(self) -> None:
         """Only authorized instructors may open the socket; a bad position is a 400."""
         await require_authorized(self)
-        if not self.runtime.identify(self.current_user).is_instructor:
+        caller = self.runtime.identify(self.current_user)
+        if not caller.is_instructor:
             raise web.HTTPError(403, INSTRUCTORS_ONLY)
+        course = self.get_argument("course", None)
+        if course is not None and not COURSE_ID.match(course):
+            raise BadRequest(f"course must be a course id, got {course!r}")
+        self._scope = caller.scope().narrowed(course)
         self._resume = resume_position(
             self.get_argument("feed", None), self.get_argument("after", None)
         )
@@ -65,7 +74,10 @@ class LiveSocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHandl
         super().open(*args, **kwargs)
         settings = self.runtime.settings.dashboard
         self._follower = Follower(
-            self.runtime.live, self._write, backlog_bytes=settings.live_backlog_bytes
+            self.runtime.live,
+            self._write,
+            backlog_bytes=settings.live_backlog_bytes,
+            scope=self._scope,
         )
         try:
             await self._follower.start(self._resume)

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from ..courses.scope import Scope
 from .feed import LiveFeed
 from .messages import FeedPosition, LiveMessage, control
 
@@ -29,8 +30,11 @@ class SocketClosed(Exception):
 class Follower:
     """Feeds one socket: replay from its position, then each message once, within a backlog."""
 
-    def __init__(self, feed: LiveFeed, send: Send, *, backlog_bytes: int):
+    def __init__(
+        self, feed: LiveFeed, send: Send, *, backlog_bytes: int, scope: Scope | None = None
+    ):
         self.feed = feed
+        self.scope = scope  # None: every event; else only those of the caller's courses
         self.backlog_bytes = backlog_bytes
         self._send = send
         self._unsubscribe: Callable[[], None] | None = None
@@ -51,7 +55,7 @@ class Follower:
                 self._resync(_why_not(after, head))
                 return
             for message in replay:
-                self._write(message.frame())
+                self._write(message.frame(self.scope))
             last = replay[-1].seq if replay else after.seq
         self._last = last
         self._write(control("caught_up", feed=head.feed, seq=last))
@@ -73,7 +77,7 @@ class Follower:
             self._resync("this dashboard fell behind the live feed")
         else:
             self._last = message.seq
-            self._write(message.frame())
+            self._write(message.frame(self.scope))
 
     def on_reset(self, reason: str) -> None:
         """The feed lost messages: this dashboard must reload its snapshot."""

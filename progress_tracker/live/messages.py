@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Protocol
 
+from ..courses.scope import Scope
 from ..events import Event
 
 
@@ -25,9 +27,25 @@ class LiveMessage:
     seq: int
     events: str
 
-    def frame(self) -> str:
-        """The WebSocket text a dashboard receives (the events are not parsed again)."""
-        return f'{{"type":"events","seq":{self.seq},"events":{self.events}}}'
+    def frame(self, scope: Scope | None = None) -> str:
+        """The WebSocket text a dashboard of `scope` receives (None: everything).
+
+        A scoped dashboard gets every message, numbered as for everybody (so it can tell a gap
+        from a message of other courses), holding only the events of its courses and sections.
+        """
+        if scope is None or scope.everything:
+            return f'{{"type":"events","seq":{self.seq},"events":{self.events}}}'
+        kept = [
+            event
+            for event in self.parsed
+            if scope.allows(event.get("course"), event.get("section"))
+        ]
+        return json.dumps({"type": "events", "seq": self.seq, "events": kept})
+
+    @cached_property
+    def parsed(self) -> list[dict[str, Any]]:
+        """The events, parsed once for every scoped dashboard following this message."""
+        return json.loads(self.events)
 
 
 class Subscriber(Protocol):

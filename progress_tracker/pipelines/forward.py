@@ -30,6 +30,8 @@ RELAYED_STATUSES = frozenset({400, 413, 422, 429})
 # Batches forwarded or waiting for a connection at once; beyond, the browser keeps them and retries
 # (so a slow or dead collector costs a student's server bounded memory: a few bodies, no queue).
 MAX_IN_FLIGHT = 8
+# Fields the collector stamps itself (never forwarded: it would ignore them anyway).
+SERVER_FIELDS = {"user_id", "received_at", "course", "section", "role"}
 
 
 class ForwardingPipeline:
@@ -114,7 +116,7 @@ class ForwardingPipeline:
 
 def _client_fields(event: Event) -> dict[str, Any]:
     """An event as a client sends it (the collector stamps the user and arrival time itself)."""
-    return event.model_dump(mode="json", by_alias=True, exclude={"user_id", "received_at"})
+    return event.model_dump(mode="json", by_alias=True, exclude=SERVER_FIELDS)
 
 
 def _json_body(response: HTTPResponse) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""The relational model: students, notebooks, cells, cell executions and notebook events."""
+"""The relational model: courses and their members, students, notebooks (and assignments),
+cells, cell executions and notebook events."""
 
 from __future__ import annotations
 
@@ -38,23 +39,63 @@ class Student(Base):
     created_at: Mapped[datetime] = mapped_column(Timestamp)
 
 
-class Notebook(Base):
-    """A notebook (assignment), named by its path relative to the server root.
+IMPLICIT_COURSE_ID = "default"
 
-    The path "" holds the events that name no notebook.
+
+class Course(Base):
+    """A course: created when it is first named (by an event's attribution or a publication)."""
+
+    __tablename__ = "courses"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class CourseMember(Base):
+    """A user's role (and section) in a course, as of the last event attributed there."""
+
+    __tablename__ = "course_members"
+    course_id: Mapped[str] = mapped_column(
+        ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True
+    )
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("students.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(16))
+    section: Mapped[str | None] = mapped_column(String(64))
+
+
+class Notebook(Base):
+    """An exercise: an unpublished notebook named by its path, or a published assignment.
+
+    Unpublished notebooks have `assignment_id` "" and their path (the path "" holds the events
+    that name no notebook). An assignment has its id, course, title and version, and the path
+    "": every student's copy, wherever it is and whatever it is called, is this one row.
     """
 
     __tablename__ = "notebooks"
+    __table_args__ = (
+        UniqueConstraint("assignment_id", "path", name="uq_notebooks_assignment_path"),
+    )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    path: Mapped[str] = mapped_column(String(1024), unique=True)
+    path: Mapped[str] = mapped_column(String(1024))
     created_at: Mapped[datetime] = mapped_column(Timestamp)
+    assignment_id: Mapped[str] = mapped_column(String(128), default="", server_default="")
+    course_id: Mapped[str | None] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    title: Mapped[str | None] = mapped_column(String(256))
+    version: Mapped[int | None] = mapped_column(Integer)
+    published_path: Mapped[str | None] = mapped_column(String(1024))
+    published_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
 
 class Cell(Base):
     """A cell of a notebook, named by its nbformat cell id ("" for executions naming none).
 
     `cell_index` and `cell_type` are as first reported; the dashboard orders cells by what the
-    class reports (each execution keeps its student's own index and type).
+    class reports (each execution keeps its student's own index and type). In an assignment,
+    the cells the instructor published are `published` (with their `position`, `label`,
+    `source` and nbgrader `grade_id`); cells a student added are not (own cells, never
+    columns); a published cell dropped by a re-publication keeps its label, unpublished.
     """
 
     __tablename__ = "cells"
@@ -64,6 +105,11 @@ class Cell(Base):
     cell_id: Mapped[str] = mapped_column(String(128))
     cell_index: Mapped[int | None] = mapped_column(Integer)
     cell_type: Mapped[str | None] = mapped_column(String(32))
+    published: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    position: Mapped[int | None] = mapped_column(Integer)
+    label: Mapped[str | None] = mapped_column(String(256))
+    source: Mapped[str | None] = mapped_column(Text)
+    grade_id: Mapped[str | None] = mapped_column(String(128))
 
 
 class CellExecution(Base):
@@ -92,10 +138,14 @@ class CellExecution(Base):
     event_time: Mapped[datetime] = mapped_column(Timestamp)
     received_at: Mapped[datetime] = mapped_column(Timestamp)
     event_metadata: Mapped[dict[str, Any] | None] = mapped_column("metadata", JSON)
+    course_id: Mapped[str] = mapped_column(
+        ForeignKey("courses.id", ondelete="CASCADE"), default=IMPLICIT_COURSE_ID
+    )
 
 
 class NotebookEvent(Base):
-    """A notebook opened, saved or closed, or a cell started, by a student."""
+    """A notebook opened, saved, closed or still open (heartbeat), a hand raised or lowered
+    (help, help_stop, with its message), or a cell started, by a student."""
 
     __tablename__ = "notebook_events"
     __table_args__ = (
@@ -113,3 +163,7 @@ class NotebookEvent(Base):
     event_time: Mapped[datetime] = mapped_column(Timestamp)
     received_at: Mapped[datetime] = mapped_column(Timestamp)
     event_metadata: Mapped[dict[str, Any] | None] = mapped_column("metadata", JSON)
+    course_id: Mapped[str] = mapped_column(
+        ForeignKey("courses.id", ondelete="CASCADE"), default=IMPLICIT_COURSE_ID
+    )
+    message: Mapped[str | None] = mapped_column(Text)

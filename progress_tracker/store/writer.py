@@ -11,10 +11,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ..events import Event, EventType
-from ..events.model import cell_of, notebook_of
+from ..events.model import cell_of
 from .bulk import COPY_THRESHOLD, copy_insert_new
 from .dialect import insert_for
-from .models import Cell, CellExecution, Notebook, NotebookEvent, Student
+from .ensure import ensure_cells, ensure_notebooks, ensure_students
+from .membership import (
+    NotebookKey,
+    ensure_courses,
+    matched_cells,
+    member_rows,
+    notebook_key,
+    upsert_members,
+)
+from .models import IMPLICIT_COURSE_ID, CellExecution, NotebookEvent
 
 # An event is identified by its student and its eventId: a student cannot shadow another's event.
 EVENT_KEY = ("student_id", "event_id")
@@ -25,6 +34,8 @@ class EventWriter:
 
     Rows shared by the class (notebooks, cells) are only ever inserted, never updated: what one
     student's events say about a cell (its index, its type) stays with that student's executions.
+    In an assignment a student's event never adds a published cell: it is matched to one by its
+    cell id, else by its nbgrader grade id, else it is one of the student's own cells.
     """
 
     def __init__(self, engine: AsyncEngine, *, cache_size: int = 100_000):
@@ -32,8 +43,10 @@ class EventWriter:
         self.dialect = engine.dialect.name
         # Ids of students, notebooks and cells already stored: a steady class skips the upserts.
         self._students: dict[str, int] = {}
-        self._notebooks: dict[str, int] = {}
+        self._notebooks: dict[NotebookKey, int] = {}
         self._cells: dict[tuple[int, str], int] = {}
+        self._courses: set[str] = set()
+        self._members: dict[tuple[str, int], tuple[str, str | None]] = {}
         self.cache_size = cache_size
 
     async def write(self, events: Sequence[Event]) -> list[Event]:
@@ -56,12 +69,15 @@ class EventWriter:
         self._students.clear()
         self._notebooks.clear()
         self._cells.clear()
+        self._courses.clear()
+        self._members.clear()
 
     async def _write(self, unique: list[Event]) -> set[tuple[str, str]]:
         """Store the events; the (user, eventId) pairs that were new."""
         async with self.engine.begin() as conn:
             students = await self._students_of(conn, unique)
             unique = await self._not_stored_as_the_other_kind(conn, students, unique)
+            await self._courses_and_members(conn, students, unique)
             notebooks = await self._notebooks_of(conn, unique)
             cells = await self._cells_of(conn, notebooks, unique)
             new = await self._insert_executions(conn, students, notebooks, cells, unique)
@@ -98,36 +114,65 @@ class EventWriter:
         known = _cached(self._students, {e.user_id for e in events})
         missing = {e.user_id for e in events} - known.keys()
         if missing:
-            found = await self._ensure_students(conn, missing, events)
+            found = await ensure_students(conn, self.dialect, missing, events)
             known.update(found)
             self._remember(self._students, found)
         return known
 
-    async def _notebooks_of(self, conn: AsyncConnection, events: list[Event]) -> dict[str, int]:
-        """Notebook ids of the events' notebooks."""
-        paths = {notebook_of(e) for e in events}
+    async def _courses_and_members(
+        self, conn: AsyncConnection, students: dict[str, int], events: list[Event]
+    ) -> None:
+        """Create the events' courses, and keep each sender's role and section up to date."""
+        courses = {e.course or IMPLICIT_COURSE_ID for e in events} - self._courses
+        if courses:
+            await ensure_courses(conn, self.dialect, courses, _earliest(events))
+            self._courses |= courses
+        members = member_rows(events, students)
+        changed = {k: v for k, v in members.items() if self._members.get(k) != v}
+        if changed:
+            await upsert_members(conn, self.dialect, changed)
+            self._remember(self._members, changed)
+
+    async def _notebooks_of(
+        self, conn: AsyncConnection, events: list[Event]
+    ) -> dict[NotebookKey, int]:
+        """Notebook ids of the events' notebooks (assignments by id, the others by path)."""
+        paths = {notebook_key(e) for e in events}
         known = _cached(self._notebooks, paths)
         missing = paths - known.keys()
         if missing:
-            found = await self._ensure_notebooks(conn, missing, events)
+            found = await ensure_notebooks(conn, self.dialect, missing, events)
             known.update(found)
             self._remember(self._notebooks, found)
         return known
 
     async def _cells_of(
-        self, conn: AsyncConnection, notebooks: dict[str, int], events: list[Event]
+        self, conn: AsyncConnection, notebooks: dict[NotebookKey, int], events: list[Event]
     ) -> dict[tuple[int, str], int]:
-        """Cell ids of the events' cells; cells seen for the first time are inserted."""
-        wanted = {
-            (notebooks[notebook_of(e)], cell): e for e in events if (cell := cell_of(e)) is not None
-        }
+        """Cell ids of the events' cells; cells seen for the first time are inserted.
+
+        An event of an assignment whose cell id is not published but whose grade id is, is
+        keyed by that published cell's id (a copy whose cell ids were regenerated).
+        """
+        matched = await matched_cells(conn, notebooks, events)
+        wanted: dict[tuple[int, str], Event] = {}
+        for e in events:
+            if (cell := cell_of(e)) is not None:
+                key = (notebooks[notebook_key(e)], cell)
+                wanted[(key[0], matched.get(key, cell))] = e
         known = _cached(self._cells, wanted.keys())
         missing = {key: e for key, e in wanted.items() if key not in known}
         if missing:
-            found = await self._ensure_cells(conn, missing)
+            found = await ensure_cells(conn, self.dialect, missing)
             known.update(found)
             self._remember(self._cells, found)
-        return {key: known[key] for key in wanted}
+        originals = {
+            (nb, cell): (nb, matched.get((nb, cell), cell))
+            for e in events
+            if (cell := cell_of(e)) is not None
+            for nb in (notebooks[notebook_key(e)],)
+        }
+        return {key: known[target] for key, target in originals.items()}
 
     def _remember(self, cache: dict, found: dict) -> None:
         # Bounded: a full cache starts over (callers never rely on it holding what they looked up).
@@ -135,61 +180,11 @@ class EventWriter:
             cache.clear()
         cache.update(found)
 
-    async def _ensure_students(
-        self, conn: AsyncConnection, names: set[str], events: Sequence[Event]
-    ) -> dict[str, int]:
-        created = _earliest(events)
-        stmt = insert_for(self.dialect, Student).on_conflict_do_nothing(index_elements=["user_id"])
-        await conn.execute(stmt, [{"user_id": name, "created_at": created} for name in names])
-        rows = await conn.execute(
-            select(Student.user_id, Student.id).where(Student.user_id.in_(names))
-        )
-        return {key: pk for key, pk in rows}
-
-    async def _ensure_notebooks(
-        self, conn: AsyncConnection, paths: set[str], events: Sequence[Event]
-    ) -> dict[str, int]:
-        created = _earliest(events)
-        stmt = insert_for(self.dialect, Notebook).on_conflict_do_nothing(index_elements=["path"])
-        await conn.execute(stmt, [{"path": path, "created_at": created} for path in paths])
-        rows = await conn.execute(
-            select(Notebook.path, Notebook.id).where(Notebook.path.in_(paths))
-        )
-        return {key: pk for key, pk in rows}
-
-    async def _ensure_cells(
-        self, conn: AsyncConnection, cells: dict[tuple[int, str], Event]
-    ) -> dict[tuple[int, str], int]:
-        """Insert cells not stored yet (as their first event describes them); return every id."""
-        stmt = insert_for(self.dialect, Cell).on_conflict_do_nothing(
-            index_elements=["notebook_id", "cell_id"]
-        )
-        await conn.execute(
-            stmt,
-            [
-                {
-                    "notebook_id": notebook_id,
-                    "cell_id": cell_id,
-                    "cell_index": event.cell_index,
-                    "cell_type": event.cell_type,
-                }
-                for (notebook_id, cell_id), event in cells.items()
-            ],
-        )
-        rows = await conn.execute(
-            select(Cell.notebook_id, Cell.cell_id, Cell.id).where(
-                Cell.notebook_id.in_({nb for nb, _ in cells}),
-                Cell.cell_id.in_({cell for _, cell in cells}),
-            )
-        )
-        # The IN lists select a cross product; keep the pairs asked for.
-        return {(nb, cell): pk for nb, cell, pk in rows if (nb, cell) in cells}
-
     async def _insert_executions(
         self,
         conn: AsyncConnection,
         students: dict[str, int],
-        notebooks: dict[str, int],
+        notebooks: dict[NotebookKey, int],
         cells: dict[tuple[int, str], int],
         events: Iterable[Event],
     ) -> set[tuple[int, str]]:
@@ -197,12 +192,13 @@ class EventWriter:
         for event in events:
             if event.event_type is not EventType.CELL_EXECUTED:
                 continue
-            notebook_id = notebooks[notebook_of(event)]
+            notebook_id = notebooks[notebook_key(event)]
             rows.append(
                 {
                     "event_id": event.event_id,
                     "student_id": students[event.user_id],
                     "notebook_id": notebook_id,
+                    "course_id": event.course or IMPLICIT_COURSE_ID,
                     "cell_pk": cells[(notebook_id, cell_of(event))],
                     "cell_index": event.cell_index,
                     "cell_type": event.cell_type,
@@ -225,7 +221,7 @@ class EventWriter:
         self,
         conn: AsyncConnection,
         students: dict[str, int],
-        notebooks: dict[str, int],
+        notebooks: dict[NotebookKey, int],
         events: Iterable[Event],
     ) -> set[tuple[int, str]]:
         rows = [
@@ -233,8 +229,10 @@ class EventWriter:
                 "event_id": event.event_id,
                 "event_type": event.event_type.value,
                 "student_id": students[event.user_id],
-                "notebook_id": notebooks[notebook_of(event)],
+                "notebook_id": notebooks[notebook_key(event)],
+                "course_id": event.course or IMPLICIT_COURSE_ID,
                 "cell_id": event.cell_id,
+                "message": event.message,
                 "event_time": event.event_time,
                 "received_at": event.received_at,
                 "metadata": event.metadata,

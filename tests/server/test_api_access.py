@@ -78,7 +78,9 @@ async def test_in_single_user_mode_the_token_holder_is_the_owner_and_instructor(
     assert json.loads(response.body) == {
         "userId": "teacher",
         "isInstructor": True,
+        "isAdmin": True,
         "mode": "embedded",
+        "courses": [{"id": "default", "title": "default", "role": "instructor", "sections": []}],
     }
 
 

@@ -3,7 +3,8 @@
 Schema (see docs/influxdb.md):
 
 - tags: `userId`, `notebook` (notebook path), `cell` (cell id, absent when the event has none),
-  `eventType`;
+  `eventType`, `course` (the course the collector attributed the event to) and `assignment`
+  (the assignment id, absent for unpublished notebooks);
 - fields: `duration` (float, ms, when known), `hasError` (bool), `executionCount` (int, when
   known), `errorMessage` (string, when present; line breaks written as `\\n`) and `eventId`
   (string: a field, not a tag, as it is unique per event and would make cardinality unbounded);
@@ -45,6 +46,10 @@ def event_point(event: Event, measurement: str = DEFAULT_MEASUREMENT) -> Point:
     )
     if event.cell_id is not None:
         point.tag("cell", event.cell_id)
+    if event.course is not None:
+        point.tag("course", event.course)
+    if event.assignment_id is not None:
+        point.tag("assignment", event.assignment_id)
     if event.execution_duration_ms is not None:
         point.field("duration", float(event.execution_duration_ms))
     if event.execution_count is not None:

@@ -1,4 +1,8 @@
-"""The read side of the store, split by job; `ProgressQueries` is what handlers hold."""
+"""The read side of the store, split by job; `ProgressQueries` is what handlers hold.
+
+Every query takes the caller's `Scope` (default: everything, for the store's own uses) and an
+exercise given by its path (an unpublished notebook) or its key (`scoping.NotebookKey`).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from ...courses.scope import Scope
 from ...events import Event
-from . import error_groups, history, pace, snapshot
+from . import assignments, error_groups, history, listing, pace, snapshot
+from .scoping import EVERYTHING, NotebookKey
+
+Exercise = str | NotebookKey
 
 
 class ProgressQueries:
@@ -18,28 +26,61 @@ class ProgressQueries:
     def __init__(self, engine: AsyncEngine):
         self.engine = engine
 
-    async def notebooks(self) -> list[dict[str, Any]]:
-        """Every notebook with its student count, execution count and last activity."""
-        return await snapshot.notebook_list(self.engine)
+    async def notebooks(self, scope: Scope = EVERYTHING) -> list[dict[str, Any]]:
+        """Every exercise in scope with its student count, execution count and last activity."""
+        return await listing.notebook_list(self.engine, scope)
 
-    async def progress(self, notebook: str | None) -> dict[str, Any]:
+    async def progress(
+        self, notebook: Exercise | None, scope: Scope = EVERYTHING, *, heartbeat_s: float = 60
+    ) -> dict[str, Any]:
         """The dashboard snapshot of `notebook` (default: the most recently active one)."""
-        return await snapshot.progress(self.engine, notebook)
+        return await snapshot.progress(self.engine, notebook, scope, heartbeat_s=heartbeat_s)
 
-    async def executions(self, notebook: str | None = None, **filters: Any) -> list[Event]:
+    async def executions(
+        self, notebook: Exercise | None = None, scope: Scope = EVERYTHING, **filters: Any
+    ) -> list[Event]:
         """Stored executions, oldest first (`user`, `since`, `until`, `limit`)."""
-        return await history.executions(self.engine, notebook, **filters)
+        return await history.executions(self.engine, notebook, scope=scope, **filters)
 
     def stream_executions(
-        self, notebook: str | None, *, since: datetime | None = None, until: datetime | None = None
+        self,
+        notebook: Exercise | None,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        scope: Scope = EVERYTHING,
     ) -> AsyncIterator[Event]:
         """Every matching execution, oldest first, read in chunks (for exports)."""
-        return history.stream_executions(self.engine, notebook, since=since, until=until)
+        return history.stream_executions(
+            self.engine, notebook, since=since, until=until, scope=scope
+        )
 
-    async def errors(self, notebook: str) -> list[dict[str, Any]]:
+    async def errors(self, notebook: Exercise, scope: Scope = EVERYTHING) -> list[dict[str, Any]]:
         """Distinct errors of each cell of `notebook`."""
-        return await error_groups.errors(self.engine, notebook)
+        return await error_groups.errors(self.engine, notebook, scope=scope)
 
-    async def pace(self, notebook: str, *, bucket_s: int = 60) -> list[dict[str, Any]]:
+    async def pace(
+        self, notebook: Exercise, *, bucket_s: int = 60, scope: Scope = EVERYTHING
+    ) -> list[dict[str, Any]]:
         """Activity per time bucket of `notebook`."""
-        return await pace.pace(self.engine, notebook, bucket_s=bucket_s)
+        return await pace.pace(self.engine, notebook, bucket_s=bucket_s, scope=scope)
+
+    async def assignments(
+        self, scope: Scope = EVERYTHING, course: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The assignments of the courses in scope, with their cell and student counts."""
+        return await assignments.assignment_list(self.engine, scope.narrowed(course))
+
+    async def assignment(
+        self, assignment_id: str, scope: Scope = EVERYTHING
+    ) -> dict[str, Any] | None:
+        """One assignment in scope with its published cells; None when there is none."""
+        return await assignments.assignment_detail(self.engine, assignment_id, scope)
+
+    async def course_ids(self) -> list[str]:
+        """Every stored course."""
+        return await assignments.course_ids(self.engine)
+
+    async def course_sections(self, courses: list[str]) -> dict[str, list[str]]:
+        """The sections members of each course are in."""
+        return await assignments.course_sections(self.engine, courses)

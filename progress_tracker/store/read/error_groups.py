@@ -7,12 +7,22 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from ...courses.scope import Scope
 from ..models import Cell, CellExecution, Notebook, Student
 from .rows import iso
+from .scoping import EVERYTHING, NotebookKey, as_key, in_scope, notebook_is
 
 
-async def errors(engine: AsyncEngine, notebook: str, *, per_cell: int = 10) -> list[dict[str, Any]]:
-    """Distinct errors of each cell, most widespread first, with an example."""
+async def errors(
+    engine: AsyncEngine,
+    notebook: str | NotebookKey,
+    *,
+    per_cell: int = 10,
+    scope: Scope = EVERYTHING,
+) -> list[dict[str, Any]]:
+    """Distinct errors of each cell, most widespread first, with an example (in scope)."""
+    key = as_key(notebook)
+    assert key is not None
     stmt = (
         select(
             Cell.cell_id,
@@ -25,7 +35,11 @@ async def errors(engine: AsyncEngine, notebook: str, *, per_cell: int = 10) -> l
         )
         .join(Cell, Cell.id == CellExecution.cell_pk)
         .join(Notebook, Notebook.id == CellExecution.notebook_id)
-        .where(Notebook.path == notebook, CellExecution.has_error.is_(True))
+        .where(
+            notebook_is(key),
+            CellExecution.has_error.is_(True),
+            in_scope(scope, CellExecution.course_id, CellExecution.student_id),
+        )
         .group_by(Cell.cell_id, Cell.cell_index, CellExecution.error_message)
     )
     async with engine.connect() as conn:

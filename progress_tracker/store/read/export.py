@@ -26,6 +26,8 @@ EXPORT_COLUMNS = [
     "executionDurationMs",
     "code",
     "result",
+    "course",
+    "assignmentId",
 ]
 
 # A formula trigger at the start of what a spreadsheet may take for a cell: the field's start, or

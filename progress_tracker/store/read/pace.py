@@ -7,18 +7,29 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Integer, func, select
+from sqlalchemy import Integer, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from ...courses.scope import Scope
 from ..dialect import epoch_bucket
 from ..models import CellExecution, Notebook
+from .scoping import EVERYTHING, NotebookKey, as_key, in_scope, notebook_is
 
 
-async def pace(engine: AsyncEngine, notebook: str, *, bucket_s: int = 60) -> list[dict[str, Any]]:
-    """Executions, errors and active students per time bucket, and the class's progress."""
+async def pace(
+    engine: AsyncEngine,
+    notebook: str | NotebookKey,
+    *,
+    bucket_s: int = 60,
+    scope: Scope = EVERYTHING,
+) -> list[dict[str, Any]]:
+    """Executions, errors and active students (in scope) per time bucket, and their progress."""
     bucket = epoch_bucket(engine.dialect.name, CellExecution.event_time, bucket_s).label("bucket")
-    in_notebook = CellExecution.notebook_id == (
-        select(Notebook.id).where(Notebook.path == notebook).scalar_subquery()
+    key = as_key(notebook)
+    assert key is not None
+    in_notebook = and_(
+        CellExecution.notebook_id == select(Notebook.id).where(notebook_is(key)).scalar_subquery(),
+        in_scope(scope, CellExecution.course_id, CellExecution.student_id),
     )
     activity = (
         select(

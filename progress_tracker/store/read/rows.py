@@ -7,8 +7,10 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
+from ...courses.scope import Scope
 from ...events import NO_CELL, NO_NOTEBOOK, Event, EventType
 from ..models import Cell, CellExecution, Notebook, Student
+from .scoping import EVERYTHING, NotebookKey, as_key, in_scope, notebook_is
 
 
 def utc(value: datetime | None) -> datetime | None:
@@ -42,6 +44,9 @@ def execution_columns() -> Select[Any]:
             CellExecution.event_time,
             CellExecution.received_at,
             CellExecution.event_metadata.label("event_metadata"),
+            CellExecution.course_id,
+            Notebook.assignment_id,
+            Notebook.published_path,
         )
         .join(Student, Student.id == CellExecution.student_id)
         .join(Notebook, Notebook.id == CellExecution.notebook_id)
@@ -51,14 +56,17 @@ def execution_columns() -> Select[Any]:
 
 def filtered(
     stmt: Select[Any],
-    notebook: str | None,
+    notebook: str | NotebookKey | None,
     user: str | None,
     since: datetime | None,
     until: datetime | None,
+    scope: Scope = EVERYTHING,
 ) -> Select[Any]:
-    """Executions of a notebook and student within [since, until), each filter optional."""
-    if notebook is not None:
-        stmt = stmt.where(Notebook.path == notebook)
+    """Executions in scope of a notebook and student within [since, until), each optional."""
+    stmt = stmt.where(in_scope(scope, CellExecution.course_id, CellExecution.student_id))
+    key = as_key(notebook)
+    if key is not None:
+        stmt = stmt.where(notebook_is(key))
     if user is not None:
         stmt = stmt.where(Student.user_id == user)
     if since is not None:
@@ -69,12 +77,17 @@ def filtered(
 
 
 def execution_event(row: Any) -> Event:
+    """An execution read back as the event it was (an assignment's under its published path)."""
+    assignment = row.assignment_id or None
+    path = row.published_path if assignment else row.path
     return Event.model_construct(
         event_id=row.event_id,
         event_type=EventType.CELL_EXECUTED,
         event_time=utc(row.event_time),
         user_id=row.user_id,
-        notebook_path=None if row.path == NO_NOTEBOOK else row.path,
+        notebook_path=None if path in (None, NO_NOTEBOOK) else path,
+        assignment_id=assignment,
+        course=row.course_id,
         cell_id=None if row.cell_id == NO_CELL else row.cell_id,
         cell_index=row.cell_index,
         cell_type=row.cell_type,

@@ -2,89 +2,93 @@
 
 from __future__ import annotations
 
-import statistics
-from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, func, select
+from sqlalchemy import Integer, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from ...courses.scope import Scope
 from ...events import EventType
 from ..models import Cell, CellExecution, Notebook, NotebookEvent, Student
+from .columns import exercise_columns
+from .listing import notebook_list
+from .presence import presence, raised_hands
 from .rows import iso, utc
+from .scoping import EVERYTHING, NotebookKey, as_key, in_scope, notebook_is
 
 # A started cell with no result after this long is not shown as running (its kernel died).
 RUNNING_WINDOW = timedelta(hours=1)
-# Students who ran a cell of a notebook this recently are its active students.
-ACTIVE_WINDOW = timedelta(hours=1)
 
 
-async def notebook_list(engine: AsyncEngine) -> list[dict[str, Any]]:
-    """Every notebook with its student counts, execution count and last activity.
+async def progress(
+    engine: AsyncEngine,
+    notebook: str | NotebookKey | None,
+    scope: Scope = EVERYTHING,
+    *,
+    heartbeat_s: float = 60,
+) -> dict[str, Any]:
+    """The dashboard snapshot of the students in scope: per cell, status, attempts, errors.
 
-    Most active first: by students active in the last hour, then by when the server last
-    received one of its executions. Only the server's clock counts (a client's eventTime could
-    say anything), and one student alone cannot outrank a class.
+    For an assignment, `columns` are its published cells in order (run or not) and cells the
+    students added are summed up per student in `ownCells`, never as columns.
     """
-    since = datetime.now(UTC) - ACTIVE_WINDOW
-    recent_student = case((CellExecution.received_at >= since, CellExecution.student_id))
-    stmt = (
-        select(
-            Notebook.path,
-            func.count(func.distinct(CellExecution.student_id)),
-            func.count(func.distinct(recent_student)),
-            func.count(CellExecution.id),
-            func.max(CellExecution.received_at),
-        )
-        .join(CellExecution, CellExecution.notebook_id == Notebook.id, isouter=True)
-        .group_by(Notebook.id, Notebook.path)
-    )
-    async with engine.connect() as conn:
-        rows = (await conn.execute(stmt)).all()
-    listed = [
-        {
-            "path": path,
-            "students": students,
-            "activeStudents": active,
-            "executions": executions,
-            "lastActivity": iso(last),
-        }
-        for path, students, active, executions, last in rows
-    ]
-    listed.sort(
-        key=lambda nb: (nb["activeStudents"], nb["lastActivity"] or "", nb["path"]), reverse=True
-    )
-    return listed
-
-
-async def progress(engine: AsyncEngine, notebook: str | None) -> dict[str, Any]:
-    """The dashboard snapshot: per student and cell, status, attempts, errors, last error."""
-    notebooks = await notebook_list(engine)
-    if notebook is None and notebooks:
-        notebook = notebooks[0]["path"]
+    notebooks = await notebook_list(engine, scope)
+    key = as_key(notebook)
+    if key is None and notebooks:
+        first = notebooks[0]
+        key = (first["assignmentId"], "") if first["assignmentId"] else ("", first["path"])
     cursor_id, cursor_event = await cursor(engine)
     snapshot: dict[str, Any] = {
         "notebooks": notebooks,
-        "notebook": notebook,
+        "notebook": None if key is None else (f"assignment:{key[0]}" if key[0] else key[1]),
+        "assignment": None,
         "cells": [],
+        "columns": [],
         "students": [],
+        "ownCells": {},
+        "presence": {},
+        "help": {},
         "lastEventId": cursor_event,
         "generatedAt": datetime.now(UTC).isoformat(),
     }
-    if notebook is None:
+    if key is None:
         return snapshot
     async with engine.connect() as conn:
-        notebook_id = await conn.scalar(select(Notebook.id).where(Notebook.path == notebook))
-        if notebook_id is None:
+        row = (
+            await conn.execute(
+                select(Notebook.id, Notebook.course_id, Notebook.title, Notebook.version).where(
+                    notebook_is(key)
+                )
+            )
+        ).first()
+        if row is None or (key[0] and not scope.allows_course(row.course_id)):
             return snapshot
+        notebook_id = row.id
+        if key[0]:
+            snapshot["assignment"] = {
+                "id": key[0],
+                "course": row.course_id,
+                "title": row.title,
+                "version": row.version,
+            }
         cells = (
             await conn.execute(
-                select(Cell.id, Cell.cell_id, Cell.cell_index, Cell.cell_type)
+                select(
+                    Cell.id,
+                    Cell.cell_id,
+                    Cell.cell_index,
+                    Cell.cell_type,
+                    Cell.published,
+                    Cell.position,
+                    Cell.label,
+                    Cell.source,
+                )
                 .where(Cell.notebook_id == notebook_id)
                 .order_by(Cell.cell_index.is_(None), Cell.cell_index, Cell.id)
             )
         ).all()
+        visible = in_scope(scope, CellExecution.course_id, CellExecution.student_id)
         totals = (
             await conn.execute(
                 select(
@@ -94,23 +98,38 @@ async def progress(engine: AsyncEngine, notebook: str | None) -> dict[str, Any]:
                     func.sum(CellExecution.has_error.cast(Integer)),
                     func.max(CellExecution.event_time),
                 )
-                .where(CellExecution.notebook_id == notebook_id, CellExecution.id <= cursor_id)
+                .where(
+                    CellExecution.notebook_id == notebook_id,
+                    CellExecution.id <= cursor_id,
+                    visible,
+                )
                 .group_by(CellExecution.student_id, CellExecution.cell_pk)
             )
         ).all()
-        latest = await _latest_runs(conn, notebook_id, cursor_id)
-        last_errors = await _latest_runs(conn, notebook_id, cursor_id, errors_only=True)
-        started = await _started_runs(conn, notebook_id)
+        latest = await _latest_runs(conn, notebook_id, cursor_id, visible)
+        last_errors = await _latest_runs(conn, notebook_id, cursor_id, visible, errors_only=True)
+        started = await _started_runs(conn, notebook_id, scope)
         student_rows = await conn.execute(
             select(Student.id, Student.user_id).where(
                 Student.id.in_({r[0] for r in totals} | {student for student, _ in started})
             )
         )
         names = {row.id: row.user_id for row in student_rows}
-    cell_ids = {pk: cell_id for pk, cell_id, _, _ in cells}
-    snapshot["cells"] = class_cells(cells, latest.values())
+        snapshot["presence"] = await presence(conn, notebook_id, scope, heartbeat_s=heartbeat_s)
+        snapshot["help"] = await raised_hands(conn, notebook_id, scope)
+    snapshot["cells"], snapshot["columns"], own, shown = exercise_columns(
+        bool(key[0]), cells, latest.values()
+    )
+    cell_ids = {c.id: c.cell_id for c in cells}
     students: dict[int, dict[str, Any]] = {}
+    own_cells: dict[str, dict[str, int]] = {}
     for student_pk, cell_pk, attempts, errors, last in totals:
+        if cell_pk in own:
+            summary = own_cells.setdefault(names[student_pk], {"runs": 0, "errors": 0})
+            summary["runs"] += attempts
+            summary["errors"] += int(errors or 0)
+        if cell_pk not in shown:
+            continue
         student = students.setdefault(
             student_pk,
             {
@@ -133,14 +152,17 @@ async def progress(engine: AsyncEngine, notebook: str | None) -> dict[str, Any]:
         if student["lastActivity"] is None or iso(last) > student["lastActivity"]:
             student["lastActivity"] = iso(last)
             student["currentCellId"] = cell_ids[cell_pk]
+    shown_ids = {cell_ids[pk] for pk in shown}
     for (student_pk, cell_id), started_at in started.items():
-        _mark_running(students, student_pk, names[student_pk], cell_id, iso(started_at))
+        if cell_id in shown_ids:
+            _mark_running(students, student_pk, names[student_pk], cell_id, iso(started_at))
     snapshot["students"] = sorted(students.values(), key=lambda s: s["userId"])
+    snapshot["ownCells"] = own_cells
     return snapshot
 
 
 async def _started_runs(
-    conn: Any, notebook_id: int, *, window: timedelta = RUNNING_WINDOW
+    conn: Any, notebook_id: int, scope: Scope, *, window: timedelta = RUNNING_WINDOW
 ) -> dict[tuple[int, str], datetime]:
     """The latest start of each student's cells in the last `window` (a run's result may
     still be coming)."""
@@ -152,6 +174,7 @@ async def _started_runs(
             NotebookEvent.event_type == EventType.CELL_STARTED.value,
             NotebookEvent.event_time >= since,
             NotebookEvent.cell_id.is_not(None),
+            in_scope(scope, NotebookEvent.course_id, NotebookEvent.student_id),
         )
         .group_by(NotebookEvent.student_id, NotebookEvent.cell_id)
     )
@@ -159,10 +182,14 @@ async def _started_runs(
 
 
 async def _latest_runs(
-    conn: Any, notebook_id: int, cursor_id: int, *, errors_only: bool = False
+    conn: Any, notebook_id: int, cursor_id: int, visible: Any, *, errors_only: bool = False
 ) -> dict[tuple[int, int], dict[str, Any]]:
-    """The latest run (or latest failed run) of each student on each cell, up to a row."""
-    conditions = [CellExecution.notebook_id == notebook_id, CellExecution.id <= cursor_id]
+    """The latest run (or latest failed run) of each visible student on each cell, up to a row."""
+    conditions = [
+        CellExecution.notebook_id == notebook_id,
+        CellExecution.id <= cursor_id,
+        visible,
+    ]
     if errors_only:
         conditions.append(CellExecution.has_error.is_(True))
     ranked = (
@@ -186,32 +213,6 @@ async def _latest_runs(
     )
     rows = (await conn.execute(select(ranked).where(ranked.c.rank == 1))).mappings().all()
     return {(row["student_id"], row["cell_pk"]): dict(row) for row in rows}
-
-
-def class_cells(cells: list[Any], latest_runs: Any) -> list[dict[str, Any]]:
-    """The notebook's cells in the order and with the type most of the class reports.
-
-    Each student's latest run says where the cell is in their copy; the median position (and the
-    most common type) wins, so one student cannot reorder or retype everybody's columns. Cells
-    nobody ran yet keep what their first event said.
-    """
-    positions: dict[int, list[int]] = defaultdict(list)
-    types: dict[int, Counter[str]] = defaultdict(Counter)
-    for run in latest_runs:
-        if run["cell_index"] is not None:
-            positions[run["cell_pk"]].append(run["cell_index"])
-        if run["cell_type"] is not None:
-            types[run["cell_pk"]][run["cell_type"]] += 1
-    listed = []
-    for order, (pk, cell_id, first_index, first_type) in enumerate(cells):
-        index = statistics.median_low(positions[pk]) if positions[pk] else first_index
-        kind = types[pk].most_common(1)[0][0] if types[pk] else first_type
-        listed.append(((index is None, index or 0, order), cell_id, index, kind))
-    listed.sort(key=lambda cell: cell[0])
-    return [
-        {"cellId": cell_id, "cellIndex": index, "cellType": kind}
-        for _, cell_id, index, kind in listed
-    ]
 
 
 async def cursor(engine: AsyncEngine) -> tuple[int, str | None]:
