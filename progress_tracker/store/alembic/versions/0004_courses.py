@@ -52,19 +52,17 @@ def upgrade() -> None:
         sa.Column("role", sa.String(16), nullable=False),
         sa.Column("section", sa.String(64)),
     )
-    with op.batch_alter_table("notebooks", naming_convention=NAMING) as batch:
-        batch.add_column(
-            sa.Column("assignment_id", sa.String(128), nullable=False, server_default="")
+    if op.get_bind().dialect.name == "sqlite":
+        _rebuild_sqlite_notebooks()
+    else:
+        op.drop_constraint("notebooks_path_key", "notebooks", type_="unique")
+        for column in _notebook_columns():
+            op.add_column("notebooks", column)
+        op.create_unique_constraint(
+            "uq_notebooks_assignment_path", "notebooks", ["assignment_id", "path"]
         )
-        batch.add_column(sa.Column("course_id", sa.String(64)))
-        batch.add_column(sa.Column("title", sa.String(256)))
-        batch.add_column(sa.Column("version", sa.Integer))
-        batch.add_column(sa.Column("published_path", sa.String(1024)))
-        batch.add_column(sa.Column("published_at", Timestamp))
-        batch.drop_constraint("notebooks_path_key", type_="unique")
-        batch.create_unique_constraint("uq_notebooks_assignment_path", ["assignment_id", "path"])
-        batch.create_foreign_key(
-            "fk_notebooks_course", "courses", ["course_id"], ["id"], ondelete="CASCADE"
+        op.create_foreign_key(
+            "fk_notebooks_course", "notebooks", "courses", ["course_id"], ["id"], ondelete="CASCADE"
         )
     with op.batch_alter_table("cells") as batch:
         batch.add_column(
@@ -87,6 +85,30 @@ def upgrade() -> None:
             if table == "notebook_events":
                 batch.add_column(sa.Column("message", sa.Text))
         op.create_index(f"ix_{table}_course_notebook", table, ["course_id", "notebook_id"])
+
+
+def _notebook_columns() -> list[sa.Column]:
+    return [
+        sa.Column("assignment_id", sa.String(128), nullable=False, server_default=""),
+        sa.Column("course_id", sa.String(64)),
+        sa.Column("title", sa.String(256)),
+        sa.Column("version", sa.Integer),
+        sa.Column("published_path", sa.String(1024)),
+        sa.Column("published_at", Timestamp),
+    ]
+
+
+def _rebuild_sqlite_notebooks() -> None:
+    """SQLite drops a unique constraint only by rebuilding the table (with its foreign keys
+    off, see `store.migrations`: dropping the old table would delete every cell and execution)."""
+    with op.batch_alter_table("notebooks", naming_convention=NAMING) as batch:
+        for column in _notebook_columns():
+            batch.add_column(column)
+        batch.drop_constraint("notebooks_path_key", type_="unique")
+        batch.create_unique_constraint("uq_notebooks_assignment_path", ["assignment_id", "path"])
+        batch.create_foreign_key(
+            "fk_notebooks_course", "courses", ["course_id"], ["id"], ondelete="CASCADE"
+        )
 
 
 def downgrade() -> None:
