@@ -187,3 +187,23 @@ async def test_a_help_message_is_bounded(jp_fetch):
     response = await call(jp_fetch, "s101a", "events", method="POST", body=[event])
     assert response.code == 422
     assert json.loads(response.body)["errors"][0]["field"] == "message"
+
+
+async def test_a_student_claiming_another_courses_assignment_places_only_their_own_events(
+    jp_fetch,
+):
+    assignment = json.loads((await publish(jp_fetch)).body)["assignmentId"]
+    # s102 edits the metadata of their notebook to name cs101's assignment, and its course
+    claimed = {**run("c1", assignment=assignment, path="mine.ipynb"), "course": "cs101"}
+    await send(jp_fetch, "s102", claimed, {**claimed, "eventId": "e2", "userId": "s101a"})
+    await send(jp_fetch, "sboth", run("c1", assignment=assignment))  # a member: counted
+    grid = await progress(jp_fetch, "prof101", assignment=assignment)
+    assert [s["userId"] for s in grid["students"]] == ["sboth"]
+    assert grid["columns"][0]["cellId"] == "c1"
+    # s102's events are theirs, by path, in their own course
+    theirs = await progress(jp_fetch, "prof102", notebook="mine.ipynb")
+    assert [s["userId"] for s in theirs["students"]] == ["s102"]
+    assert theirs["assignment"] is None
+    assert not any(n["assignmentId"] for n in theirs["notebooks"])
+    unseen = await progress(jp_fetch, "prof101", notebook="mine.ipynb")
+    assert unseen["students"] == []
