@@ -5,13 +5,22 @@ from __future__ import annotations
 import uuid
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 
 from ..errors import InvalidEvents
+from ..events.bounds import clean
 from . import COURSE_ID
 
-ASSIGNMENT_ID = r"^[A-Za-z0-9_.\-]{1,128}$"
+# Letters, digits, "_" and "-": a path segment that no URL normalisation changes.
+ASSIGNMENT_ID = r"^[A-Za-z0-9_\-]{1,128}$"
 MAX_CELLS = 1000
 
 
@@ -25,6 +34,11 @@ class PublishedCell(BaseModel):
     cell_type: Literal["code", "markdown", "raw"]
     label: str = Field(max_length=256)
     source: str = Field(max_length=100_000)
+
+    @field_validator("cell_id", "grade_id", "label", "source")
+    @classmethod
+    def _storable(cls, value: str | None) -> str | None:
+        return None if value is None else clean(value)
 
 
 class Publication(BaseModel):
@@ -40,17 +54,26 @@ class Publication(BaseModel):
 
     @field_validator("title", "path")
     @classmethod
-    def _no_nul(cls, value: str) -> str:
-        return value.replace("\x00", "\ufffd")
+    def _storable(cls, value: str) -> str:
+        return clean(value)
 
     @model_validator(mode="after")
     def _distinct_cells(self) -> Publication:
-        ids = [cell.cell_id for cell in self.cells]
-        if len(set(ids)) != len(ids):
-            raise ValueError("cells: every cellId must appear once")
-        grades = [cell.grade_id for cell in self.cells if cell.grade_id is not None]
-        if len(set(grades)) != len(grades):
-            raise ValueError("cells: every gradeId must appear once")
+        """A cell id given twice is the first cell of that id (nbformat ids are unique, and
+        JupyterLab renames duplicates on load); a grade id given twice names the first cell."""
+        seen_cells: set[str] = set()
+        seen_grades: set[str] = set()
+        cells = []
+        for cell in self.cells:
+            if cell.cell_id in seen_cells:
+                continue
+            seen_cells.add(cell.cell_id)
+            if cell.grade_id is not None:
+                if cell.grade_id in seen_grades:
+                    cell = cell.model_copy(update={"grade_id": None})
+                seen_grades.add(cell.grade_id or "")
+            cells.append(cell)
+        self.cells = cells
         return self
 
     @property

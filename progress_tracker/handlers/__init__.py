@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 API = "api/v1"
 # An assignment id in a route (validated again by the handler's queries).
-ASSIGNMENT_ID = r"([A-Za-z0-9_.\-]{1,128})"
+ASSIGNMENT_ID = r"([A-Za-z0-9_\-]{1,128})"
 
 Route = tuple[str, type, dict[str, Any]]
 

@@ -75,15 +75,12 @@ class TrackerHandler(APIHandler):
             raise BadRequest(f"course must be a course id ({COURSE_ID.pattern}), got {course!r}")
         return self.caller.scope().narrowed(course)
 
-    def exercise_argument(self, *, required: bool = False) -> str | tuple[str, str] | None:
+    def exercise_argument(self) -> str | tuple[str, str] | None:
         """The exercise asked for: `?assignment=<id>` (its key) or `?notebook=<path>`."""
         assignment = self.get_argument("assignment", None)
         if assignment:
             return (assignment, "")
-        notebook = self.get_argument("notebook", None)
-        if notebook is None and required:
-            raise BadRequest("Name the exercise: ?notebook=<path> or ?assignment=<id>.")
-        return notebook
+        return self.get_argument("notebook", None)
 
     def check_xsrf_cookie(self) -> None:
         """A request without any credentials is told to authenticate, not about XSRF."""
