@@ -63,13 +63,23 @@ if jupyterhub.version_info >= (6,):
 else:  # JupyterHub 4 and 5: redefine the default "user" role, keeping "self"
     c.JupyterHub.load_roles = [{"name": "user", "scopes": ["self", *COLLECTOR_SCOPES]}]
 
-# --- instructors: members of these hub groups (ProgressTracker.instructor_groups) ---
+# --- courses: who teaches, assists and takes what (docs/courses.md) ---
+# The collector reads the course of every user from these hub groups (c.Courses conventions):
+# <course>-instructors, <course>-tas (every section), <course>-tas-<section>,
+# <course>-students and <course>-students-<section>. progress-admins see every course.
 c.JupyterHub.load_groups = {
-    "instructors": {"users": ["prof-ada"]},  # ADAPT, or manage the group in the admin page
+    "cs101-instructors": {"users": ["prof-ada"]},  # ADAPT, or manage the groups in the admin page
+    "cs101-tas-a": {"users": ["ta-grace"]},  # sees section a only
+    "cs101-students": {"users": ["student-alan", "student-kay"]},
+    "cs101-students-a": {"users": ["student-alan"]},
+    "cs101-students-b": {"users": ["student-kay"]},
+    "progress-admins": {"users": []},  # every course, the dead letters
+    # Earlier releases' instructors group still works: its members are the instructors of
+    # the implicit course "default" (events of users in no course).
+    "instructors": {"users": []},
 }
-# Both the collector and the user servers read the instructor groups: if you change
-# ProgressTracker.instructor_groups, change it in both (e.g. in a jupyter_server_config.py
-# installed in the user image and passed to the collector's command).
+# Only the collector reads the course groups (a user server relays the dashboard to it): to
+# name groups otherwise, pass e.g. "--Courses.courses={...}" or a config file in its command.
 
 # --- where user servers send events ---
 # Default: each user server asks the hub (read:services above) and posts straight to the

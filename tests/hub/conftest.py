@@ -36,6 +36,8 @@ POSTGRES = "postgres@127.0.0.1:5432"
 REDIS = "redis://127.0.0.1:6379/0"
 SERVICE = "progress-tracker"
 USERS = ("student1", "student2", "instructor1")
+# Users of the two courses of jupyterhub_config.py (no server is started for them up front).
+COURSE_USERS = ("prof101", "prof102", "ta101a", "s101a", "s101b", "s102", "sboth", "hubadmin")
 
 
 def free_port() -> int:
@@ -351,3 +353,9 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
 def tokens(hub: Hub) -> dict[str, str]:
     """An API token of each test user."""
     return {user: hub.token_for(user) for user in USERS}
+
+
+@pytest.fixture(scope="session")
+def course_tokens(hub: Hub) -> dict[str, str]:
+    """An API token of each user of the two courses."""
+    return {user: hub.token_for(user) for user in COURSE_USERS}

@@ -34,10 +34,25 @@ c.JupyterHub.cleanup_proxy = True
 
 c.JupyterHub.authenticator_class = "shared-password"
 c.SharedPasswordAuthenticator.user_password = os.environ["PT_HUB_PASSWORD"]
-c.Authenticator.allowed_users = {"student1", "student2", "instructor1"}
+# Two courses by the group conventions of c.Courses: cs101 (sections a and b, a TA of a) and
+# cs102; sboth takes both; hubadmin administers the tracker.
+COURSE_GROUPS = {
+    "cs101-instructors": ["prof101"],
+    "cs102-instructors": ["prof102"],
+    "cs101-tas-a": ["ta101a"],
+    "cs101-students": ["s101a", "s101b", "sboth"],
+    "cs101-students-a": ["s101a", "sboth"],
+    "cs101-students-b": ["s101b"],
+    "cs102-students": ["s102", "sboth"],
+    "progress-admins": ["hubadmin"],
+}
+c.Authenticator.allowed_users = {"student1", "student2", "instructor1"} | {
+    user for members in COURSE_GROUPS.values() for user in members
+}
 c.JupyterHub.load_groups = {
     "instructors": {"users": ["instructor1"]},
     "students": {"users": ["student1", "student2"]},
+    **{group: {"users": members} for group, members in COURSE_GROUPS.items()},
 }
 
 c.JupyterHub.spawner_class = "simple"

@@ -39,10 +39,33 @@ def test_the_example_config_gives_server_tokens_and_users_the_collector_scopes(h
     assert "instructors" in hub_config.JupyterHub.load_groups
 
 
+def test_the_example_groups_are_courses_by_the_default_conventions(hub_config):
+    from progress_tracker.config.courses import CourseSettings
+    from progress_tracker.courses.roles import RoleResolver
+
+    resolver = RoleResolver(CourseSettings())
+    groups = hub_config.JupyterHub.load_groups
+    members = {
+        user: [group for group, spec in groups.items() if user in spec["users"]]
+        for spec in groups.values()
+        for user in spec["users"]
+    }
+    roles = {user: resolver.roles(user_groups) for user, user_groups in members.items()}
+    assert {(r.course, r.role) for user in roles for r in roles[user]} == {
+        ("cs101", "instructor"),
+        ("cs101", "ta"),
+        ("cs101", "student"),
+    }
+    [ta] = [r for user in roles for r in roles[user] if r.role == "ta"]
+    assert (ta.sections, ta.all_sections) == (("a",), False)
+    assert "progress-admins" in groups
+
+
 def test_the_helm_values_keep_credentials_out_of_user_pods():
     values = yaml.safe_load((EXAMPLES / "z2jh-values.yaml").read_text())
     extra_config = values["hub"]["extraConfig"]["progress-tracker"]
     compile(extra_config, "extraConfig", "exec")
+    assert "cs101-students" in extra_config and "progress-admins" in extra_config
     assert COLLECTOR_SCOPES <= set(values["hub"]["loadRoles"]["user"]["scopes"])
     assert "extraEnv" not in values["singleuser"]
     text = yaml.safe_dump(values["singleuser"])

@@ -26,11 +26,16 @@ def test_instructors_are_the_hub_group_members_as_the_collector_sees_them(hub, t
     assert me(hub.server_url("student1"), tokens["student1"]) == {
         "userId": "student1",
         "isInstructor": False,
+        "isAdmin": False,
+        "courses": [],
         "mode": "forwarder",
     }
+    # the legacy instructors group: instructors of the implicit course
     assert me(hub.server_url("instructor1"), tokens["instructor1"]) == {
         "userId": "instructor1",
         "isInstructor": True,
+        "isAdmin": False,
+        "courses": [{"id": "default", "title": "default", "role": "instructor", "sections": []}],
         "mode": "forwarder",
     }
     assert me(hub.service_url, tokens["instructor1"])["isInstructor"] is True
