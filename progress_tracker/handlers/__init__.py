@@ -11,8 +11,8 @@ if TYPE_CHECKING:
     from ..runtime import Runtime
 
 API = "api/v1"
-# An assignment id in a route (validated again by the handler's queries).
-ASSIGNMENT_ID = r"([A-Za-z0-9_\-]{1,128})"
+# An assignment id in a route: any path segment (one that is no id answers a JSON 404).
+ASSIGNMENT_ID = r"([^/]+)"
 
 Route = tuple[str, type, dict[str, Any]]
 

@@ -250,7 +250,7 @@ RELAYED = (
     "courses",
 )
 # Relayed routes with a path argument: (route pattern, the collector's path with {}).
-RELAYED_WITH_ID = ((r"assignments/([A-Za-z0-9_\-]{1,128})", "assignments/{}"),)
+RELAYED_WITH_ID = ((r"assignments/([^/]+)", "assignments/{}"),)
 RELAYED_POSTS = frozenset({"assignments"})
 
 
