@@ -21,6 +21,8 @@ export interface ICaptureSettings {
   maxBatchEvents: number;
   /** Longest time an event waits in the browser before a batch is sent, in ms. */
   flushIntervalMs: number;
+  /** How often an open notebook says it is still open (`notebook_heartbeat`), in seconds. */
+  heartbeatSeconds: number;
 }
 
 /** The server's documented defaults (docs/api.md). */
@@ -32,7 +34,8 @@ export const SERVER_DEFAULT_SETTINGS: Readonly<ICaptureSettings> = {
   trackPatterns: ['**'],
   ignorePatterns: [],
   maxBatchEvents: 100,
-  flushIntervalMs: 2000
+  flushIntervalMs: 2000,
+  heartbeatSeconds: 60
 };
 
 /**
@@ -49,7 +52,8 @@ export const SAFE_DEFAULT_SETTINGS: Readonly<ICaptureSettings> = {
 
 const LIMITS = {
   maxBatchEvents: { min: 1, max: 1000 },
-  flushIntervalMs: { min: 100, max: 10 * 60 * 1000 }
+  flushIntervalMs: { min: 100, max: 10 * 60 * 1000 },
+  heartbeatSeconds: { min: 10, max: 3600 }
 };
 
 function asBoolean(value: unknown, fallback: boolean): boolean {
@@ -112,6 +116,11 @@ export function parseSettings(
       data.flushIntervalMs,
       fallback.flushIntervalMs,
       LIMITS.flushIntervalMs
+    ),
+    heartbeatSeconds: asBoundedNumber(
+      data.heartbeatSeconds,
+      fallback.heartbeatSeconds,
+      LIMITS.heartbeatSeconds
     )
   };
 }
