@@ -127,6 +127,22 @@ export interface IProgressSnapshot {
   generatedAt: string;
 }
 
+/** One assignment of `GET api/v1/assignments`. */
+export interface IAssignmentSummary {
+  assignmentId: string;
+  course: string;
+  title: string;
+  path: string;
+  cells: number;
+  students: number;
+  lastActivity: string | null;
+}
+
+/** `GET api/v1/assignments[?course=]`. */
+export interface IAssignmentsResponse {
+  assignments: IAssignmentSummary[];
+}
+
 /** An event as the server sends it on the WebSocket and in `api/v1/executions`. */
 export interface ILiveEvent {
   eventId: string;
