@@ -5,6 +5,7 @@
  * The rule (docs/api.md, "Presence"):
  * - every open notebook beats every `heartbeatSeconds` (from `api/v1/settings`), starting one
  *   interval after it opened (its `notebook_opened` event counts as the first sign of life);
+ *   a server whose settings do not announce `heartbeatSeconds` gets none;
  * - a notebook stops beating when it closes (its `notebook_closed` event says so);
  * - while the browser tab is hidden, beats go on for {@link HIDDEN_GRACE_MS}, then pause: a
  *   student who left the tab in the background for long no longer counts as working on it (the
@@ -19,8 +20,8 @@ export const HIDDEN_GRACE_MS = 5 * 60 * 1000;
 /** Options of a {@link Heartbeat}. */
 export interface IHeartbeatOptions<K> {
   clock: IClock;
-  /** The interval between beats, in ms. */
-  intervalMs: number;
+  /** The interval between beats, in ms; `null` for no beats (until one is set). */
+  intervalMs: number | null;
   /** Send one notebook's beat. */
   beat: (notebook: K) => void;
   /** How long beats go on in a hidden tab, in ms ({@link HIDDEN_GRACE_MS} by default). */
@@ -40,13 +41,16 @@ export class Heartbeat<K> {
     return this._paused;
   }
 
-  /** The interval between beats, in ms. */
-  get intervalMs(): number {
+  /** The interval between beats, in ms, `null` when there are none. */
+  get intervalMs(): number | null {
     return this._intervalMs;
   }
 
-  /** Beat every `ms` from now on (the next beat comes one new interval from now). */
-  setInterval(ms: number): void {
+  /**
+   * Beat every `ms` from now on (the next beat comes one new interval from now); `null` stops
+   * the beats.
+   */
+  setInterval(ms: number | null): void {
     if (ms === this._intervalMs) {
       return;
     }
@@ -90,13 +94,16 @@ export class Heartbeat<K> {
   }
 
   private _schedule(): void {
-    if (this._timer !== null || this._paused || this._open.size === 0) {
+    const interval = this._intervalMs;
+    if (
+      interval === null ||
+      this._timer !== null ||
+      this._paused ||
+      this._open.size === 0
+    ) {
       return;
     }
-    this._timer = this.options.clock.setTimeout(
-      () => this._tick(),
-      this._intervalMs
-    );
+    this._timer = this.options.clock.setTimeout(() => this._tick(), interval);
   }
 
   private _tick(): void {
@@ -126,7 +133,7 @@ export class Heartbeat<K> {
     }
   }
 
-  private _intervalMs: number;
+  private _intervalMs: number | null;
   private _open = new Set<K>();
   private _timer: unknown = null;
   private _hiddenSince: number | null = null;

@@ -42,7 +42,7 @@ export class NotebookLifecycle implements IDisposable {
       ref: INotebookRef
     ) => void,
     clock: IClock,
-    intervalMs: number
+    intervalMs: number | null
   ) {
     this._heartbeat = new Heartbeat<NotebookPanel>({
       clock,
@@ -59,8 +59,8 @@ export class NotebookLifecycle implements IDisposable {
     return this._isDisposed;
   }
 
-  /** Beat every `ms` from now on (the server's `heartbeatSeconds`). */
-  setHeartbeatInterval(ms: number): void {
+  /** Beat every `ms` from now on (the server's `heartbeatSeconds`), never for `null`. */
+  setHeartbeatInterval(ms: number | null): void {
     this._heartbeat.setInterval(ms);
   }
 

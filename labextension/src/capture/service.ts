@@ -29,7 +29,7 @@ import {
   NotebookLifecycle
 } from './lifecycle';
 import { Outbox, outboxStorageKey } from './outbox';
-import { isTracked, SERVER_DEFAULT_SETTINGS } from './settings';
+import { isTracked } from './settings';
 import { SettingsSource } from './settingsSource';
 import { RunStopwatch } from './timing';
 import { EventsTransport } from './transport';
@@ -99,14 +99,17 @@ export class CaptureService implements IDisposable {
       tracker,
       (type, ref) => this.recordNotebookEvent(type, ref),
       windowClock,
-      SERVER_DEFAULT_SETTINGS.heartbeatSeconds * 1000
+      null // no beats until the server says how often it wants them
     );
     this.settings.onChange(settings => {
       this.outbox.configure({
         maxBatchEvents: settings.maxBatchEvents,
         flushIntervalMs: settings.flushIntervalMs
       });
-      this.lifecycle.setHeartbeatInterval(settings.heartbeatSeconds * 1000);
+      const seconds = settings.heartbeatSeconds;
+      this.lifecycle.setHeartbeatInterval(
+        seconds === null ? null : seconds * 1000
+      );
     });
 
     NotebookActions.executionScheduled.connect(this.onScheduled, this);

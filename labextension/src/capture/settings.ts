@@ -21,8 +21,12 @@ export interface ICaptureSettings {
   maxBatchEvents: number;
   /** Longest time an event waits in the browser before a batch is sent, in ms. */
   flushIntervalMs: number;
-  /** How often an open notebook says it is still open (`notebook_heartbeat`), in seconds. */
-  heartbeatSeconds: number;
+  /**
+   * How often an open notebook says it is still open (`notebook_heartbeat`), in seconds;
+   * `null` from a server that does not announce it (one from before heartbeats, which would
+   * refuse them): then none are sent.
+   */
+  heartbeatSeconds: number | null;
 }
 
 /** The server's documented defaults (docs/api.md). */
@@ -38,6 +42,9 @@ export const SERVER_DEFAULT_SETTINGS: Readonly<ICaptureSettings> = {
   heartbeatSeconds: 60
 };
 
+/** The interval of a server that announces heartbeats with a value that is not a number. */
+const DEFAULT_HEARTBEAT_SECONDS = 60;
+
 /**
  * What is used while the server's settings are unknown because the endpoint
  * failed: executions are still counted, but no free text (code, outputs,
@@ -47,7 +54,8 @@ export const SAFE_DEFAULT_SETTINGS: Readonly<ICaptureSettings> = {
   ...SERVER_DEFAULT_SETTINGS,
   sendCode: false,
   sendResults: false,
-  sendErrorMessages: false
+  sendErrorMessages: false,
+  heartbeatSeconds: null
 };
 
 const LIMITS = {
@@ -117,11 +125,14 @@ export function parseSettings(
       fallback.flushIntervalMs,
       LIMITS.flushIntervalMs
     ),
-    heartbeatSeconds: asBoundedNumber(
-      data.heartbeatSeconds,
-      fallback.heartbeatSeconds,
-      LIMITS.heartbeatSeconds
-    )
+    heartbeatSeconds:
+      'heartbeatSeconds' in data
+        ? asBoundedNumber(
+            data.heartbeatSeconds,
+            fallback.heartbeatSeconds ?? DEFAULT_HEARTBEAT_SECONDS,
+            LIMITS.heartbeatSeconds
+          )
+        : null
   };
 }
 

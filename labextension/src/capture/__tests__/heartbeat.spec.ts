@@ -98,4 +98,23 @@ describe('heartbeats of open notebooks', () => {
     await clock.advance(5 * MINUTE);
     expect(beats).toEqual([]);
   });
+
+  it('never beat without an interval, and start once the server gives one', async () => {
+    const clock = new FakeClock();
+    const beats: number[] = [];
+    const schedule = new Heartbeat<string>({
+      clock,
+      intervalMs: null,
+      beat: () => beats.push(clock.now())
+    });
+    schedule.open('a.ipynb');
+    await clock.advance(10 * MINUTE);
+    expect(beats).toEqual([]);
+    schedule.setInterval(MINUTE);
+    await clock.advance(MINUTE);
+    expect(beats).toEqual([11 * MINUTE]);
+    schedule.setInterval(null);
+    await clock.advance(10 * MINUTE);
+    expect(beats).toHaveLength(1);
+  });
 });
