@@ -2,7 +2,7 @@
  * The `notebook_heartbeat` schedule: open notebooks say every so often that they are still
  * open, so the dashboard can tell who has an assignment open now. Pure logic over a clock.
  *
- * The rule (docs/api.md, "Presence"):
+ * The rule (docs/assignments.md, "What the capture plugin sends"):
  * - every open notebook beats every `heartbeatSeconds` (from `api/v1/settings`), starting one
  *   interval after it opened (its `notebook_opened` event counts as the first sign of life);
  *   a server whose settings do not announce `heartbeatSeconds` gets none;

@@ -2,7 +2,7 @@
  * Who has the notebook open now, and when each student first opened it and last saved it,
  * kept up to date with live notebook events. Pure logic, no DOM.
  *
- * The rules (the server's, docs/api.md "Presence"): a student has it open when their latest
+ * The rules (docs/assignments.md, "The dashboard"; the server applies them too): a student has it open when their latest
  * sign of life (opened, heartbeat or saved) is later than their latest close, and no older than
  * two heartbeat intervals (a browser that went away sends no close).
  */
