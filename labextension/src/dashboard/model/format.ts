@@ -235,20 +235,20 @@ export class Texts {
    * 10:40:00".
    */
   presence(userId: string, presence: IPresenceView | undefined): string {
+    return presence ? `${userId} · ${this.presenceDetails(presence)}` : userId;
+  }
+
+  /** A student's presence, e.g. "open now · first opened 10:02:11 · last saved 10:40:00". */
+  presenceDetails(presence: IPresenceView): string {
     const { trans } = this;
-    const parts = [userId];
-    if (presence) {
-      parts.push(presence.open ? trans.__('open now') : trans.__('not open'));
-      if (presence.firstOpened) {
-        parts.push(
-          trans.__('first opened %1', this.clockTime(presence.firstOpened))
-        );
-      }
-      if (presence.lastSaved) {
-        parts.push(
-          trans.__('last saved %1', this.clockTime(presence.lastSaved))
-        );
-      }
+    const parts = [presence.open ? trans.__('open now') : trans.__('not open')];
+    if (presence.firstOpened) {
+      parts.push(
+        trans.__('first opened %1', this.clockTime(presence.firstOpened))
+      );
+    }
+    if (presence.lastSaved) {
+      parts.push(trans.__('last saved %1', this.clockTime(presence.lastSaved)));
     }
     return parts.join(' · ');
   }

@@ -149,7 +149,13 @@ export class DetailPanels {
         userId === this.timeline.userId &&
         selection === this.model.selection
       ) {
-        this.timeline.render(userId, executions, this.model.cells);
+        const presence = this.model.presence.view(userId, Date.now());
+        this.timeline.render(
+          userId,
+          executions,
+          this.model.cells,
+          presence ? this.texts.presenceDetails(presence) : ''
+        );
       }
     } catch (reason) {
       this.timeline.renderError(
