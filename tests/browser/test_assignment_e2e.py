@@ -91,16 +91,24 @@ def write_notebook(root: Any) -> None:
     (root / NOTEBOOK).write_text(json.dumps(notebook, indent=1))
 
 
-def open_notebook(page: Any, server: Any, path: str) -> None:
-    """Open a notebook and wait until its kernel is idle (a run before that does nothing)."""
-    page.goto(server.lab_url(path))
-    page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for()
+# The notebook in view (a restored workspace may hold others, hidden).
+PANEL = ".jp-NotebookPanel:visible"
+
+
+def open_notebook(page: Any, server: Any, path: str, workspace: str | None = None) -> None:
+    """Open a notebook (in a workspace of its own, if named) and wait until its kernel is idle
+    (a run before that does nothing)."""
+    url = server.lab_url(path)
+    if workspace:
+        url = url.replace("/lab/tree/", f"/lab/workspaces/{workspace}/tree/", 1)
+    page.goto(url)
+    page.locator(f"{PANEL} .jp-Cell").first.wait_for()
     expect(page.locator("#jp-main-statusbar")).to_contain_text(re.compile(r"\|\s*Idle"))
 
 
 def run_cell(page: Any, index: int, count: int) -> None:
     """Run a cell from the keyboard and wait for its prompt to show the execution count."""
-    prompt = page.locator(".jp-NotebookPanel .jp-Cell").nth(index).locator(".jp-InputArea-prompt")
+    prompt = page.locator(f"{PANEL} .jp-Cell").nth(index).locator(".jp-InputArea-prompt")
     prompt.click()
     page.keyboard.press("Shift+Enter")
     expect(prompt).to_have_text(f"[{count}]:")
@@ -114,7 +122,7 @@ def stamped(server: Any, path: str) -> dict[str, Any] | None:
 
 def publish(page: Any, title: str | None) -> str:
     """Publish from the notebook toolbar; return the result dialog's text once it shows."""
-    page.locator(f".jp-NotebookPanel-toolbar [data-command='{PUBLISH}']").click()
+    page.locator(f"{PANEL} .jp-NotebookPanel-toolbar [data-command='{PUBLISH}']").click()
     form = page.locator(".jp-Dialog .pt-publish-form")
     expect(form).to_be_visible()
     expect(form.locator(".pt-publish-course")).to_have_value("default")
@@ -209,17 +217,17 @@ def test_a_published_assignment_is_the_grid_of_its_copies(
         # The student runs published cells and one of their own in the renamed copy.
         copy = student.new_page()
         copy.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        open_notebook(copy, server, COPY)
+        open_notebook(copy, server, COPY, workspace="student")
         run_cell(copy, 1, 1)
         run_cell(copy, 2, 2)
-        copy.locator(".jp-NotebookPanel .jp-Cell").nth(2).locator(".jp-InputArea-prompt").click()
+        copy.locator(f"{PANEL} .jp-Cell").nth(2).locator(".jp-InputArea-prompt").click()
         copy.keyboard.press("Escape")
         copy.keyboard.press("b")  # a cell of their own, below the third
         copy.keyboard.press("Enter")
         copy.keyboard.type("41 + 1")
         copy.keyboard.press("Shift+Enter")
         expect(
-            copy.locator(".jp-NotebookPanel .jp-Cell").nth(3).locator(".jp-InputArea-prompt")
+            copy.locator(f"{PANEL} .jp-Cell").nth(3).locator(".jp-InputArea-prompt")
         ).to_have_text("[3]:")
 
         # Live on the dashboard: the copy's runs in the assignment's columns, own cell counted.
