@@ -213,6 +213,8 @@ def test_a_published_assignment_is_the_grid_of_its_copies(
         expect(page.locator(".pt-tooltip")).to_be_visible()
         expect(page.locator(".pt-tooltip")).to_contain_text("total = sum(range(10))")
         assert page.locator(".pt-dashboard img, .pt-tooltip img").count() == 0
+        total.blur()
+        expect(page.locator(".pt-tooltip")).to_be_hidden()
 
         # The student runs published cells and one of their own in the renamed copy.
         copy = student.new_page()

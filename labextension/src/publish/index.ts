@@ -14,9 +14,7 @@ import {
   fileUploadIcon
 } from '@jupyterlab/ui-components';
 
-import { requestAPI } from '../api';
-import { RoleLookup } from '../dashboard/net/role';
-import type { IMe } from '../dashboard/types';
+import { sharedRoleLookup } from '../dashboard/net/role';
 import { measureActivation } from '../startup';
 import { bundleOf, translatorOrNull } from '../translation';
 import { publishableCourses } from './courses';
@@ -43,10 +41,8 @@ export const publishPlugin: JupyterFrontEndPlugin<void> = {
     measureActivation('progress-tracker:publish:activate', () => {
       const settings = app.serviceManager.serverSettings;
       const trans = bundleOf(translatorOrNull(translator));
-      // Asked in the background: JupyterLab's start never waits for the server.
-      const role = new RoleLookup({
-        fetchMe: () => requestAPI<IMe>(settings, 'me')
-      });
+      // Asked in the background (once for every plugin): JupyterLab's start never waits.
+      const role = sharedRoleLookup(settings);
       void role.known.then(me => {
         const courses = publishableCourses(me);
         if (courses.length === 0) {
