@@ -10,6 +10,7 @@ import {
   summaryKey,
   unnamedAssignments
 } from './picker';
+import { isPresenceOnly } from './presence';
 import { latest, parseTime } from './time';
 import type {
   IAssignmentSummary,
@@ -84,6 +85,9 @@ export class NotebookList {
     }
     if (event.eventType === 'cell_executed') {
       summary.executions += 1;
+    }
+    if (isPresenceOnly(event)) {
+      return; // an open notebook is no activity
     }
     const before = summary.lastActivity;
     summary.lastActivity = latest(summary.lastActivity, event.eventTime);

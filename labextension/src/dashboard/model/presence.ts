@@ -19,6 +19,14 @@ const ALIVE = new Set([
   'notebook_saved'
 ]);
 
+/**
+ * Whether an event only says the notebook is open (a heartbeat): it is no activity, so a student
+ * who keeps it open and does nothing still shows as idle.
+ */
+export function isPresenceOnly(event: Pick<ILiveEvent, 'eventType'>): boolean {
+  return event.eventType === 'notebook_heartbeat';
+}
+
 interface IRecord {
   lastSeen: string | null;
   lastClosed: string | null;

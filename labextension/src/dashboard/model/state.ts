@@ -8,7 +8,7 @@ import { CellColumns, columnsFromSnapshot, IGridColumn } from './columns';
 import { NotebookList } from './notebooks';
 import { OwnCellsBook } from './owncells';
 import { eventKey, Selection, selectionKey } from './picker';
-import { PresenceBook } from './presence';
+import { isPresenceOnly, PresenceBook } from './presence';
 import { SeenIds } from './seen';
 import { isAtOrAfter, latest } from './time';
 import {
@@ -234,7 +234,9 @@ export class ProgressModel {
     }
     result.changedStudents.add(student.userId);
     const isNewest = isAtOrAfter(event.eventTime, student.lastActivity);
-    student.lastActivity = latest(student.lastActivity, event.eventTime);
+    if (!isPresenceOnly(event)) {
+      student.lastActivity = latest(student.lastActivity, event.eventTime);
+    }
     this.presence.apply(event);
 
     const isRun = event.eventType === 'cell_executed';

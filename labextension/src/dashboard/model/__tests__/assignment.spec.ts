@@ -231,4 +231,23 @@ describe('presence in the grid', () => {
       lastSaved: '2026-12-01T10:02:00+00:00'
     });
   });
+
+  it('takes heartbeats for presence, never for activity: an idle student stays idle', () => {
+    const model = new ProgressModel();
+    model.load(published());
+    const before = model.student('alice')?.lastActivity;
+    const listed = model.notebooks[0].lastActivity;
+    model.apply([
+      copyRun({
+        eventType: 'notebook_heartbeat',
+        eventTime: '2026-12-01T10:30:00+00:00',
+        cellId: null
+      })
+    ]);
+    expect(model.student('alice')?.lastActivity).toBe(before);
+    expect(model.notebooks[0].lastActivity).toBe(listed);
+    expect(
+      model.presence.view('alice', Date.parse('2026-12-01T10:30:30Z'))?.open
+    ).toBe(true);
+  });
 });
