@@ -1,15 +1,17 @@
 /**
  * The progress-tracker JupyterLab extension: the student capture plugin and
- * the instructor dashboard.
+ * the instructor's publish command and dashboard.
  */
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import capturePlugin from './capture';
 import dashboardPlugins from './dashboard';
+import publishPlugin from './publish';
 
 /** Every plugin of the extension. */
 const plugins: JupyterFrontEndPlugin<any>[] = [
   capturePlugin,
+  publishPlugin,
   ...dashboardPlugins
 ];
 

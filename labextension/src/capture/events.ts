@@ -18,7 +18,10 @@ import type { ICaptureSettings } from './settings';
 
 /** The kinds of event about a whole notebook. */
 export type NotebookEventType =
-  'notebook_opened' | 'notebook_saved' | 'notebook_closed';
+  | 'notebook_opened'
+  | 'notebook_saved'
+  | 'notebook_closed'
+  | 'notebook_heartbeat';
 
 /** The kinds of event the server accepts. */
 export type EventType = 'cell_executed' | 'cell_started' | NotebookEventType;
@@ -39,10 +42,36 @@ export interface ICaptureEvent {
   errorMessage?: string;
   result?: string;
   executionDurationMs?: number;
+  /** The assignment of a published notebook (its `metadata.progress_tracker`). */
+  assignmentId?: string;
+  /** nbgrader's `grade_id` of the cell. */
+  gradeId?: string;
+}
+
+/** Where a cell or notebook event belongs: the published assignment and the nbgrader cell. */
+export interface IAssignmentRef {
+  /** The notebook's assignment id, `null` when it was never published. */
+  assignmentId?: string | null;
+  /** The cell's nbgrader `grade_id`, `null` when it has none. */
+  gradeId?: string | null;
+}
+
+/** `event` with the assignment and grade ids of `ref` that are known. */
+function withAssignment(
+  event: ICaptureEvent,
+  ref: IAssignmentRef
+): ICaptureEvent {
+  if (ref.assignmentId) {
+    event.assignmentId = ref.assignmentId;
+  }
+  if (ref.gradeId) {
+    event.gradeId = ref.gradeId;
+  }
+  return event;
 }
 
 /** Everything known about one finished cell run, read when JupyterLab reports it. */
-export interface ICellRun {
+export interface ICellRun extends IAssignmentRef {
   notebookPath: string;
   cellId: string;
   cellIndex: number;
@@ -135,11 +164,11 @@ export function buildCellExecutedEvent(
       event.executionDurationMs = Math.round(duration);
     }
   }
-  return event;
+  return withAssignment(event, run);
 }
 
 /** Everything known about a cell when JupyterLab schedules it to run. */
-export interface ICellStart {
+export interface ICellStart extends IAssignmentRef {
   notebookPath: string;
   cellId: string;
   cellIndex: number;
@@ -188,22 +217,27 @@ export function buildCellStartedEvent(
   if (settings.sendCode) {
     event.code = truncate(start.source, MAX_CODE_CHARS);
   }
-  return event;
+  return withAssignment(event, start);
 }
 
 /**
- * A `notebook_opened`, `notebook_saved` or `notebook_closed` event.
+ * A `notebook_opened`, `notebook_saved`, `notebook_closed` or `notebook_heartbeat` event.
  *
- * @param eventType - which of the three
+ * @param eventType - which of the four
  * @param notebookPath - the notebook path relative to the server root
  * @param at - when it happened
  * @param eventId - a fresh, unique id
+ * @param assignmentId - the notebook's assignment, if it was published
  */
 export function buildNotebookEvent(
   eventType: NotebookEventType,
   notebookPath: string,
   at: Date,
-  eventId: string
+  eventId: string,
+  assignmentId: string | null = null
 ): ICaptureEvent {
-  return { eventId, eventType, eventTime: at.toISOString(), notebookPath };
+  return withAssignment(
+    { eventId, eventType, eventTime: at.toISOString(), notebookPath },
+    { assignmentId }
+  );
 }

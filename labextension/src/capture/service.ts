@@ -6,13 +6,13 @@ import type * as nbformat from '@jupyterlab/nbformat';
 import {
   INotebookTracker,
   Notebook,
-  NotebookActions,
-  NotebookPanel
+  NotebookActions
 } from '@jupyterlab/notebook';
 import { ServerConnection } from '@jupyterlab/services';
 import { IDisposable } from '@lumino/disposable';
 
 import { requestAPI } from '../api';
+import { gradeIdOf } from '../assignment';
 import { browserStorage, newEventId, windowClock } from './browser';
 import {
   buildCellExecutedEvent,
@@ -23,6 +23,11 @@ import {
   ICellStart,
   NotebookEventType
 } from './events';
+import {
+  assignmentOfPanel,
+  INotebookRef,
+  NotebookLifecycle
+} from './lifecycle';
 import { Outbox, outboxStorageKey } from './outbox';
 import { isTracked } from './settings';
 import { SettingsSource } from './settingsSource';
@@ -58,15 +63,17 @@ async function fetchCaptureSettings(
 
 /**
  * The capture of one JupyterLab page: every cell start and run and notebook
- * open/save/close of a tracked notebook becomes an event in the outbox.
+ * open/save/close/heartbeat of a tracked notebook becomes an event in the outbox.
  *
- * Only the cell that ran is read (its source, outputs, timing), never the rest
- * of the notebook.
+ * Only the cell that ran is read (its source, outputs, timing, nbgrader grade id),
+ * and of the notebook only its assignment id (`metadata.progress_tracker`), never
+ * its structure: students' notebooks never change a published assignment.
  */
 export class CaptureService implements IDisposable {
   private readonly outbox: Outbox<ICaptureEvent>;
   private readonly settings: SettingsSource;
   private readonly stopwatch = new RunStopwatch<Notebook>();
+  private readonly lifecycle: NotebookLifecycle;
   private readonly onPageHide = () => this.outbox.flushOnPageHide();
   private readonly onVisibilityChange = () => {
     if (document.visibilityState === 'hidden') {
@@ -88,17 +95,25 @@ export class CaptureService implements IDisposable {
     this.settings = new SettingsSource({
       fetch: () => fetchCaptureSettings(serverSettings)
     });
-    this.settings.onChange(settings =>
+    this.lifecycle = new NotebookLifecycle(
+      tracker,
+      (type, ref) => this.recordNotebookEvent(type, ref),
+      windowClock,
+      null // no beats until the server says how often it wants them
+    );
+    this.settings.onChange(settings => {
       this.outbox.configure({
         maxBatchEvents: settings.maxBatchEvents,
         flushIntervalMs: settings.flushIntervalMs
-      })
-    );
+      });
+      const seconds = settings.heartbeatSeconds;
+      this.lifecycle.setHeartbeatInterval(
+        seconds === null ? null : seconds * 1000
+      );
+    });
 
     NotebookActions.executionScheduled.connect(this.onScheduled, this);
     NotebookActions.executed.connect(this.onExecuted, this);
-    tracker.widgetAdded.connect(this.onNotebookAdded, this);
-    tracker.forEach(panel => this.onNotebookAdded(tracker, panel));
     window.addEventListener('pagehide', this.onPageHide);
     document.addEventListener('visibilitychange', this.onVisibilityChange);
   }
@@ -114,7 +129,7 @@ export class CaptureService implements IDisposable {
     this._isDisposed = true;
     NotebookActions.executionScheduled.disconnect(this.onScheduled, this);
     NotebookActions.executed.disconnect(this.onExecuted, this);
-    this.tracker.widgetAdded.disconnect(this.onNotebookAdded, this);
+    this.lifecycle.dispose();
     window.removeEventListener('pagehide', this.onPageHide);
     document.removeEventListener('visibilitychange', this.onVisibilityChange);
     this.settings.dispose();
@@ -139,7 +154,9 @@ export class CaptureService implements IDisposable {
       cellIndex: notebook.widgets.indexOf(cell),
       cellType: model.type as ICellStart['cellType'],
       source: model.sharedModel.getSource(),
-      scheduledAt
+      scheduledAt,
+      assignmentId: assignmentOfPanel(panel),
+      gradeId: gradeIdOf(model.getMetadata('nbgrader'))
     };
     void this.settings.ready.then(() => {
       const settings = this.settings.current;
@@ -186,7 +203,9 @@ export class CaptureService implements IDisposable {
         : null,
       timing: model.getMetadata('execution'),
       measuredDurationMs: measured,
-      finishedAt
+      finishedAt,
+      assignmentId: assignmentOfPanel(panel),
+      gradeId: gradeIdOf(model.getMetadata('nbgrader'))
     };
     void this.settings.ready.then(() => {
       const settings = this.settings.current;
@@ -200,35 +219,20 @@ export class CaptureService implements IDisposable {
     });
   }
 
-  private onNotebookAdded(_: unknown, panel: NotebookPanel): void {
-    const context = panel.context;
-    let path = context.localPath;
-    const record = (type: NotebookEventType) =>
-      this.recordNotebookEvent(type, path);
-    context.pathChanged.connect(() => {
-      path = context.localPath;
-    });
-    void context.ready.then(() => {
-      path = context.localPath;
-      record('notebook_opened');
-    });
-    context.saveState.connect((__, state) => {
-      if (state === 'completed') {
-        record('notebook_saved');
-      }
-    });
-    panel.disposed.connect(() => record('notebook_closed'));
-  }
-
-  private recordNotebookEvent(type: NotebookEventType, path: string): void {
+  private recordNotebookEvent(
+    type: NotebookEventType,
+    ref: INotebookRef
+  ): void {
     if (this._isDisposed) {
       return;
     }
     const at = new Date();
     void this.settings.ready.then(() => {
       const settings = this.settings.current;
-      if (settings && isTracked(path, settings)) {
-        this.outbox.add(buildNotebookEvent(type, path, at, newEventId()));
+      if (settings && isTracked(ref.path, settings)) {
+        this.outbox.add(
+          buildNotebookEvent(type, ref.path, at, newEventId(), ref.assignmentId)
+        );
       }
     });
   }

@@ -21,6 +21,12 @@ export interface ICaptureSettings {
   maxBatchEvents: number;
   /** Longest time an event waits in the browser before a batch is sent, in ms. */
   flushIntervalMs: number;
+  /**
+   * How often an open notebook says it is still open (`notebook_heartbeat`), in seconds;
+   * `null` from a server that does not announce it (one from before heartbeats, which would
+   * refuse them): then none are sent.
+   */
+  heartbeatSeconds: number | null;
 }
 
 /** The server's documented defaults (docs/api.md). */
@@ -32,8 +38,12 @@ export const SERVER_DEFAULT_SETTINGS: Readonly<ICaptureSettings> = {
   trackPatterns: ['**'],
   ignorePatterns: [],
   maxBatchEvents: 100,
-  flushIntervalMs: 2000
+  flushIntervalMs: 2000,
+  heartbeatSeconds: 60
 };
+
+/** The interval of a server that announces heartbeats with a value that is not a number. */
+const DEFAULT_HEARTBEAT_SECONDS = 60;
 
 /**
  * What is used while the server's settings are unknown because the endpoint
@@ -44,12 +54,14 @@ export const SAFE_DEFAULT_SETTINGS: Readonly<ICaptureSettings> = {
   ...SERVER_DEFAULT_SETTINGS,
   sendCode: false,
   sendResults: false,
-  sendErrorMessages: false
+  sendErrorMessages: false,
+  heartbeatSeconds: null
 };
 
 const LIMITS = {
   maxBatchEvents: { min: 1, max: 1000 },
-  flushIntervalMs: { min: 100, max: 10 * 60 * 1000 }
+  flushIntervalMs: { min: 100, max: 10 * 60 * 1000 },
+  heartbeatSeconds: { min: 10, max: 3600 }
 };
 
 function asBoolean(value: unknown, fallback: boolean): boolean {
@@ -112,7 +124,15 @@ export function parseSettings(
       data.flushIntervalMs,
       fallback.flushIntervalMs,
       LIMITS.flushIntervalMs
-    )
+    ),
+    heartbeatSeconds:
+      'heartbeatSeconds' in data
+        ? asBoundedNumber(
+            data.heartbeatSeconds,
+            fallback.heartbeatSeconds ?? DEFAULT_HEARTBEAT_SECONDS,
+            LIMITS.heartbeatSeconds
+          )
+        : null
   };
 }
 

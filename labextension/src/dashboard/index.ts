@@ -14,7 +14,7 @@ import { measureActivation } from '../startup';
 import { bundleOf, translatorOrNull } from '../translation';
 import { Texts } from './model/format';
 import { DashboardClient } from './net/client';
-import { RoleLookup } from './net/role';
+import { sharedRoleLookup } from './net/role';
 import { DashboardTabs } from './tabs';
 import { dashboardIcon } from './views/icon';
 
@@ -49,7 +49,7 @@ const dashboardPlugin: JupyterFrontEndPlugin<void> = {
       const chosen = translatorOrNull(translator);
       const texts = new Texts(bundleOf(chosen), chosen.languageCode);
       const client = new DashboardClient(app.serviceManager.serverSettings);
-      const role = new RoleLookup({ fetchMe: () => client.me() });
+      const role = sharedRoleLookup(app.serviceManager.serverSettings);
       const tabs = new DashboardTabs(app, client, texts, role.known);
 
       app.commands.addCommand(RESTORE_DASHBOARD_COMMAND, {

@@ -8,26 +8,81 @@
  */
 export type CellStatus = 'succeeded' | 'failed' | 'running';
 
+/** A course the user belongs to (`GET api/v1/courses`, and `courses` of `api/v1/me`). */
+export interface ICourse {
+  id: string;
+  title?: string | null;
+  role: 'instructor' | 'ta' | 'student' | string;
+  sections?: string[];
+}
+
 /** `GET api/v1/me`. */
 export interface IMe {
   userId: string;
   isInstructor: boolean;
   mode: 'embedded' | 'collector' | 'forwarder';
+  /** The user's courses (servers from before courses send none). */
+  courses?: ICourse[];
 }
 
-/** One notebook of the class, as listed in the progress snapshot. */
+/**
+ * One entry of the dashboard's notebook picker, as listed in the progress snapshot: a published
+ * assignment (by its id) or a notebook never published (by its path).
+ */
 export interface INotebookSummary {
   path: string;
   students: number;
   executions: number;
   lastActivity: string | null;
+  /** `assignment:<id>` or the path (servers from before assignments send none). */
+  key?: string;
+  /** The assignment's id, `null` for an unpublished notebook. */
+  assignmentId?: string | null;
+  /** The assignment's title and course, when the server lists them. */
+  title?: string | null;
+  course?: string | null;
 }
 
-/** A cell of the selected notebook. */
+/** A cell of the selected notebook: a column of the grid. */
 export interface ICellInfo {
   cellId: string;
   cellIndex: number | null;
   cellType: string | null;
+  /** A short label (a published cell's heading or first line). */
+  label?: string | null;
+  /** The cell's source, shown on hover and focus. */
+  source?: string | null;
+}
+
+/** A column of the snapshot: a published cell, or a cell derived from the runs. */
+export interface IColumn {
+  cellId: string;
+  label: string | null;
+  source: string | null;
+  cellType: string | null;
+  position: number | null;
+}
+
+/** The assignment a snapshot is about. */
+export interface IAssignmentInfo {
+  id: string;
+  course: string;
+  title: string;
+  version: number;
+}
+
+/** What a student ran in cells they added themselves (never class columns). */
+export interface IOwnCells {
+  runs: number;
+  errors: number;
+}
+
+/** Whether a student has the notebook open, and when they opened and saved it. */
+export interface IPresence {
+  open: boolean;
+  lastSeen: string | null;
+  firstOpened: string | null;
+  lastSaved: string | null;
 }
 
 /** What one student did with one cell. */
@@ -50,18 +105,42 @@ export interface IStudentProgress {
   cells: Record<string, ICellProgress>;
 }
 
-/** `GET api/v1/progress[?notebook=PATH]`. */
+/** `GET api/v1/progress[?notebook=PATH | ?assignment=ID]`. */
 export interface IProgressSnapshot {
   notebooks: INotebookSummary[];
   notebook: string | null;
   cells: ICellInfo[];
   students: IStudentProgress[];
+  /** The assignment shown, `null` for an unpublished notebook (absent from older servers). */
+  assignment?: IAssignmentInfo | null;
+  /** The grid's columns in order: for an assignment, all its published cells. */
+  columns?: IColumn[];
+  /** Per student, their own cells' runs and errors. */
+  ownCells?: Record<string, IOwnCells>;
+  /** Per student, whether they have it open, first opened and last saved. */
+  presence?: Record<string, IPresence>;
   lastEventId: string | null;
   /** The live feed's identity when the snapshot was read (see {@link IFeedPosition}). */
   liveFeed: string;
   /** The feed's last message number then: everything up to it is in the snapshot. */
   liveSeq: number;
   generatedAt: string;
+}
+
+/** One assignment of `GET api/v1/assignments`. */
+export interface IAssignmentSummary {
+  assignmentId: string;
+  course: string;
+  title: string;
+  path: string;
+  cells: number;
+  students: number;
+  lastActivity: string | null;
+}
+
+/** `GET api/v1/assignments[?course=]`. */
+export interface IAssignmentsResponse {
+  assignments: IAssignmentSummary[];
 }
 
 /** An event as the server sends it on the WebSocket and in `api/v1/executions`. */
@@ -82,6 +161,11 @@ export interface ILiveEvent {
   executionDurationMs?: number | null;
   metadata?: Record<string, unknown> | null;
   receivedAt?: string | null;
+  /** The assignment the event is about, if its notebook was published. */
+  assignmentId?: string | null;
+  /** nbgrader's `grade_id` of the cell. */
+  gradeId?: string | null;
+  course?: string | null;
 }
 
 /**

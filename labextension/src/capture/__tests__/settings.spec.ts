@@ -15,7 +15,8 @@ describe('parseSettings', () => {
       trackPatterns: ['course/**'],
       ignorePatterns: ['course/private/**'],
       maxBatchEvents: 50,
-      flushIntervalMs: 5000
+      flushIntervalMs: 5000,
+      heartbeatSeconds: 30
     };
     expect(parseSettings(answer)).toEqual(answer);
   });
@@ -27,8 +28,10 @@ describe('parseSettings', () => {
         SAFE_DEFAULT_SETTINGS
       )
     ).toEqual(SAFE_DEFAULT_SETTINGS);
-    expect(parseSettings(null)).toEqual(SERVER_DEFAULT_SETTINGS);
-    expect(parseSettings([1, 2])).toEqual(SERVER_DEFAULT_SETTINGS);
+    // A server that does not announce heartbeats gets none.
+    const older = { ...SERVER_DEFAULT_SETTINGS, heartbeatSeconds: null };
+    expect(parseSettings(null)).toEqual(older);
+    expect(parseSettings([1, 2])).toEqual(older);
   });
 
   it('keeps only non-empty string patterns', () => {
@@ -42,6 +45,21 @@ describe('parseSettings', () => {
     expect(clamped.maxBatchEvents).toBe(1);
     expect(clamped.flushIntervalMs).toBe(100);
     expect(parseSettings({ maxBatchEvents: 1e9 }).maxBatchEvents).toBe(1000);
+  });
+
+  it('reads the heartbeat interval, 60 s by default, between 10 s and an hour', () => {
+    expect(parseSettings({ heartbeatSeconds: null }).heartbeatSeconds).toBe(60);
+    expect(parseSettings({ heartbeatSeconds: 15 }).heartbeatSeconds).toBe(15);
+    expect(parseSettings({ heartbeatSeconds: 1 }).heartbeatSeconds).toBe(10);
+    expect(parseSettings({ heartbeatSeconds: 1e6 }).heartbeatSeconds).toBe(
+      3600
+    );
+    expect(parseSettings({ heartbeatSeconds: '5' }).heartbeatSeconds).toBe(60);
+  });
+
+  it('sends no heartbeats to a server that does not announce them', () => {
+    expect(parseSettings({ captureEnabled: true }).heartbeatSeconds).toBeNull();
+    expect(SAFE_DEFAULT_SETTINGS.heartbeatSeconds).toBeNull();
   });
 });
 

@@ -7,15 +7,31 @@
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { HelpReason } from './help';
-import type { ICellInfo, ICellProgress, IErrorGroup } from '../types';
+import type { IPresenceView } from './presence';
+import type {
+  ICellInfo,
+  ICellProgress,
+  IErrorGroup,
+  IOwnCells
+} from '../types';
 
-/** The label of a cell: its 1-based position in the notebook, e.g. "[3]", or "[?]". */
-export function cellLabel(
+/** A cell's 1-based position in the notebook, e.g. "[3]", or "[?]". */
+export function cellPosition(
   cell: Pick<ICellInfo, 'cellIndex'> | undefined
 ): string {
   return cell && typeof cell.cellIndex === 'number'
     ? `[${cell.cellIndex + 1}]`
     : '[?]';
+}
+
+/**
+ * The label of a cell: a published cell's label (its heading or first line), else its
+ * position, e.g. "[3]" ({@link cellPosition}).
+ */
+export function cellLabel(
+  cell: Pick<ICellInfo, 'cellIndex' | 'label'> | undefined
+): string {
+  return cell?.label ? cell.label : cellPosition(cell);
 }
 
 /** The first line of a text, for one-line displays. */
@@ -199,6 +215,42 @@ export class Texts {
       );
     }
     return lines.join('\n');
+  }
+
+  /** A student's own cells, e.g. "5 runs · 2 errors". */
+  ownCells(own: Readonly<IOwnCells>): string {
+    const runs = this.trans._n(
+      '%2 run',
+      '%2 runs',
+      own.runs,
+      this.count(own.runs)
+    );
+    return own.errors
+      ? this.trans.__('%1 · %2', runs, this.errors(own.errors))
+      : runs;
+  }
+
+  /**
+   * A student's row details, e.g. "ada · open now · first opened 10:02:11 · last saved
+   * 10:40:00".
+   */
+  presence(userId: string, presence: IPresenceView | undefined): string {
+    return presence ? `${userId} · ${this.presenceDetails(presence)}` : userId;
+  }
+
+  /** A student's presence, e.g. "open now · first opened 10:02:11 · last saved 10:40:00". */
+  presenceDetails(presence: IPresenceView): string {
+    const { trans } = this;
+    const parts = [presence.open ? trans.__('open now') : trans.__('not open')];
+    if (presence.firstOpened) {
+      parts.push(
+        trans.__('first opened %1', this.clockTime(presence.firstOpened))
+      );
+    }
+    if (presence.lastSaved) {
+      parts.push(trans.__('last saved %1', this.clockTime(presence.lastSaved)));
+    }
+    return parts.join(' · ');
   }
 
   /** A readable message for a failed request, e.g. "Could not load the errors: … (HTTP 502)". */

@@ -3,58 +3,33 @@
  * followed it. Pure logic, no DOM.
  */
 import { CellRecords, CellUpdate } from './cells';
-import { CellColumns } from './columns';
+import { cellKey, IApplyResult, IExpireResult } from './changes';
+import { CellColumns, columnsFromSnapshot, IGridColumn } from './columns';
 import { NotebookList } from './notebooks';
+import { OwnCellsBook } from './owncells';
+import { eventKey, Selection, selectionKey } from './picker';
+import { isPresenceOnly, PresenceBook } from './presence';
 import { SeenIds } from './seen';
 import { isAtOrAfter, latest } from './time';
 import {
-  ICellInfo,
+  IAssignmentInfo,
   ILiveEvent,
   INotebookSummary,
   IProgressSnapshot,
   IStudentProgress
 } from '../types';
 
-/** What a batch of live events changed. */
-export interface IApplyResult {
-  /** Events applied (new ones, for any notebook). */
-  applied: number;
-  /** Events dropped because their id was seen before. */
-  duplicates: number;
-  /** Students of the selected notebook whose row changed. */
-  changedStudents: Set<string>;
-  /** Whether students were added to the selected notebook (the row list changed). */
-  studentsAdded: boolean;
-  /** Whether cells were added to the selected notebook (the column list changed). */
-  cellsAdded: boolean;
-  /** Whether a run in the selected notebook raised an error. */
-  errorsChanged: boolean;
-  /** Whether the list of notebooks or their counts changed. */
-  notebooksChanged: boolean;
-}
-
-/** What {@link ProgressModel.expireRunning} changed. */
-export interface IExpireResult {
-  /** Students of the selected notebook whose row changed. */
-  changedStudents: Set<string>;
-  /**
-   * Whether a cell the snapshot showed running has outlived the running window while the
-   * outcome of its earlier runs is unknown: a new snapshot tells it.
-   */
-  needsSnapshot: boolean;
-}
-
-/** The key of one grid cell in {@link ProgressModel.flashes}. */
-export function cellKey(userId: string, cellId: string): string {
-  return `${userId}\u0000${cellId}`;
-}
+export { cellKey } from './changes';
+export type { IApplyResult, IExpireResult } from './changes';
 
 /**
- * A class's progress in one notebook, kept up to date with live events.
+ * A class's progress in one assignment or unpublished notebook, kept up to date with live
+ * events.
  *
  * Load a snapshot with {@link ProgressModel.load}, then feed every event from the WebSocket
- * to {@link ProgressModel.apply}. Events seen twice are ignored. Events of other notebooks
- * only update the notebook list.
+ * to {@link ProgressModel.apply}. Events seen twice are ignored. Events of other assignments
+ * and notebooks only update the notebook list. In an assignment, a run of a cell that is not
+ * a published one counts in the student's own cells, never as a column.
  *
  * A `cell_started` event shows its cell as `running` until the run's `cell_executed` event
  * arrives, for at most the running window; only the finished run counts as an attempt (the
@@ -67,13 +42,37 @@ export class ProgressModel {
     return this._notebook;
   }
 
-  /** The notebooks of the class, most recently active first. */
-  get notebooks(): readonly INotebookSummary[] {
-    return this._notebooks.all;
+  /** What the grid shows, as the API is asked for it; `null` when the class has no data. */
+  get selection(): Selection | null {
+    return this._selection;
   }
 
-  /** The cells of the selected notebook, in notebook order. */
-  get cells(): readonly ICellInfo[] {
+  /** The picker key of what the grid shows (`assignment:<id>` or the path). */
+  get selectedKey(): string | null {
+    return this._key;
+  }
+
+  /** The assignments and unpublished notebooks of the class, for the picker. */
+  readonly list = new NotebookList();
+
+  /** The assignment shown, `null` for an unpublished notebook. */
+  get assignment(): IAssignmentInfo | null {
+    return this._assignment;
+  }
+
+  /** The students' own cells (of an assignment). */
+  readonly ownCells = new OwnCellsBook();
+
+  /** Who has it open, first opened and last saved. */
+  readonly presence = new PresenceBook();
+
+  /** The notebooks of the class, most recently active first. */
+  get notebooks(): readonly INotebookSummary[] {
+    return this.list.all;
+  }
+
+  /** The grid's columns, in order (for an assignment, all its published cells). */
+  get cells(): readonly IGridColumn[] {
     return this._columns.all;
   }
 
@@ -100,8 +99,23 @@ export class ProgressModel {
    */
   load(snapshot: IProgressSnapshot): void {
     this._notebook = snapshot.notebook;
-    this._notebooks.load(snapshot.notebooks);
-    this._columns.load(snapshot.cells);
+    this._assignment = snapshot.assignment ?? null;
+    this._selection = this._assignment
+      ? { assignment: this._assignment.id }
+      : snapshot.notebook !== null
+        ? { notebook: snapshot.notebook }
+        : null;
+    this._key = this._selection ? selectionKey(this._selection) : null;
+    this.list.load(snapshot.notebooks);
+    // Without `columns` (a server from before assignments), the columns are derived as before.
+    this._columns.load(
+      Array.isArray(snapshot.columns)
+        ? columnsFromSnapshot(snapshot.columns)
+        : snapshot.cells,
+      this._assignment !== null
+    );
+    this.ownCells.load(snapshot.ownCells);
+    this.presence.load(snapshot.presence);
     this._students = new Map();
     this._studentList = [];
     this._records.clear();
@@ -157,9 +171,9 @@ export class ProgressModel {
         // The server replays executions only, so only they can serve as a resume point.
         this._lastEventId = event.eventId;
       }
-      this._notebooks.count(event);
+      this.list.count(event);
       result.notebooksChanged = true;
-      if (this._notebook !== null && event.notebookPath === this._notebook) {
+      if (this._key !== null && eventKey(event) === this._key) {
         this._applyToGrid(event, now, result);
       }
     }
@@ -216,17 +230,28 @@ export class ProgressModel {
       this._students.set(student.userId, student);
       this._studentList.push(student);
       result.studentsAdded = true;
-      this._notebooks.atLeast(this._notebook, this._studentList.length);
+      this.list.atLeast(this._key, this._studentList.length);
     }
     result.changedStudents.add(student.userId);
     const isNewest = isAtOrAfter(event.eventTime, student.lastActivity);
-    student.lastActivity = latest(student.lastActivity, event.eventTime);
+    if (!isPresenceOnly(event)) {
+      student.lastActivity = latest(student.lastActivity, event.eventTime);
+    }
+    this.presence.apply(event);
 
     const isRun = event.eventType === 'cell_executed';
     if ((!isRun && event.eventType !== 'cell_started') || !event.cellId) {
       return;
     }
-    const cellId = event.cellId;
+    // A published cell by its id or grade id; in an assignment, any other is the student's own.
+    const column = this._columns.columnOf(event);
+    if (column === null && this._columns.fixed) {
+      if (isRun) {
+        this.ownCells.countRun(student.userId, event.hasError);
+      }
+      return;
+    }
+    const cellId = column ?? event.cellId;
     if (isNewest) {
       student.currentCellId = cellId;
     }
@@ -253,7 +278,10 @@ export class ProgressModel {
   }
 
   private _notebook: string | null = null;
-  private _notebooks = new NotebookList();
+  private _selection: Selection | null = null;
+  private _assignment: IAssignmentInfo | null = null;
+  /** The picker key of the selection: events with this key belong to the grid. */
+  private _key: string | null = null;
   private _columns = new CellColumns();
   private _students = new Map<string, IStudentProgress>();
   private _studentList: IStudentProgress[] = [];

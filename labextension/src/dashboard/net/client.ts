@@ -3,8 +3,10 @@
  */
 import { ServerConnection } from '@jupyterlab/services';
 import { fetchAPI, requestAPI } from '../../api';
+import type { Selection } from '../model/picker';
 import { withQuery } from './query';
 import {
+  IAssignmentsResponse,
   IErrorsResponse,
   IExecutionsResponse,
   IMe,
@@ -14,7 +16,8 @@ import {
 
 /** The parameters of a CSV export. */
 export interface IExportOptions {
-  notebook: string | null;
+  /** The assignment or notebook exported, `null` for everything. */
+  selection: Selection | null;
   /** ISO time, inclusive. */
   since?: string | null;
   /** ISO time, exclusive. */
@@ -41,31 +44,41 @@ export class DashboardClient {
     return this._get<unknown>('settings');
   }
 
-  /** The class's progress in a notebook (the most recently active one when `null`). */
-  progress(notebook: string | null): Promise<IProgressSnapshot> {
-    return this._get<IProgressSnapshot>(withQuery('progress', { notebook }));
+  /**
+   * The class's progress in an assignment or notebook (the most recently active one when
+   * `null`).
+   */
+  progress(selection: Selection | null): Promise<IProgressSnapshot> {
+    return this._get<IProgressSnapshot>(
+      withQuery('progress', { ...selection })
+    );
   }
 
-  /** A student's runs in a notebook, oldest first. */
+  /** The assignments of the user's courses (`GET api/v1/assignments`). */
+  assignments(): Promise<IAssignmentsResponse> {
+    return this._get<IAssignmentsResponse>('assignments');
+  }
+
+  /** A student's runs in an assignment or notebook, oldest first. */
   executions(
-    notebook: string,
+    selection: Selection,
     user: string,
     limit = 500
   ): Promise<IExecutionsResponse> {
     return this._get<IExecutionsResponse>(
-      withQuery('executions', { notebook, user, limit })
+      withQuery('executions', { ...selection, user, limit })
     );
   }
 
-  /** The distinct errors of each cell of a notebook. */
-  errors(notebook: string): Promise<IErrorsResponse> {
-    return this._get<IErrorsResponse>(withQuery('errors', { notebook }));
+  /** The distinct errors of each cell of an assignment or notebook. */
+  errors(selection: Selection): Promise<IErrorsResponse> {
+    return this._get<IErrorsResponse>(withQuery('errors', { ...selection }));
   }
 
   /** Executions, errors and progress over time. */
-  pace(notebook: string, bucketSeconds = 60): Promise<IPaceResponse> {
+  pace(selection: Selection, bucketSeconds = 60): Promise<IPaceResponse> {
     return this._get<IPaceResponse>(
-      withQuery('pace', { notebook, bucket: bucketSeconds })
+      withQuery('pace', { ...selection, bucket: bucketSeconds })
     );
   }
 
@@ -78,7 +91,7 @@ export class DashboardClient {
     const response = await fetchAPI(
       this.serverSettings,
       withQuery('export.csv', {
-        notebook: options.notebook,
+        ...options.selection,
         since: options.since,
         until: options.until,
         pseudonymise: options.pseudonymise ? 1 : 0

@@ -1,8 +1,10 @@
 /**
  * Who the user is, asked of the server in the background (`GET api/v1/me`).
  */
+import type { ServerConnection } from '@jupyterlab/services';
 import { IDisposable } from '@lumino/disposable';
 import { Poll } from '@lumino/polling';
+import { requestAPI } from '../../api';
 import type { IMe } from '../types';
 
 /** Options of a {@link RoleLookup}. */
@@ -80,4 +82,21 @@ export class RoleLookup implements IDisposable {
   }
 
   private _poll: Poll;
+}
+
+const shared = new WeakMap<ServerConnection.ISettings, RoleLookup>();
+
+/**
+ * The one lookup of the page's user on a server connection, shared by the plugins that offer
+ * instructor commands (the dashboard, publishing): the server is asked once.
+ */
+export function sharedRoleLookup(
+  settings: ServerConnection.ISettings
+): RoleLookup {
+  let lookup = shared.get(settings);
+  if (!lookup) {
+    lookup = new RoleLookup({ fetchMe: () => requestAPI<IMe>(settings, 'me') });
+    shared.set(settings, lookup);
+  }
+  return lookup;
 }

@@ -5,6 +5,7 @@
  */
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
+import type { Selection } from '../model/picker';
 import { IApplyResult, ProgressModel } from '../model/state';
 import { backoffDelay, IBackoffOptions } from '../../backoff';
 import type { IFeedPosition, ILiveEvent, IProgressSnapshot } from '../types';
@@ -56,8 +57,8 @@ export class ProgressSync implements IDisposable {
     });
   }
 
-  /** A snapshot is being loaded (with the notebook asked for, `null` for the latest). */
-  get loading(): ISignal<this, string | null> {
+  /** A snapshot is being loaded (with what was asked for, `null` for the latest). */
+  get loading(): ISignal<this, Selection | null> {
     return this._loading;
   }
 
@@ -85,14 +86,17 @@ export class ProgressSync implements IDisposable {
     return this._isDisposed;
   }
 
-  /** Load a notebook's snapshot (the most recently active for `null`), then follow it live. */
-  async load(notebook: string | null): Promise<void> {
+  /**
+   * Load an assignment's or notebook's snapshot (the most recently active for `null`), then
+   * follow it live.
+   */
+  async load(selection: Selection | null): Promise<void> {
     const sequence = ++this._sequence;
     this._live.stop();
-    this._loading.emit(notebook);
+    this._loading.emit(selection);
     let snapshot: IProgressSnapshot;
     try {
-      snapshot = await this.options.client.progress(notebook);
+      snapshot = await this.options.client.progress(selection);
     } catch (reason) {
       if (sequence === this._sequence && !this._isDisposed) {
         this._loadFailed.emit(reason);
@@ -114,9 +118,9 @@ export class ProgressSync implements IDisposable {
     return this._live.position;
   }
 
-  /** Load the selected notebook's snapshot again. */
+  /** Load the selected assignment's or notebook's snapshot again. */
   reload(): Promise<void> {
-    return this.load(this.model.notebook);
+    return this.load(this.model.selection);
   }
 
   dispose(): void {
@@ -153,7 +157,7 @@ export class ProgressSync implements IDisposable {
     if (this._isDisposed || events.length === 0) {
       return;
     }
-    const hadNotebook = this.model.notebook !== null;
+    const hadNotebook = this.model.selection !== null;
     const result = this.model.apply(events);
     if (result.applied === 0) {
       return;
@@ -172,7 +176,7 @@ export class ProgressSync implements IDisposable {
   private _resyncs = 0;
   private _resyncTimer: ReturnType<typeof setTimeout> | null = null;
   private _isDisposed = false;
-  private _loading = new Signal<this, string | null>(this);
+  private _loading = new Signal<this, Selection | null>(this);
   private _loaded = new Signal<this, IProgressSnapshot>(this);
   private _loadFailed = new Signal<this, unknown>(this);
   private _changed = new Signal<this, IApplyResult>(this);

@@ -2,13 +2,17 @@
  * The students × cells grid, virtualised: only the rows in view exist in the DOM, so a class
  * of 500 students × 60 cells scrolls and updates without lag.
  */
-import { el, clear } from './dom';
-import { cellLabel, Texts } from '../model/format';
-import { ICellInfo, IStudentProgress } from '../types';
+import { el } from './dom';
+import { Texts } from '../model/format';
+import type { IPresenceView } from '../model/presence';
+import { ICellInfo, IOwnCells, IStudentProgress } from '../types';
+import { GridHeader } from './gridheader';
+import { legend } from './legend';
 
 const ROW_HEIGHT = 22;
 const CELL_WIDTH = 20;
 const NAME_WIDTH = 180;
+const OWN_WIDTH = 72;
 const OVERSCAN = 6;
 /** How long a cell stays highlighted after a live run, in ms. */
 export const FLASH_MS = 3000;
@@ -22,6 +26,12 @@ export interface IGridData {
   /** When a cell last changed live (local ms), for the "just ran" highlight. */
   flashedAt: (userId: string, cellId: string) => number | undefined;
   now: number;
+  /** Whether the columns are an assignment's (its students' own cells get a summary). */
+  withOwnCells?: boolean;
+  /** A student's own cells, `undefined` when they ran none. */
+  ownCells?: (userId: string) => Readonly<IOwnCells> | undefined;
+  /** A student's presence, `undefined` when unknown. */
+  presence?: (userId: string) => IPresenceView | undefined;
 }
 
 /**
@@ -63,8 +73,14 @@ export class GridView {
       attrs: { role: 'tooltip' }
     });
     this._tooltip.style.display = 'none';
+    this._headers = new GridHeader(texts, this._header, this._tooltip, {
+      name: NAME_WIDTH,
+      cell: CELL_WIDTH,
+      own: OWN_WIDTH
+    });
     this.node = el('div', { className: 'pt-grid' }, [
       this._viewport,
+      this._headers.descriptions,
       legend(texts)
     ]);
 
@@ -83,19 +99,23 @@ export class GridView {
 
   /** Show new data (cheap: only the rows in view are touched). */
   render(data: IGridData): void {
-    const columnKey = data.cells
-      .map(c => `${c.cellIndex}:${c.cellId}`)
-      .join('\u0000');
+    const columnKey = JSON.stringify([
+      data.cells.map(c => [c.cellIndex, c.cellId, c.label, c.source]),
+      !!data.withOwnCells
+    ]);
     this._data = data;
     if (columnKey !== this._columnKey) {
       this._columnKey = columnKey;
-      this._renderHeader();
+      this._headers.render(data.cells, !!data.withOwnCells);
       for (const row of this._pool) {
         row.remove();
       }
       this._pool = [];
     }
-    const width = NAME_WIDTH + data.cells.length * CELL_WIDTH;
+    const width =
+      NAME_WIDTH +
+      data.cells.length * CELL_WIDTH +
+      (data.withOwnCells ? OWN_WIDTH : 0);
     this._body.style.height = `${data.rows.length * ROW_HEIGHT}px`;
     this._body.style.width = `${width}px`;
     this._header.style.width = `${width}px`;
@@ -105,27 +125,6 @@ export class GridView {
   /** Remove the tooltip from the document. */
   dispose(): void {
     this._tooltip.remove();
-  }
-
-  private _renderHeader(): void {
-    clear(this._header);
-    const corner = el('div', {
-      className: 'pt-grid-corner',
-      text: this.texts.trans.__('student \\ cell')
-    });
-    corner.style.width = `${NAME_WIDTH}px`;
-    this._header.appendChild(corner);
-    for (const cell of this._data?.cells ?? []) {
-      const label = cellLabel(cell).slice(1, -1);
-      const head = el('div', {
-        className: 'pt-grid-colhead',
-        text: label,
-        title: this.texts.trans.__('cell %1', cellLabel(cell)),
-        attrs: { role: 'columnheader' }
-      });
-      head.style.width = `${CELL_WIDTH}px`;
-      this._header.appendChild(head);
-    }
   }
 
   private _renderRows(): void {
@@ -145,7 +144,7 @@ export class GridView {
     );
     const needed = Math.max(0, last - first);
     while (this._pool.length < needed) {
-      const row = this._createRow(data.cells.length);
+      const row = this._createRow(data.cells.length, !!data.withOwnCells);
       this._pool.push(row);
       this._body.appendChild(row);
     }
@@ -162,7 +161,7 @@ export class GridView {
     }
   }
 
-  private _createRow(columns: number): HTMLElement {
+  private _createRow(columns: number, withOwnCells: boolean): HTMLElement {
     const name = el('button', {
       className: 'pt-grid-name',
       attrs: { type: 'button' }
@@ -183,6 +182,15 @@ export class GridView {
       cell.style.height = `${ROW_HEIGHT - 4}px`;
       row.appendChild(cell);
     }
+    if (withOwnCells) {
+      // After the columns: `row.children[j + 1]` stays column j.
+      const own = el('div', {
+        className: 'pt-grid-own',
+        attrs: { role: 'gridcell' }
+      });
+      own.style.width = `${OWN_WIDTH}px`;
+      row.appendChild(own);
+    }
     return row;
   }
 
@@ -198,10 +206,21 @@ export class GridView {
     const name = row.firstChild as HTMLElement;
     if (name.textContent !== student.userId) {
       name.textContent = student.userId;
-      name.title = student.userId;
+    }
+    const presence = data.presence?.(student.userId);
+    const details = this.texts.presence(student.userId, presence);
+    if (name.title !== details) {
+      name.title = details;
     }
     name.dataset.user = student.userId;
     name.dataset.help = String(data.needsHelp.has(student.userId));
+    name.dataset.open = String(!!presence?.open);
+    if (data.withOwnCells) {
+      const own = row.lastChild as HTMLElement;
+      const counts = data.ownCells?.(student.userId);
+      own.textContent = counts ? this.texts.ownCells(counts) : '';
+      own.dataset.errors = String(counts?.errors ?? 0);
+    }
     for (let j = 0; j < data.cells.length; j++) {
       const node = row.children[j + 1] as HTMLElement;
       const cellId = data.cells[j].cellId;
@@ -256,43 +275,8 @@ export class GridView {
   private _header: HTMLElement;
   private _body: HTMLElement;
   private _tooltip: HTMLElement;
+  private _headers: GridHeader;
   private _pool: HTMLElement[] = [];
   private _data: IGridData | null = null;
   private _columnKey: string | null = null;
-}
-
-function legend(texts: Texts): HTMLElement {
-  const { trans } = texts;
-  const item = (status: string, text: string, title: string): HTMLElement => {
-    const swatch = el('i', { className: 'pt-grid-cell' });
-    swatch.dataset.status = status;
-    return el('span', { title }, [swatch, document.createTextNode(text)]);
-  };
-  return el('div', { className: 'pt-legend' }, [
-    item(
-      'not-run',
-      trans.__('not run'),
-      trans.__('the student has not run this cell')
-    ),
-    item(
-      'running',
-      trans.__('running'),
-      trans.__('a run has started and not finished yet')
-    ),
-    item(
-      'succeeded',
-      trans.__('succeeded'),
-      trans.__('the latest run succeeded')
-    ),
-    item(
-      'failed',
-      trans.__('failed'),
-      trans.__('the latest run raised an error')
-    ),
-    el('span', {
-      text: trans.__(
-        'outlined: just ran · hover a cell for attempts and the last error'
-      )
-    })
-  ]);
 }

@@ -46,6 +46,15 @@ export class DetailPanels {
     );
   }
 
+  /** The panels' elements. */
+  nodes(): { timeline: HTMLElement; pace: HTMLElement; errors: HTMLElement } {
+    return {
+      timeline: this.timeline.node,
+      pace: this.pace.node,
+      errors: this.errors.node
+    };
+  }
+
   /** A new snapshot is in the model: load every panel for it. */
   loaded(): void {
     const shown = this.timeline.userId;
@@ -88,14 +97,14 @@ export class DetailPanels {
   }
 
   private async _loadErrors(): Promise<void> {
-    const notebook = this.model.notebook;
-    if (!notebook) {
+    const selection = this.model.selection;
+    if (!selection) {
       this.errors.render({ cells: [] });
       return;
     }
     try {
-      const errors = await this.client.errors(notebook);
-      if (notebook === this.model.notebook && !this._disposed) {
+      const errors = await this.client.errors(selection);
+      if (selection === this.model.selection && !this._disposed) {
         this.errors.render(errors);
       }
     } catch (reason) {
@@ -109,13 +118,13 @@ export class DetailPanels {
   }
 
   private async _loadPace(): Promise<void> {
-    const notebook = this.model.notebook;
-    if (!notebook) {
+    const selection = this.model.selection;
+    if (!selection) {
       return;
     }
     try {
-      const pace = await this.client.pace(notebook);
-      if (notebook === this.model.notebook && !this._disposed) {
+      const pace = await this.client.pace(selection);
+      if (selection === this.model.selection && !this._disposed) {
         this.pace.render(pace);
       }
     } catch (reason) {
@@ -130,14 +139,23 @@ export class DetailPanels {
 
   private async _refreshTimeline(): Promise<void> {
     const userId = this.timeline.userId;
-    const notebook = this.model.notebook;
-    if (!userId || !notebook) {
+    const selection = this.model.selection;
+    if (!userId || !selection) {
       return;
     }
     try {
-      const { executions } = await this.client.executions(notebook, userId);
-      if (userId === this.timeline.userId && notebook === this.model.notebook) {
-        this.timeline.render(userId, executions, this.model.cells);
+      const { executions } = await this.client.executions(selection, userId);
+      if (
+        userId === this.timeline.userId &&
+        selection === this.model.selection
+      ) {
+        const presence = this.model.presence.view(userId, Date.now());
+        this.timeline.render(
+          userId,
+          executions,
+          this.model.cells,
+          presence ? this.texts.presenceDetails(presence) : ''
+        );
       }
     } catch (reason) {
       this.timeline.renderError(

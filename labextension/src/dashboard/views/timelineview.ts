@@ -54,22 +54,27 @@ export class TimelineView {
     clear(this._list);
   }
 
-  /** Show a student's executions, oldest first. */
+  /** Show a student's executions, oldest first, and their presence `details`. */
   render(
     userId: string,
     executions: readonly ILiveEvent[],
-    cells: readonly ICellInfo[]
+    cells: readonly ICellInfo[],
+    details = ''
   ): void {
     const { trans } = this.texts;
     this._userId = userId;
     this.node.style.display = '';
     this._title.textContent = trans.__('Timeline of %1', userId);
-    this._hint.textContent = trans._n(
+    const runs = trans._n(
       '%2 run',
       '%2 runs',
       executions.length,
       this.texts.count(executions.length)
     );
+    // The student's presence ("open now · first opened …"), when known.
+    this._hint.textContent = details
+      ? trans.__('%1 · %2', runs, details)
+      : runs;
     clear(this._list);
     if (executions.length === 0) {
       this._list.appendChild(

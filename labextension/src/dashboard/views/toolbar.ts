@@ -5,11 +5,12 @@ import { clear, el } from './dom';
 import { Texts } from '../model/format';
 import { LiveStatus } from '../net/live';
 import { RowOrder } from '../model/ordering';
-import { INotebookSummary } from '../types';
+import type { IPickerEntry, Selection } from '../model/picker';
 
 /** What the toolbar reports. */
 export interface IToolbarCallbacks {
-  onNotebook: (path: string) => void;
+  /** The instructor picked an assignment or an unpublished notebook. */
+  onNotebook: (selection: Selection) => void;
   onOrder: (order: RowOrder) => void;
   onExport: (options: {
     pseudonymise: boolean;
@@ -40,11 +41,12 @@ export class Toolbar {
     };
     this._notebook = el('select', {
       className: 'pt-notebook-select',
-      attrs: { 'aria-label': trans.__('Notebook') }
+      attrs: { 'aria-label': trans.__('Assignment or notebook') }
     });
     this._notebook.addEventListener('change', () => {
-      if (this._notebook.value) {
-        callbacks.onNotebook(this._notebook.value);
+      const entry = this._entries.find(e => e.key === this._notebook.value);
+      if (entry) {
+        callbacks.onNotebook(entry.selection);
       }
     });
 
@@ -129,39 +131,46 @@ export class Toolbar {
     ]);
   }
 
-  /** List the notebooks, with `selected` chosen. */
+  /**
+   * List the assignments (by title and course) and the unpublished notebooks (by path), with
+   * the one of key `selected` chosen.
+   */
   setNotebooks(
-    notebooks: readonly INotebookSummary[],
+    entries: readonly IPickerEntry[],
     selected: string | null
   ): void {
     // Rebuilt only when the choices change, not on every run (an open list would close).
     const key = JSON.stringify([
-      notebooks.map(n => [n.path, n.students]),
+      entries.map(e => [e.key, e.name, e.course, e.students]),
       selected
     ]);
     if (key === this._notebooksKey) {
       return;
     }
     this._notebooksKey = key;
+    this._entries = [...entries];
+    const { trans } = this.texts;
     clear(this._notebook);
-    if (notebooks.length === 0) {
+    if (entries.length === 0) {
       this._notebook.appendChild(
         el('option', {
-          text: this.texts.trans.__('no notebook yet'),
+          text: trans.__('no notebook yet'),
           attrs: { value: '' }
         })
       );
     }
-    for (const nb of notebooks) {
+    for (const entry of entries) {
+      // Events sent without a notebook are stored under the empty path.
+      const name = entry.name === '' ? trans.__('(no notebook)') : entry.name;
+      const students = this.texts.students(entry.students);
       const option = el('option', {
-        text: this.texts.trans.__(
-          '%1 (%2)',
-          // Events sent without a notebook are stored under the empty path.
-          nb.path === '' ? this.texts.trans.__('(no notebook)') : nb.path,
-          this.texts.students(nb.students)
-        ),
-        attrs: { value: nb.path }
+        text:
+          entry.course !== null
+            ? trans.__('%1 · %2 (%3)', name, entry.course, students)
+            : trans.__('%1 (%2)', name, students),
+        attrs: { value: entry.key }
       });
+      option.dataset.assignment = String('assignment' in entry.selection);
       this._notebook.appendChild(option);
     }
     this._notebook.value = selected ?? '';
@@ -188,6 +197,7 @@ export class Toolbar {
   private _export: HTMLButtonElement;
   private _status: HTMLElement;
   private _notebooksKey = '';
+  private _entries: IPickerEntry[] = [];
   private _statusText: Record<LiveStatus, string>;
 }
 

@@ -5,16 +5,19 @@
 import { Message } from '@lumino/messaging';
 import { Poll } from '@lumino/polling';
 import { Widget } from '@lumino/widgets';
-import { exportFileName, Texts } from '../model/format';
+import { Texts } from '../model/format';
 import { IHelpEntry, needingHelp } from '../model/help';
 import { orderStudents, RowOrder } from '../model/ordering';
 import { IApplyResult } from '../model/state';
 import { HelpThresholds } from '../model/thresholds';
-import { DashboardClient, downloadBlob, IExportOptions } from '../net/client';
+import { DashboardClient } from '../net/client';
+import { AssignmentNames } from '../net/names';
 import { ProgressSync } from '../net/sync';
 import { el } from './dom';
+import { exportShown } from './exporting';
 import { FLASH_MS, GridView } from './grid';
 import { HelpView } from './helpview';
+import { layOut } from './layout';
 import { DetailPanels } from './panels';
 import { Toolbar } from './toolbar';
 
@@ -39,16 +42,25 @@ export class DashboardWidget extends Widget {
     this.title.caption = trans.__('Live progress of the class');
 
     this._sync = new ProgressSync({ client });
+    this._names = new AssignmentNames(client, this._sync.model.list);
     this._panels = new DetailPanels(texts, client, this._sync.model);
     this._toolbar = new Toolbar(
       texts,
       {
-        onNotebook: path => void this._sync.load(path),
+        onNotebook: selection => void this._sync.load(selection),
         onOrder: order => {
           this._order = order;
           this._renderGrid();
         },
-        onExport: options => void this._export(options)
+        onExport: options =>
+          void exportShown(
+            client,
+            this._sync.model,
+            options,
+            this._toolbar,
+            texts,
+            text => this._setMessage(text, true)
+          )
       },
       this._order
     );
@@ -75,7 +87,14 @@ export class DashboardWidget extends Widget {
       attrs: { role: 'alert' }
     });
     this._summary = el('span', { className: 'pt-summary' });
-    this._layOut();
+    layOut(this.node, texts, {
+      toolbar: this._toolbar.node,
+      message: this._message,
+      help: this._help.node,
+      summary: this._summary,
+      grid: this._grid.node,
+      ...this._panels.nodes()
+    });
 
     this._sync.loading.connect(() => this._setMessage(trans.__('Loading…')));
     this._sync.loadFailed.connect((_, reason) => {
@@ -136,30 +155,6 @@ export class DashboardWidget extends Widget {
     this._renderGrid();
   }
 
-  private _layOut(): void {
-    const { trans } = this.texts;
-    const { errors, pace, timeline } = this._panels;
-    const gridSection = el('section', { className: 'pt-section pt-class' }, [
-      el('div', { className: 'pt-section-header' }, [
-        el('h2', { text: trans.__('Class') }),
-        this._summary
-      ]),
-      this._grid.node
-    ]);
-    this.node.appendChild(this._toolbar.node);
-    this.node.appendChild(this._message);
-    this.node.appendChild(
-      el('div', { className: 'pt-columns' }, [
-        el('div', { className: 'pt-column' }, [this._help.node, gridSection]),
-        el('div', { className: 'pt-column' }, [
-          timeline.node,
-          pace.node,
-          errors.node
-        ])
-      ])
-    );
-  }
-
   private async _loadThresholds(): Promise<void> {
     let settings: unknown;
     try {
@@ -171,6 +166,7 @@ export class DashboardWidget extends Widget {
       );
       return;
     }
+    this._sync.model.presence.setHeartbeat(settings);
     if (!this.isDisposed && this._thresholds.fromServer(settings)) {
       const { errorThreshold, idleMinutes } = this._thresholds.current;
       this._help.setThresholds(errorThreshold, idleMinutes);
@@ -179,27 +175,39 @@ export class DashboardWidget extends Widget {
   }
 
   private _onLoaded(hasNotebook: boolean): void {
-    const model = this._sync.model;
     this._setMessage(
       hasNotebook
         ? ''
         : this.texts.trans.__('No activity yet: waiting for the first events…')
     );
-    this._toolbar.setNotebooks(model.notebooks, model.notebook);
+    this._showNotebooks();
     this._renderStudents();
     this._panels.loaded();
   }
 
   private _onChanged(result: IApplyResult): void {
-    const model = this._sync.model;
     if (result.notebooksChanged) {
-      this._toolbar.setNotebooks(model.notebooks, model.notebook);
+      this._showNotebooks();
     }
     if (result.changedStudents.size > 0) {
       this._renderStudents();
       this._scheduleFlashEnd();
     }
     this._panels.changed(result);
+  }
+
+  /** List the assignments and notebooks, asking for the titles the list lacks. */
+  private _showNotebooks(): void {
+    const { list, selectedKey } = this._sync.model;
+    this._toolbar.setNotebooks(list.entries(), selectedKey);
+    void this._names.refresh().then(learnt => {
+      if (learnt && !this.isDisposed) {
+        this._toolbar.setNotebooks(
+          list.entries(),
+          this._sync.model.selectedKey
+        );
+      }
+    });
   }
 
   /** Who is idle, and which starts have outlived the running window, change with time alone. */
@@ -236,6 +244,7 @@ export class DashboardWidget extends Widget {
   private _renderGrid(): void {
     const model = this._sync.model;
     const helpOrder = this._helpEntries.map(e => e.userId);
+    const now = Date.now();
     this._grid.render({
       cells: model.cells,
       rows: orderStudents(
@@ -246,7 +255,10 @@ export class DashboardWidget extends Widget {
       ),
       needsHelp: new Set(helpOrder),
       flashedAt: (user, cell) => model.flashedAt(user, cell),
-      now: Date.now()
+      now,
+      withOwnCells: model.assignment !== null,
+      ownCells: user => model.ownCells.of(user),
+      presence: user => model.presence.view(user, now)
     });
   }
 
@@ -261,30 +273,13 @@ export class DashboardWidget extends Widget {
     }, FLASH_MS + 50);
   }
 
-  private async _export(
-    options: Omit<IExportOptions, 'notebook'>
-  ): Promise<void> {
-    const notebook = this._sync.model.notebook;
-    this._toolbar.setExporting(true);
-    try {
-      const blob = await this.client.export({ notebook, ...options });
-      downloadBlob(blob, exportFileName(notebook));
-    } catch (reason) {
-      this._setMessage(
-        this.texts.failure(this.texts.trans.__('The export failed'), reason),
-        true
-      );
-    } finally {
-      this._toolbar.setExporting(false);
-    }
-  }
-
   private _setMessage(text: string, isError = false): void {
     this._message.textContent = text;
     this._message.classList.toggle('pt-message-error', isError);
   }
 
   private _sync: ProgressSync;
+  private _names: AssignmentNames;
   private _panels: DetailPanels;
   private _thresholds = new HelpThresholds();
   private _order: RowOrder = 'help';

@@ -1,4 +1,5 @@
 import { snapshot, student, cell, run } from '../../model/__tests__/fixtures';
+import type { Selection } from '../../model/picker';
 import type { IProgressSnapshot } from '../../types';
 import { ProgressSync } from '../sync';
 import { FakeSocket } from './sockets';
@@ -11,14 +12,14 @@ const SETTINGS = {
 
 /** A ProgressSync on a scripted API, fake sockets and frames the test runs. */
 function setup(...answers: IProgressSnapshot[]) {
-  const asked: Array<string | null> = [];
+  const asked: Array<Selection | null> = [];
   const sockets: FakeSocket[] = [];
   const frames: Array<() => void> = [];
   const sync = new ProgressSync({
     client: {
       serverSettings: SETTINGS as any,
-      progress: async notebook => {
-        asked.push(notebook);
+      progress: async selection => {
+        asked.push(selection);
         return answers[Math.min(asked.length, answers.length) - 1];
       }
     },
@@ -191,8 +192,24 @@ describe('ProgressSync', () => {
       }
     });
     sync.loadFailed.connect((_, reason) => failures.push(reason));
-    await sync.load('lab1.ipynb');
+    await sync.load({ notebook: 'lab1.ipynb' });
     expect(failures).toEqual([new Error('Bad gateway')]);
+    sync.dispose();
+  });
+
+  it('reloads an assignment by its id, whatever its students call their copies', async () => {
+    const { sync, sockets, asked } = setup(
+      snapshot([], {
+        notebook: 'labs/lab1.ipynb',
+        assignment: { id: 'a1', course: 'cs101', title: 'Lab 1', version: 2 },
+        columns: []
+      })
+    );
+    await sync.load({ assignment: 'a1' });
+    sockets[0].open();
+    sockets[0].send({ type: 'resync' });
+    await settle();
+    expect(asked).toEqual([{ assignment: 'a1' }, { assignment: 'a1' }]);
     sync.dispose();
   });
 });

@@ -1,0 +1,121 @@
+/**
+ * The grid's column headers: each column's label (a published cell's heading or first line,
+ * else its position), with the cell's full source on hover (the native tooltip) and on
+ * keyboard focus (a tooltip, and `aria-describedby` for screen readers). Text only, never
+ * markup: the source is whatever the instructor wrote.
+ */
+import { clear, el } from './dom';
+import { cellPosition, Texts } from '../model/format';
+import type { ICellInfo } from '../types';
+
+/** A distinct prefix per grid, for the ids of the descriptions. */
+let nextGrid = 0;
+
+/** The text a header shows: the label, else the cell's 1-based position. */
+export function headerText(cell: ICellInfo): string {
+  return cell.label ? cell.label : cellPosition(cell).slice(1, -1);
+}
+
+/** The full description of a column: its position, its label and its source. */
+export function headerDescription(texts: Texts, cell: ICellInfo): string {
+  const position = texts.trans.__('cell %1', cellPosition(cell));
+  const name = cell.label ? `${position} · ${cell.label}` : position;
+  return cell.source ? `${name}\n\n${cell.source}` : name;
+}
+
+/**
+ * The header row of the grid.
+ */
+export class GridHeader {
+  /** The descriptions the headers point to (hidden; read by assistive technology). */
+  readonly descriptions: HTMLElement;
+
+  /**
+   * @param node - the header row
+   * @param tooltip - the grid's tooltip, shown under a focused header
+   */
+  constructor(
+    private readonly texts: Texts,
+    readonly node: HTMLElement,
+    private readonly tooltip: HTMLElement,
+    private readonly widths: { name: number; cell: number; own: number }
+  ) {
+    this._prefix = `pt-coldesc-${++nextGrid}`;
+    this.descriptions = el('div', { className: 'pt-grid-descriptions' });
+    this.descriptions.hidden = true;
+    node.addEventListener('focusin', ev => this._onFocus(ev));
+    node.addEventListener(
+      'focusout',
+      () => (this.tooltip.style.display = 'none')
+    );
+  }
+
+  /** Show the headers of `cells`, and the own-cells column when `withOwnCells`. */
+  render(cells: readonly ICellInfo[], withOwnCells: boolean): void {
+    const { trans } = this.texts;
+    clear(this.node);
+    clear(this.descriptions);
+    this._cells = cells;
+    const corner = el('div', {
+      className: 'pt-grid-corner',
+      text: trans.__('student \\ cell')
+    });
+    corner.style.width = `${this.widths.name}px`;
+    this.node.appendChild(corner);
+    this.node.dataset.labelled = String(cells.some(c => !!c.label));
+    cells.forEach((cell, i) => {
+      const id = `${this._prefix}-${i}`;
+      const description = headerDescription(this.texts, cell);
+      this.descriptions.appendChild(
+        el('div', { text: description, attrs: { id } })
+      );
+      const head = el('div', {
+        className: 'pt-grid-colhead',
+        text: headerText(cell),
+        title: description,
+        attrs: {
+          role: 'columnheader',
+          tabindex: '0',
+          'aria-describedby': id
+        }
+      });
+      head.dataset.column = String(i);
+      head.dataset.cellId = cell.cellId;
+      head.style.width = `${this.widths.cell}px`;
+      this.node.appendChild(head);
+    });
+    if (withOwnCells) {
+      const own = el('div', {
+        className: 'pt-grid-colhead pt-grid-ownhead',
+        text: trans.__('own cells'),
+        title: trans.__(
+          'runs and errors in cells the student added (not part of the assignment)'
+        ),
+        attrs: { role: 'columnheader' }
+      });
+      own.style.width = `${this.widths.own}px`;
+      this.node.appendChild(own);
+    }
+  }
+
+  private _onFocus(ev: FocusEvent): void {
+    const head = (ev.target as HTMLElement).closest?.(
+      '.pt-grid-colhead'
+    ) as HTMLElement | null;
+    const cell = head ? this._cells[Number(head.dataset.column)] : undefined;
+    if (!head || !cell) {
+      return;
+    }
+    if (!this.tooltip.isConnected) {
+      document.body.appendChild(this.tooltip);
+    }
+    const box = head.getBoundingClientRect();
+    this.tooltip.textContent = headerDescription(this.texts, cell);
+    this.tooltip.style.display = '';
+    this.tooltip.style.left = `${box.left}px`;
+    this.tooltip.style.top = `${box.bottom + 4}px`;
+  }
+
+  private _prefix: string;
+  private _cells: readonly ICellInfo[] = [];
+}
