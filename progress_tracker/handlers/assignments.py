@@ -85,13 +85,15 @@ class CoursesHandler(TrackerHandler):
         self.reply(200, {"courses": await courses_of(self.caller, runtime)})
 
 
-async def courses_of(caller: Caller, runtime: Runtime) -> list[dict[str, Any]]:
+async def courses_of(
+    caller: Caller, runtime: Runtime, *, use_store: bool = True
+) -> list[dict[str, Any]]:
     """The caller's courses (an administrator's: every stored course), with titles and the
     sections known (configured, or named by members' groups); a TA's are their own."""
     definitions = runtime.settings.courses.courses
     roles = {role.course: role for role in caller.roles}
     listed = set(roles)
-    queries = runtime.queries
+    queries = runtime.queries if use_store else None
     sections: dict[str, list[str]] = {}
     if queries is not None:
         if caller.is_admin:

@@ -23,10 +23,11 @@ class MeHandler(TrackerHandler):
         from .assignments import courses_of  # the dashboard's handlers load on first use
 
         caller = self.caller
+        use_store = True
         try:
-            runtime = await self.runtime.ready()
+            await self.runtime.ready()
         except Unavailable:
-            runtime = self.runtime
+            use_store = False
         self.reply(
             200,
             {
@@ -34,7 +35,7 @@ class MeHandler(TrackerHandler):
                 "isInstructor": caller.is_instructor,
                 "isAdmin": caller.is_admin,
                 "mode": self.runtime.mode,
-                "courses": await courses_of(caller, runtime),
+                "courses": await courses_of(caller, self.runtime, use_store=use_store),
             },
         )
 

@@ -94,6 +94,8 @@ def test_each_caller_sees_exactly_their_scope_on_every_endpoint(
         assert response.status_code == 200, (path, response.text)
         seen = {student for student in STUDENTS if student in response.text}
         want = in_assignment if caller != "prof102" else set()
+        if path == "errors":  # only s101b failed a cell
+            want = want & {"s101b"}
         assert seen == want, (caller, path, seen)
     listed = call(f"{hub.service_url}api/v1/assignments", token).json()["assignments"]
     assert [a["assignmentId"] for a in listed] == ([] if caller == "prof102" else [classes])

@@ -59,6 +59,19 @@ def test_every_route_says_how_it_is_scoped_and_is_probed(jp_serverapp):
         assert handler.access == PROBES[pattern][0], pattern
 
 
+def test_a_users_server_relays_every_dashboard_route_to_the_collector(tmp_path):
+    from progress_tracker.access.mode import Role
+    from progress_tracker.runtime import Runtime
+    from progress_tracker.settings import Settings
+
+    def patterns(mode: str) -> set[str]:
+        runtime = Runtime(Settings(role=Role(mode), data_dir=tmp_path))
+        return {pattern for pattern, *_ in handler_routes(runtime)}
+
+    # the dead letters are the operators', on the collector itself
+    assert patterns("collector") - patterns("forwarder") == {"api/v1/deadletters"}
+
+
 async def load_three_students_in_two_courses(jp_fetch):
     """s101a (cs101 a), s101b (cs101 b), s102 (cs102) and sboth (cs101 a and cs102, so the
     implicit course for an unpublished notebook) fail the same cell of one notebook."""
