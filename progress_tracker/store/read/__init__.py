@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ...events import Event
 from . import error_groups, history, pace, snapshot
+from .snapshot import Snapshot
 
 
 class ProgressQueries:
@@ -22,9 +23,17 @@ class ProgressQueries:
         """Every notebook with its student count, execution count and last activity."""
         return await snapshot.notebook_list(self.engine)
 
-    async def progress(self, notebook: str | None) -> dict[str, Any]:
+    async def progress(
+        self, notebook: str | None, *, students: Collection[int] | None = None
+    ) -> dict[str, Any]:
         """The dashboard snapshot of `notebook` (default: the most recently active one)."""
-        return await snapshot.progress(self.engine, notebook)
+        return await snapshot.progress(self.engine, notebook, students=students)
+
+    async def snapshot(
+        self, notebook: str | None, *, students: Collection[int] | None = None
+    ) -> Snapshot:
+        """The snapshot before it takes a wire form (see `compact.py`)."""
+        return await snapshot.read_snapshot(self.engine, notebook, students=students)
 
     async def executions(self, notebook: str | None = None, **filters: Any) -> list[Event]:
         """Stored executions, oldest first (`user`, `since`, `until`, `limit`)."""
