@@ -48,7 +48,7 @@ class ProgressHandler(DashboardHandler):
         if form == "full":
             self.reply(200, {**await self.queries.progress(notebook), **live})
             return
-        snapshot = await self.queries.snapshot(notebook)
+        snapshot = await self.queries.compact_snapshot(notebook)
         self.set_status(200)
         self.set_header("Content-Type", "application/json")
         for line in compact_lines(snapshot, live, page_size=page_size):

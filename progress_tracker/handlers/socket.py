@@ -14,6 +14,7 @@ from ..errors import BadRequest
 from ..live.feed import FeedUnavailable
 from ..live.follower import Follower, SocketClosed
 from ..live.messages import FeedPosition
+from ..live.subscription import Subscription
 from ..runtime import Runtime
 from .base import INSTRUCTORS_ONLY, require_authorized
 
@@ -43,6 +44,7 @@ class LiveSocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHandl
         self.runtime = runtime
         self._follower: Follower | None = None
         self._resume: FeedPosition | None = None
+        self._subscription = Subscription()
 
     async def pre_get(self) -> None:
         """Only authorized instructors may open the socket; a bad position is a 400."""
@@ -51,6 +53,10 @@ class LiveSocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHandl
             raise web.HTTPError(403, INSTRUCTORS_ONLY)
         self._resume = resume_position(
             self.get_argument("feed", None), self.get_argument("after", None)
+        )
+        self._subscription = Subscription.of(
+            notebook=self.get_argument("notebook", None),
+            assignment=self.get_argument("assignment", None),
         )
         await self.runtime.ready()
 
@@ -65,7 +71,10 @@ class LiveSocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHandl
         super().open(*args, **kwargs)
         settings = self.runtime.settings.dashboard
         self._follower = Follower(
-            self.runtime.live, self._write, backlog_bytes=settings.live_backlog_bytes
+            self.runtime.live,
+            self._write,
+            backlog_bytes=settings.live_backlog_bytes,
+            subscription=self._subscription,
         )
         try:
             await self._follower.start(self._resume)

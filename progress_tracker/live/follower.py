@@ -3,6 +3,8 @@
 The protocol a dashboard sees (`docs/api.md`):
 - `{"type": "events", "seq": n, "events": [...]}`: message n of the feed, n one more than the
   previous one (a dashboard that sees another number has missed something and reconnects);
+  a subscribed dashboard (`subscription.py`) gets only its topics' messages, each with
+  `"prev": p`, the number of the message (or `caught_up`) sent to it before;
 - `{"type": "caught_up", "feed": f, "seq": n}`: everything up to n was sent, live from here;
 - `{"type": "resync", "reason": ...}`: messages cannot be given (another feed, too far behind,
   too slow to read them): reload the snapshot, then follow from the position it carries.
@@ -16,6 +18,7 @@ from typing import Any
 
 from .feed import LiveFeed
 from .messages import FeedPosition, LiveMessage, control
+from .subscription import Subscription
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +32,17 @@ class SocketClosed(Exception):
 class Follower:
     """Feeds one socket: replay from its position, then each message once, within a backlog."""
 
-    def __init__(self, feed: LiveFeed, send: Send, *, backlog_bytes: int):
+    def __init__(
+        self,
+        feed: LiveFeed,
+        send: Send,
+        *,
+        backlog_bytes: int,
+        subscription: Subscription | None = None,
+    ):
         self.feed = feed
+        self.subscription = subscription or Subscription()
+        self._sent: int | None = None  # the last number sent to a subscribed dashboard
         self.backlog_bytes = backlog_bytes
         self._send = send
         self._unsubscribe: Callable[[], None] | None = None
@@ -50,10 +62,11 @@ class Follower:
             if replay is None:
                 self._resync(_why_not(after, head))
                 return
+            self._sent = after.seq
             for message in replay:
-                self._write(message.frame())
+                self._send_message(message)
             last = replay[-1].seq if replay else after.seq
-        self._last = last
+        self._last = self._sent = last
         self._write(control("caught_up", feed=head.feed, seq=last))
         held, self._held = self._held, []
         for message in held:
@@ -73,7 +86,15 @@ class Follower:
             self._resync("this dashboard fell behind the live feed")
         else:
             self._last = message.seq
+            self._send_message(message)
+
+    def _send_message(self, message: LiveMessage) -> None:
+        """Send a message of the feed, if the subscription admits its topic."""
+        if not self.subscription.filters:
             self._write(message.frame())
+        elif self.subscription.admits(message.topic):
+            self._write(message.frame(prev=self._sent))
+            self._sent = message.seq
 
     def on_reset(self, reason: str) -> None:
         """The feed lost messages: this dashboard must reload its snapshot."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ..events import Event
+from .subscription import Topic, topic_of
 
 
 @dataclass(frozen=True)
@@ -20,14 +21,21 @@ class FeedPosition:
 
 @dataclass(frozen=True)
 class LiveMessage:
-    """One numbered message of a feed: a JSON array of events in wire form."""
+    """One numbered message of a feed: a JSON array of events of one topic, in wire form."""
 
     seq: int
     events: str
+    topic: Topic | None = None  # None: events of any topic (a message of an older server)
 
-    def frame(self) -> str:
-        """The WebSocket text a dashboard receives (the events are not parsed again)."""
-        return f'{{"type":"events","seq":{self.seq},"events":{self.events}}}'
+    def frame(self, prev: int | None = None) -> str:
+        """The WebSocket text a dashboard receives (the events are not parsed again).
+
+        `prev` is the number of the previous message sent to a subscribed dashboard, which does
+        not receive every message: it checks `prev` instead of counting (`docs/api.md`).
+        """
+        if prev is None:
+            return f'{{"type":"events","seq":{self.seq},"events":{self.events}}}'
+        return f'{{"type":"events","seq":{self.seq},"prev":{prev},"events":{self.events}}}'
 
 
 class Subscriber(Protocol):
@@ -54,6 +62,21 @@ def bounded_payloads(events: Sequence[Event], max_bytes: int) -> list[str]:
     if current:
         payloads.append(f"[{','.join(current)}]")
     return payloads
+
+
+def topic_payloads(events: Sequence[Event], max_bytes: int) -> list[tuple[Topic, str]]:
+    """The events grouped by topic (in order of first appearance), each cut as `bounded_payloads`.
+
+    Each message then holds one topic, so a subscription is checked once per message.
+    """
+    groups: dict[Topic, list[Event]] = {}
+    for event in events:
+        groups.setdefault(topic_of(event), []).append(event)
+    return [
+        (topic, payload)
+        for topic, group in groups.items()
+        for payload in bounded_payloads(group, max_bytes)
+    ]
 
 
 def replay_after(

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ..events import Event, EventType
@@ -19,6 +19,10 @@ from .state import maintain
 
 # An event is identified by its student and its eventId: a student cannot shadow another's event.
 EVENT_KEY = ("student_id", "event_id")
+# Two writers inserting overlapping batches (a redelivery while the first consumer still writes)
+# can wait on each other's rows; PostgreSQL then rolls one back, which simply writes again.
+DEADLOCK_RETRIES = 3
+DEADLOCK = "40P01"
 
 
 class EventWriter:
@@ -42,14 +46,21 @@ class EventWriter:
         unique = list({(event.user_id, event.event_id): event for event in events}.values())
         if not unique:
             return []
-        try:
-            new_keys = await self._write(unique)
-        except IntegrityError:
-            self.forget()  # a cached row was deleted meanwhile: look everything up again
-            new_keys = await self._write(unique)
-        except BaseException:
-            self.forget()  # ids learnt in a rolled-back transaction must not be reused
-            raise
+        for attempt in range(DEADLOCK_RETRIES + 1):
+            try:
+                new_keys = await self._write(unique)
+                break
+            except IntegrityError:
+                self.forget()  # a cached row was deleted meanwhile: look everything up again
+                new_keys = await self._write(unique)
+                break
+            except DBAPIError as err:
+                self.forget()
+                if attempt == DEADLOCK_RETRIES or not _is_deadlock(err):
+                    raise
+            except BaseException:
+                self.forget()  # ids learnt in a rolled-back transaction must not be reused
+                raise
         return [event for event in unique if (event.user_id, event.event_id) in new_keys]
 
     def forget(self) -> None:
@@ -277,6 +288,11 @@ class EventWriter:
             if pk is not None:
                 new[(row["student_id"], row["event_id"])] = {**row, "id": pk}
         return new
+
+
+def _is_deadlock(err: DBAPIError) -> bool:
+    code = getattr(err.orig, "sqlstate", None) or getattr(err.orig, "pgcode", None)
+    return code == DEADLOCK
 
 
 def _earliest(events: Sequence[Event]) -> datetime:

@@ -29,11 +29,11 @@ class ProgressQueries:
         """The dashboard snapshot of `notebook` (default: the most recently active one)."""
         return await snapshot.progress(self.engine, notebook, students=students)
 
-    async def snapshot(
+    async def compact_snapshot(
         self, notebook: str | None, *, students: Collection[int] | None = None
     ) -> Snapshot:
-        """The snapshot before it takes a wire form (see `compact.py`)."""
-        return await snapshot.read_snapshot(self.engine, notebook, students=students)
+        """The snapshot to send in the compact form (see `compact.py`)."""
+        return await snapshot.read_snapshot(self.engine, notebook, students=students, compact=True)
 
     async def executions(self, notebook: str | None = None, **filters: Any) -> list[Event]:
         """Stored executions, oldest first (`user`, `since`, `until`, `limit`)."""

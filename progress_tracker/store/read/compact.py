@@ -44,14 +44,24 @@ def compact_lines(snapshot: Snapshot, extra: dict[str, Any], *, page_size: int) 
         "fields": list(FIELDS),
         **snapshot.head(),
         **extra,
-        "studentCount": len(snapshot.students),
+        "studentCount": len(snapshot.students)
+        if snapshot.rendered is None
+        else len(snapshot.rendered),
         "pageSize": page_size,
     }
     yield json.dumps(head)[:-1] + ', "pages": [\n'
-    students = snapshot.students
-    for start in range(0, len(students), page_size):
-        page = [
-            _student(s, columns, snapshot.cell_ids) for s in students[start : start + page_size]
+    if snapshot.rendered is None:
+        students = [
+            json.dumps(_student(state, columns, snapshot.cell_ids), separators=(",", ":"))
+            for state in snapshot.students
         ]
-        yield ("," if start else "") + json.dumps(page, separators=(",", ":")) + "\n"
+    else:
+        students = [
+            f'{{"userId":{json.dumps(user)},"lastActivity":{json.dumps(last)},'
+            f'"currentCellId":{json.dumps(snapshot.cell_ids.get(current))},"cells":{cells}}}'
+            for user, last, current, cells in snapshot.rendered
+        ]
+    for start in range(0, len(students), page_size):
+        page = ",".join(students[start : start + page_size])
+        yield ("," if start else "") + f"[{page}]\n"
     yield "]}\n"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ..models import CellExecution, Notebook
 from ..state.tables import NotebookStudent, NotebookSummary
+from . import compact_sql
 from .rows import iso
 from .states import FIELDS, RUNNING_WINDOW, StudentState, notebook_cells, student_states
 
@@ -78,6 +79,8 @@ class Snapshot:
     students: list[StudentState]
     last_event_id: str | None
     generated_at: str
+    # The compact form's students as PostgreSQL serialised them (`compact_sql.py`), if it did.
+    rendered: list[tuple[str, str | None, int, str]] | None = None
 
     def head(self) -> dict[str, Any]:
         """Everything but the students."""
@@ -91,9 +94,16 @@ class Snapshot:
 
 
 async def read_snapshot(
-    engine: AsyncEngine, notebook: str | None, *, students: Collection[int] | None = None
+    engine: AsyncEngine,
+    notebook: str | None,
+    *,
+    students: Collection[int] | None = None,
+    compact: bool = False,
 ) -> Snapshot:
-    """Read the snapshot of `notebook` (default: the most active one), optionally of some students."""
+    """Read the snapshot of `notebook` (default: the most active one), optionally of some students.
+
+    For the compact form on PostgreSQL, the database serialises the students' cells itself.
+    """
     notebooks = await notebook_list(engine)
     if notebook is None and notebooks:
         notebook = notebooks[0]["path"]
@@ -109,11 +119,22 @@ async def read_snapshot(
         if notebook_id is None:
             return snapshot
         cells = await notebook_cells(conn, notebook_id)
+        snapshot.cell_ids = {pk: cell_id for pk, cell_id, _, _ in cells}
+        if compact and engine.dialect.name == "postgresql":
+            snapshot.cells = class_cells(cells, await compact_sql.latest_runs(conn, notebook_id))
+            pks = {cell_id: pk for pk, cell_id in snapshot.cell_ids.items()}
+            snapshot.rendered = await compact_sql.compact_students(
+                conn,
+                notebook_id,
+                [pks[cell["cellId"]] for cell in snapshot.cells],
+                generated - RUNNING_WINDOW,
+                students,
+            )
+            return snapshot
         snapshot.students, latest = await student_states(
             conn, notebook_id, students=students, now=generated
         )
     snapshot.cells = class_cells(cells, latest)
-    snapshot.cell_ids = {pk: cell_id for pk, cell_id, _, _ in cells}
     return snapshot
 
 
@@ -140,23 +161,24 @@ async def progress(
     }
 
 
-def class_cells(cells: list[Any], latest_runs: Any) -> list[dict[str, Any]]:
+def class_cells(cells: list[Any], latest_runs: Iterable[tuple[Any, ...]]) -> list[dict[str, Any]]:
     """The notebook's cells in the order and with the type most of the class reports.
 
     Each student's latest run says where the cell is in their copy; the median position (and the
     most common type) wins, so one student cannot reorder or retype everybody's columns. Cells
-    nobody ran yet keep what their first event said.
+    nobody ran yet keep what their first event said. `latest_runs` are (cell pk, position, type,
+    how many students' latest runs say so).
     """
     positions: dict[int, list[int]] = defaultdict(list)
     types: dict[int, Counter[str]] = defaultdict(Counter)
-    for run in latest_runs:
-        if run["cell_index"] is not None:
-            positions[run["cell_pk"]].append(run["cell_index"])
-        if run["cell_type"] is not None:
-            types[run["cell_pk"]][run["cell_type"]] += 1
+    for pk, index, kind, count in latest_runs:
+        if index is not None:
+            positions[pk].extend([index] * count)
+        if kind is not None:
+            types[pk][kind] += count
     listed = []
     for order, (pk, cell_id, first_index, first_type) in enumerate(cells):
-        index = statistics.median_low(positions[pk]) if positions[pk] else first_index
+        index = statistics.median_low(sorted(positions[pk])) if positions[pk] else first_index
         kind = types[pk].most_common(1)[0][0] if types[pk] else first_type
         listed.append(((index is None, index or 0, order), cell_id, index, kind))
     listed.sort(key=lambda cell: cell[0])

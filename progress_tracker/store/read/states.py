@@ -84,7 +84,7 @@ async def student_states(
     *,
     students: Collection[int] | None = None,
     now: datetime | None = None,
-) -> tuple[list[StudentState], list[dict[str, Any]]]:
+) -> tuple[list[StudentState], list[tuple[Any, ...]]]:
     """Every student's state in the notebook, by user name, read in one statement (consistent).
 
     `students` limits them (course scoping). Also answers each latest run's position and type,
@@ -105,9 +105,7 @@ async def student_states(
     latest_runs = []
     for row in rows:
         if row.last_at is not None:
-            latest_runs.append(
-                {"cell_pk": row.cell_pk, "cell_index": row.last_index, "cell_type": row.last_type}
-            )
+            latest_runs.append((row.cell_pk, row.last_index, row.last_type, 1))
         values = cell_values(row, running_since)
         if values is None:
             continue
