@@ -3,6 +3,7 @@
  */
 import { ServerConnection } from '@jupyterlab/services';
 import { fetchAPI, requestAPI } from '../../api';
+import { readCompact } from './compact';
 import { withQuery } from './query';
 import {
   IErrorsResponse,
@@ -41,9 +42,25 @@ export class DashboardClient {
     return this._get<unknown>('settings');
   }
 
-  /** The class's progress in a notebook (the most recently active one when `null`). */
-  progress(notebook: string | null): Promise<IProgressSnapshot> {
-    return this._get<IProgressSnapshot>(withQuery('progress', { notebook }));
+  /**
+   * The class's progress in a notebook (the most recently active one when `null`), in the
+   * compact form, gzipped by the server: `onPage` gets what arrived so far after each page of
+   * students, so the first screen is drawn before a large class has arrived.
+   *
+   * @throws ServerConnection.ResponseError on a non-2xx answer
+   */
+  async progress(
+    notebook: string | null,
+    onPage?: (partial: IProgressSnapshot) => void
+  ): Promise<IProgressSnapshot> {
+    const response = await fetchAPI(
+      this.serverSettings,
+      withQuery('progress', { notebook, form: 'compact', pageSize: PAGE_SIZE })
+    );
+    if (!response.ok) {
+      await throwResponseError(response);
+    }
+    return readCompact(response, onPage);
   }
 
   /** A student's runs in a notebook, oldest first. */
@@ -85,14 +102,7 @@ export class DashboardClient {
       })
     );
     if (!response.ok) {
-      let message = response.statusText;
-      try {
-        message =
-          ((await response.json()) as { message?: string }).message ?? message;
-      } catch {
-        // Not JSON: keep the status text.
-      }
-      throw new ServerConnection.ResponseError(response, message);
+      await throwResponseError(response);
     }
     return response.blob();
   }
@@ -100,6 +110,21 @@ export class DashboardClient {
   private _get<T>(endPoint: string): Promise<T> {
     return requestAPI<T>(this.serverSettings, endPoint);
   }
+}
+
+/** Students per page of a snapshot: about a screen of them. */
+export const PAGE_SIZE = 100;
+
+/** Throw the server's error message (or the status text) of a failed answer. */
+async function throwResponseError(response: Response): Promise<never> {
+  let message = response.statusText;
+  try {
+    message =
+      ((await response.json()) as { message?: string }).message ?? message;
+  } catch {
+    // Not JSON: keep the status text.
+  }
+  throw new ServerConnection.ResponseError(response, message);
 }
 
 /** Hand a blob to the browser as a file download. */

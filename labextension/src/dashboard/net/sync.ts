@@ -47,7 +47,9 @@ export class ProgressSync implements IDisposable {
       options.requestFrame
     );
     this._live = new LiveConnection({
-      url: from => liveSocketUrl(options.client.serverSettings, from),
+      // The server sends only the shown notebook's events (all of them before there is one).
+      url: from =>
+        liveSocketUrl(options.client.serverSettings, from, this.model.notebook),
       onEvents: events => this._batcher.push(events),
       onCaughtUp: () => (this._resyncs = 0),
       onResync: () => this._onResync(),
@@ -91,8 +93,17 @@ export class ProgressSync implements IDisposable {
     this._live.stop();
     this._loading.emit(notebook);
     let snapshot: IProgressSnapshot;
+    let firstPage = true;
+    const onPage = (partial: IProgressSnapshot) => {
+      // The first screen of a large class, drawn while the rest arrives.
+      if (firstPage && sequence === this._sequence && !this._isDisposed) {
+        firstPage = false;
+        this.model.load(partial);
+        this._loaded.emit(partial);
+      }
+    };
     try {
-      snapshot = await this.options.client.progress(notebook);
+      snapshot = await this.options.client.progress(notebook, onPage);
     } catch (reason) {
       if (sequence === this._sequence && !this._isDisposed) {
         this._loadFailed.emit(reason);
