@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from ..events import Event, EventType
 from ..events.model import cell_of, notebook_of
 from .bulk import COPY_THRESHOLD, copy_insert_new
-from .dialect import insert_for
+from .dialect import insert_for, is_deadlock
 from .models import Cell, CellExecution, Notebook, NotebookEvent, Student
 from .state import maintain
 
@@ -22,7 +22,6 @@ EVENT_KEY = ("student_id", "event_id")
 # Two writers inserting overlapping batches (a redelivery while the first consumer still writes)
 # can wait on each other's rows; PostgreSQL then rolls one back, which simply writes again.
 DEADLOCK_RETRIES = 3
-DEADLOCK = "40P01"
 
 
 class EventWriter:
@@ -56,7 +55,7 @@ class EventWriter:
                 break
             except DBAPIError as err:
                 self.forget()
-                if attempt == DEADLOCK_RETRIES or not _is_deadlock(err):
+                if attempt == DEADLOCK_RETRIES or not is_deadlock(err):
                     raise
             except BaseException:
                 self.forget()  # ids learnt in a rolled-back transaction must not be reused
@@ -288,11 +287,6 @@ class EventWriter:
             if pk is not None:
                 new[(row["student_id"], row["event_id"])] = {**row, "id": pk}
         return new
-
-
-def _is_deadlock(err: DBAPIError) -> bool:
-    code = getattr(err.orig, "sqlstate", None) or getattr(err.orig, "pgcode", None)
-    return code == DEADLOCK
 
 
 def _earliest(events: Sequence[Event]) -> datetime:
