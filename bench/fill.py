@@ -185,5 +185,5 @@ async def rebuild_read_model(engine: AsyncEngine) -> float:
         await conn.run_sync(rebuild)
     async with engine.connect() as conn:
         await conn.execution_options(isolation_level="AUTOCOMMIT")
-        await conn.execute(text("ANALYZE"))
+        await conn.execute(text("VACUUM ANALYZE"))  # the rebuild's deleted rows out of the way
     return time.perf_counter() - started

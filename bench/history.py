@@ -169,6 +169,15 @@ def show(label: str, stored: int, f: dict[str, float]) -> None:
     )
 
 
+async def stored_executions(database: str) -> int:
+    engine = create_engine(f"{POSTGRES}/{database}")
+    try:
+        async with engine.connect() as conn:
+            return int(await conn.scalar(text("SELECT count(*) FROM cell_executions")))
+    finally:
+        await engine.dispose()
+
+
 async def list_time(database: str) -> float:
     engine = create_engine(f"{POSTGRES}/{database}")
     try:
@@ -303,10 +312,23 @@ async def main() -> None:
     parser.add_argument("--fan-out-seconds", type=float, default=20)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--database", help="measure the snapshots of a kept database, no fill")
     parser.add_argument(
         "--fan-out-only", action="store_true", help="only the live figures, on an empty database"
     )
     args = parser.parse_args()
+    if args.database:
+        # Measure again on a database an earlier run filled and kept (--keep).
+        async with server(args.database, args.redis_url) as (url, secret, _):
+            stored = await stored_executions(args.database)
+            print(f"snapshots on {args.database} (warm, median of 5):")
+            show("seminar 200 x 60", stored, await snapshot_figures(url, secret, notebook_path(1)))
+            show(
+                "lecture 2,000 x 60", stored, await snapshot_figures(url, secret, notebook_path(0))
+            )
+            listed = await list_time(args.database)
+            print(f"notebook list ({args.notebooks} notebooks, SQL): {listed * 1000:.1f} ms")
+        return
     if args.fan_out_only:
         async with fresh_database(args.keep) as database:
             engine = create_engine(f"{POSTGRES}/{database}")
