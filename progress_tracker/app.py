@@ -210,6 +210,10 @@ class ProgressTracker(ExtensionApp, DeprecatedOptions):
         assert self.runtime is not None
         routes = handler_routes(self.runtime)
         self.handlers.extend(routes)
+        if self.runtime.settings.dashboard.compress_responses:
+            from .handlers.compression import compress_responses
+
+            compress_responses(self.serverapp.web_app)
         if self.runtime.mode == "collector":
             from .access.lockdown import install_allow_list
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from traitlets import Float, Int
+from traitlets import Bool, Float, Int
 from traitlets.config import Configurable
 
 
@@ -17,6 +17,7 @@ class DashboardSettings:
     replay_limit: int = 2000
     live_message_bytes: int = 256 * 1024
     live_backlog_bytes: int = 8 * 1024 * 1024
+    compress_responses: bool = True
 
 
 class ProgressDashboard(Configurable):
@@ -49,6 +50,14 @@ class ProgressDashboard(Configurable):
         network, busy browser) is told to reload its snapshot instead of being sent more.""",
     )
 
+    compress_responses = Bool(
+        True,
+        config=True,
+        help="""Gzip the server's answers for clients that accept it (Tornado's
+        compress_response, as ServerApp.tornado_settings={"compress_response": True} would):
+        a class's snapshot is JSON that shrinks about tenfold.""",
+    )
+
     def settings(self) -> DashboardSettings:
         """The frozen settings."""
         return DashboardSettings(
@@ -57,4 +66,5 @@ class ProgressDashboard(Configurable):
             replay_limit=self.replay_limit,
             live_message_bytes=self.live_message_bytes,
             live_backlog_bytes=self.live_backlog_bytes,
+            compress_responses=self.compress_responses,
         )

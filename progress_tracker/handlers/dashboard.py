@@ -8,9 +8,10 @@ from __future__ import annotations
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
-from ..errors import Unavailable
+from ..errors import BadRequest, Unavailable
 from ..live.feed import FeedUnavailable
 from ..store.read import ProgressQueries
+from ..store.read.compact import FORM, compact_lines
 from .base import InstructorHandler
 
 
@@ -34,17 +35,32 @@ class ProgressHandler(DashboardHandler):
 
         `liveFeed` and `liveSeq` say where the live feed was before the snapshot was read:
         every message up to `liveSeq` is in it, so a dashboard follows the socket from there.
+        `?form=compact` answers the compact form, `pageSize` students per line, each line
+        flushed as it is written (`store/read/compact.py`).
         """
+        form = self.get_argument("form", "full")
+        if form not in ("full", FORM):
+            raise BadRequest("form is 'full' (the default) or 'compact'.")
+        page_size = self.int_argument("pageSize", 200, low=1, high=10_000)
         try:
             position = await self.runtime.live.head()
         except FeedUnavailable as err:
             raise Unavailable("The live feed is unavailable, so is a snapshot to follow.") from err
-        snapshot = await self.queries.progress(
-            self.exercise_argument(),
-            self.scope(),
-            heartbeat_s=self.runtime.settings.capture.heartbeat_seconds,
-        )
-        self.reply(200, {**snapshot, "liveFeed": position.feed, "liveSeq": position.seq})
+        exercise = self.exercise_argument()
+        scope = self.scope()
+        heartbeat_s = self.runtime.settings.capture.heartbeat_seconds
+        live = {"liveFeed": position.feed, "liveSeq": position.seq}
+        if form == "full":
+            snapshot = await self.queries.progress(exercise, scope, heartbeat_s=heartbeat_s)
+            self.reply(200, {**snapshot, **live})
+            return
+        compact = await self.queries.compact_snapshot(exercise, scope, heartbeat_s=heartbeat_s)
+        self.set_status(200)
+        self.set_header("Content-Type", "application/json")
+        for line in compact_lines(compact, live, page_size=page_size):
+            self.write(line)
+            await self.flush()  # the first screen is on its way before the rest is serialised
+        self.finish()
 
 
 class ExecutionsHandler(DashboardHandler):

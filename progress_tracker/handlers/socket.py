@@ -16,6 +16,7 @@ from ..errors import BadRequest
 from ..live.feed import FeedUnavailable
 from ..live.follower import Follower, SocketClosed
 from ..live.messages import FeedPosition
+from ..live.subscription import Subscription
 from ..runtime import Runtime
 from .base import INSTRUCTORS_ONLY, require_authorized
 
@@ -47,6 +48,7 @@ class LiveSocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHandl
         self._follower: Follower | None = None
         self._resume: FeedPosition | None = None
         self._scope: Scope | None = None
+        self._subscription = Subscription()
 
     async def pre_get(self) -> None:
         """Only authorized instructors may open the socket; a bad position is a 400."""
@@ -60,6 +62,10 @@ class LiveSocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHandl
         self._scope = caller.scope().narrowed(course)
         self._resume = resume_position(
             self.get_argument("feed", None), self.get_argument("after", None)
+        )
+        self._subscription = Subscription.of(
+            notebook=self.get_argument("notebook", None),
+            assignment=self.get_argument("assignment", None),
         )
         await self.runtime.ready()
 
@@ -78,6 +84,7 @@ class LiveSocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHandl
             self._write,
             backlog_bytes=settings.live_backlog_bytes,
             scope=self._scope,
+            subscription=self._subscription,
         )
         try:
             await self._follower.start(self._resume)

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from ..config.dashboard import DashboardSettings
 from ..events import Event
-from .messages import FeedPosition, LiveMessage, Subscriber, bounded_payloads, replay_after
+from .messages import FeedPosition, LiveMessage, Subscriber, replay_after, topic_payloads
+from .subscription import Topic
 
 if TYPE_CHECKING:
     from ..tasks import BackgroundTasks
@@ -66,15 +67,15 @@ class LiveFeed:
                 log.exception("progress_tracker: a live subscriber failed; removing it")
                 self._subscribers.discard(subscriber)
 
-    def payloads(self, events: Sequence[Event]) -> list[str]:
-        """The events cut into message payloads of bounded size."""
-        return bounded_payloads(events, self.settings.live_message_bytes)
+    def payloads(self, events: Sequence[Event]) -> list[tuple[Topic, str]]:
+        """The events cut into message payloads of one topic and bounded size."""
+        return topic_payloads(events, self.settings.live_message_bytes)
 
     async def publish(self, events: Sequence[Event]) -> None:
-        """Announce stored events, in as many numbered messages as their size needs."""
-        for payload in self.payloads(events):
+        """Announce stored events, in as many numbered messages as their topics and size need."""
+        for topic, payload in self.payloads(events):
             self._seq += 1
-            message = LiveMessage(self._seq, payload)
+            message = LiveMessage(self._seq, payload, topic)
             self._kept.append(message)
             self.deliver(message)
 

@@ -3,6 +3,8 @@
 The protocol a dashboard sees (`docs/api.md`):
 - `{"type": "events", "seq": n, "events": [...]}`: message n of the feed, n one more than the
   previous one (a dashboard that sees another number has missed something and reconnects);
+  a subscribed dashboard (`subscription.py`) gets only its topics' messages, each with
+  `"prev": p`, the number of the message (or `caught_up`) sent to it before;
 - `{"type": "caught_up", "feed": f, "seq": n}`: everything up to n was sent, live from here;
 - `{"type": "resync", "reason": ...}`: messages cannot be given (another feed, too far behind,
   too slow to read them): reload the snapshot, then follow from the position it carries.
@@ -17,6 +19,7 @@ from typing import Any
 from ..courses.scope import Scope
 from .feed import LiveFeed
 from .messages import FeedPosition, LiveMessage, control
+from .subscription import Subscription
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +34,18 @@ class Follower:
     """Feeds one socket: replay from its position, then each message once, within a backlog."""
 
     def __init__(
-        self, feed: LiveFeed, send: Send, *, backlog_bytes: int, scope: Scope | None = None
+        self,
+        feed: LiveFeed,
+        send: Send,
+        *,
+        backlog_bytes: int,
+        scope: Scope | None = None,
+        subscription: Subscription | None = None,
     ):
         self.feed = feed
         self.scope = scope  # None: every event; else only those of the caller's courses
+        self.subscription = subscription or Subscription()
+        self._sent: int | None = None  # the last number sent to a subscribed dashboard
         self.backlog_bytes = backlog_bytes
         self._send = send
         self._unsubscribe: Callable[[], None] | None = None
@@ -54,10 +65,11 @@ class Follower:
             if replay is None:
                 self._resync(_why_not(after, head))
                 return
+            self._sent = after.seq
             for message in replay:
-                self._write(message.frame(self.scope))
+                self._send_message(message)
             last = replay[-1].seq if replay else after.seq
-        self._last = last
+        self._last = self._sent = last
         self._write(control("caught_up", feed=head.feed, seq=last))
         held, self._held = self._held, []
         for message in held:
@@ -77,7 +89,19 @@ class Follower:
             self._resync("this dashboard fell behind the live feed")
         else:
             self._last = message.seq
+            self._send_message(message)
+
+    def _send_message(self, message: LiveMessage) -> None:
+        """Send a message of the feed, if the subscription admits its topic.
+
+        Unsubscribed, every message goes (with only the events in scope); subscribed, only the
+        messages of its topics holding something in scope, each with the number sent before.
+        """
+        if not self.subscription.filters:
             self._write(message.frame(self.scope))
+        elif self.subscription.admits(message.topic) and message.visible(self.scope):
+            self._write(message.frame(self.scope, prev=self._sent))
+            self._sent = message.seq
 
     def on_reset(self, reason: str) -> None:
         """The feed lost messages: this dashboard must reload its snapshot."""

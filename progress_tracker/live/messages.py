@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from ..courses.scope import Scope
 from ..events import Event
+from .subscription import Topic, topic_of
 
 
 @dataclass(frozen=True)
@@ -22,25 +23,39 @@ class FeedPosition:
 
 @dataclass(frozen=True)
 class LiveMessage:
-    """One numbered message of a feed: a JSON array of events in wire form."""
+    """One numbered message of a feed: a JSON array of events of one topic, in wire form."""
 
     seq: int
     events: str
+    topic: Topic | None = None  # None: events of any topic (a message of an older server)
 
-    def frame(self, scope: Scope | None = None) -> str:
+    def frame(self, scope: Scope | None = None, prev: int | None = None) -> str:
         """The WebSocket text a dashboard of `scope` receives (None: everything).
 
-        A scoped dashboard gets every message, numbered as for everybody (so it can tell a gap
-        from a message of other courses), holding only the events of its courses and sections.
+        An unsubscribed dashboard of a scope gets every message, numbered as for everybody (so
+        it can tell a gap from a message of other courses), holding only the events of its
+        courses and sections. `prev` is the number of the previous message sent to a subscribed
+        dashboard, which does not receive every message: it checks `prev` instead of counting
+        (`docs/api.md`). Unscoped, the events are not parsed again.
         """
+        head = f'{{"type":"events","seq":{self.seq}'
+        if prev is not None:
+            head += f',"prev":{prev}'
         if scope is None or scope.everything:
-            return f'{{"type":"events","seq":{self.seq},"events":{self.events}}}'
-        kept = [
+            return f'{head},"events":{self.events}}}'
+        return f'{head},"events":{json.dumps(self.visible(scope))}}}'
+
+    def visible(self, scope: Scope | None) -> list[dict[str, Any]]:
+        """The events a dashboard of `scope` may read."""
+        if scope is None or scope.everything:
+            return self.parsed
+        if self.topic is not None and not scope.allows_course(self.topic.course):
+            return []  # the whole message is of a course out of scope: no need to parse it
+        return [
             event
             for event in self.parsed
             if scope.allows(event.get("course"), event.get("section"))
         ]
-        return json.dumps({"type": "events", "seq": self.seq, "events": kept})
 
     @cached_property
     def parsed(self) -> list[dict[str, Any]]:
@@ -72,6 +87,21 @@ def bounded_payloads(events: Sequence[Event], max_bytes: int) -> list[str]:
     if current:
         payloads.append(f"[{','.join(current)}]")
     return payloads
+
+
+def topic_payloads(events: Sequence[Event], max_bytes: int) -> list[tuple[Topic, str]]:
+    """The events grouped by topic (in order of first appearance), each cut as `bounded_payloads`.
+
+    Each message then holds one topic, so a subscription is checked once per message.
+    """
+    groups: dict[Topic, list[Event]] = {}
+    for event in events:
+        groups.setdefault(topic_of(event), []).append(event)
+    return [
+        (topic, payload)
+        for topic, group in groups.items()
+        for payload in bounded_payloads(group, max_bytes)
+    ]
 
 
 def replay_after(

@@ -27,13 +27,15 @@ from ..retry import Backoff, Retrying
 from ..tasks import pause, raise_if_cancelled
 from .feed import FeedUnavailable, LiveFeed
 from .messages import FeedPosition, LiveMessage, replay_after
+from .subscription import Topic
 
 if TYPE_CHECKING:
     from ..tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
 
-# KEYS: stream, identity; ARGV: max length, identity to take if there is none, payloads...
+# KEYS: stream, identity; ARGV: max length, identity to take if there is none, then per message
+# its topic (notebook, assignment, course; empty strings for none) and its payload.
 # Answers {identity, first sequence, last sequence}; without payloads it only reads the head.
 PUBLISH = """
 local feed = redis.call('GET', KEYS[2])
@@ -58,9 +60,10 @@ if not feed then
   redis.call('XGROUP', 'DESTROY', KEYS[1], 'init')
 end
 local first = seq + 1
-for i = 3, #ARGV do
+for i = 3, #ARGV, 4 do
   seq = seq + 1
-  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], seq .. '-0', 'feed', feed, 'events', ARGV[i])
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], seq .. '-0', 'feed', feed,
+    'notebook', ARGV[i], 'assignment', ARGV[i + 1], 'course', ARGV[i + 2], 'events', ARGV[i + 3])
 end
 return {feed, first, seq}
 """
@@ -89,10 +92,11 @@ class RedisLiveFeed(LiveFeed):
         self._following = asyncio.Event()
         self._checked_at = 0.0
 
-    async def _run(self, payloads: Sequence[str]) -> tuple[str, int, int]:
+    async def _run(self, payloads: Sequence[tuple[Topic, str]]) -> tuple[str, int, int]:
+        messages = [part for topic, payload in payloads for part in (*topic.fields(), payload)]
         feed, first, last = await self._script(
             keys=[self.stream_key, self.identity_key],
-            args=[self.settings.replay_limit, uuid.uuid4().hex, *payloads],
+            args=[self.settings.replay_limit, uuid.uuid4().hex, *messages],
         )
         return _text(feed), int(first), int(last)
 
@@ -194,7 +198,12 @@ class RedisLiveFeed(LiveFeed):
 
 def _message(entry_id: Any, fields: dict[bytes, bytes]) -> LiveMessage:
     seq = int(_text(entry_id).partition("-")[0])
-    return LiveMessage(seq, _text(fields.get(b"events", b"[]")))
+    topic = None
+    if b"notebook" in fields:
+        topic = Topic.from_fields(
+            *(_text(fields.get(name, b"")) for name in (b"notebook", b"assignment", b"course"))
+        )
+    return LiveMessage(seq, _text(fields.get(b"events", b"[]")), topic)
 
 
 def _text(value: Any) -> str:

@@ -15,8 +15,8 @@ COPY_THRESHOLD = 32
 
 async def copy_insert_new(
     conn: AsyncConnection, table: Table, rows: list[dict[str, Any]], key: Sequence[str]
-) -> set[tuple[Any, ...]]:
-    """Insert `rows` skipping those whose `key` columns exist; return the keys inserted.
+) -> dict[tuple[Any, ...], int]:
+    """Insert `rows` skipping those whose `key` columns exist; the ids inserted, by key.
 
     Runs inside the caller's transaction: the staging table is temporary and emptied at commit.
     """
@@ -43,9 +43,9 @@ async def copy_insert_new(
     inserted = await conn.execute(
         text(
             f"INSERT INTO {table.name} ({column_list}) SELECT {column_list} FROM {staging} "
-            f"ON CONFLICT ({key_list}) DO NOTHING RETURNING {key_list}"
+            f"ON CONFLICT ({key_list}) DO NOTHING RETURNING {key_list}, id"
         )
     )
-    new_keys = {tuple(row) for row in inserted}
+    new_keys = {tuple(row[:-1]): row[-1] for row in inserted}
     await conn.execute(text(f"TRUNCATE {staging}"))
     return new_keys

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import BigInteger, cast, func, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.dml import Insert
 
@@ -19,6 +20,12 @@ def insert_for(connection_dialect: str, table: Any) -> Insert:
     if connection_dialect == "sqlite":
         return sqlite.insert(table)
     return postgresql.insert(table)
+
+
+def is_deadlock(err: DBAPIError) -> bool:
+    """Whether PostgreSQL rolled the transaction back to break a deadlock (SQLSTATE 40P01)."""
+    code = getattr(err.orig, "sqlstate", None) or getattr(err.orig, "pgcode", None)
+    return code == "40P01"
 
 
 def lock_for_migrations(connection: Connection) -> None:

@@ -7,13 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ..events import Event, EventType
 from ..events.model import cell_of
 from .bulk import COPY_THRESHOLD, copy_insert_new
-from .dialect import insert_for
+from .dialect import insert_for, is_deadlock
 from .ensure import ensure_cells, ensure_notebooks, ensure_students
 from .membership import (
     NotebookKey,
@@ -24,9 +24,13 @@ from .membership import (
     upsert_members,
 )
 from .models import IMPLICIT_COURSE_ID, CellExecution, NotebookEvent
+from .state import maintain
 
 # An event is identified by its student and its eventId: a student cannot shadow another's event.
 EVENT_KEY = ("student_id", "event_id")
+# Two writers inserting overlapping batches (a redelivery while the first consumer still writes)
+# can wait on each other's rows; PostgreSQL then rolls one back, which simply writes again.
+DEADLOCK_RETRIES = 3
 
 
 class EventWriter:
@@ -54,14 +58,21 @@ class EventWriter:
         unique = list({(event.user_id, event.event_id): event for event in events}.values())
         if not unique:
             return []
-        try:
-            new_keys = await self._write(unique)
-        except IntegrityError:
-            self.forget()  # a cached row was deleted meanwhile: look everything up again
-            new_keys = await self._write(unique)
-        except BaseException:
-            self.forget()  # ids learnt in a rolled-back transaction must not be reused
-            raise
+        for attempt in range(DEADLOCK_RETRIES + 1):
+            try:
+                new_keys = await self._write(unique)
+                break
+            except IntegrityError:
+                self.forget()  # a cached row was deleted meanwhile: look everything up again
+                new_keys = await self._write(unique)
+                break
+            except DBAPIError as err:
+                self.forget()
+                if attempt == DEADLOCK_RETRIES or not is_deadlock(err):
+                    raise
+            except BaseException:
+                self.forget()  # ids learnt in a rolled-back transaction must not be reused
+                raise
         return [event for event in unique if (event.user_id, event.event_id) in new_keys]
 
     def forget(self) -> None:
@@ -80,8 +91,12 @@ class EventWriter:
             await self._courses_and_members(conn, students, unique)
             notebooks = await self._notebooks_of(conn, unique)
             cells = await self._cells_of(conn, notebooks, unique)
-            new = await self._insert_executions(conn, students, notebooks, cells, unique)
-            new |= await self._insert_notebook_events(conn, students, notebooks, unique)
+            runs = await self._insert_executions(conn, students, notebooks, cells, unique)
+            others = await self._insert_notebook_events(conn, students, notebooks, cells, unique)
+            # The read model changes in the same transaction, by exactly the rows inserted.
+            starts = [row for row in others.values() if row["cell_pk"] is not None]
+            await maintain.apply(conn, self.dialect, list(runs.values()), starts)
+            new = runs.keys() | others.keys()
         names = {pk: name for name, pk in students.items()}
         return {(names[student], event_id) for student, event_id in new}
 
@@ -187,7 +202,8 @@ class EventWriter:
         notebooks: dict[NotebookKey, int],
         cells: dict[tuple[int, str], int],
         events: Iterable[Event],
-    ) -> set[tuple[int, str]]:
+    ) -> dict[tuple[int, str], dict[str, Any]]:
+        """Insert the executions; the new ones' rows (with their `id`) by (student, eventId)."""
         rows = []
         for event in events:
             if event.event_type is not EventType.CELL_EXECUTED:
@@ -213,8 +229,6 @@ class EventWriter:
                     "metadata": event.metadata,
                 }
             )
-        if not rows:
-            return set()
         return await self._insert_new(conn, CellExecution.__table__, rows)
 
     async def _insert_notebook_events(
@@ -222,8 +236,10 @@ class EventWriter:
         conn: AsyncConnection,
         students: dict[str, int],
         notebooks: dict[NotebookKey, int],
+        cells: dict[tuple[int, str], int],
         events: Iterable[Event],
-    ) -> set[tuple[int, str]]:
+    ) -> dict[tuple[int, str], dict[str, Any]]:
+        """Insert the other events; the new ones' rows, each with the `cell_pk` of a cell start."""
         rows = [
             {
                 "event_id": event.event_id,
@@ -240,23 +256,35 @@ class EventWriter:
             for event in events
             if event.event_type is not EventType.CELL_EXECUTED
         ]
-        if not rows:
-            return set()
-        return await self._insert_new(conn, NotebookEvent.__table__, rows)
+        new = await self._insert_new(conn, NotebookEvent.__table__, rows)
+        for row in new.values():
+            cell = (row["notebook_id"], row["cell_id"])
+            started = row["event_type"] == EventType.CELL_STARTED.value
+            row["cell_pk"] = cells.get(cell) if started and row["cell_id"] is not None else None
+        return new
 
     async def _insert_new(
         self, conn: AsyncConnection, table: Table, rows: list[dict[str, Any]]
-    ) -> set[tuple[int, str]]:
-        """Insert rows whose (student, eventId) is new; return those pairs."""
+    ) -> dict[tuple[int, str], dict[str, Any]]:
+        """Insert rows whose (student, eventId) is new; those rows by that pair, with their id."""
+        if not rows:
+            return {}
         if self.dialect == "postgresql" and len(rows) >= COPY_THRESHOLD:
-            return await copy_insert_new(conn, table, rows, EVENT_KEY)
-        stmt = (
-            insert_for(self.dialect, table)
-            .on_conflict_do_nothing(index_elements=list(EVENT_KEY))
-            .returning(table.c.student_id, table.c.event_id)
-        )
-        result = await conn.execute(stmt, rows)
-        return {(student, event_id) for student, event_id in result}
+            ids = await copy_insert_new(conn, table, rows, EVENT_KEY)
+        else:
+            stmt = (
+                insert_for(self.dialect, table)
+                .on_conflict_do_nothing(index_elements=list(EVENT_KEY))
+                .returning(table.c.student_id, table.c.event_id, table.c.id)
+            )
+            result = await conn.execute(stmt, rows)
+            ids = {(student, event_id): pk for student, event_id, pk in result}
+        new = {}
+        for row in rows:
+            pk = ids.get((row["student_id"], row["event_id"]))
+            if pk is not None:
+                new[(row["student_id"], row["event_id"])] = {**row, "id": pk}
+        return new
 
 
 def _earliest(events: Sequence[Event]) -> datetime:

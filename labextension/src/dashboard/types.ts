@@ -179,7 +179,13 @@ export interface IFeedPosition {
 
 /** A message from the server on `api/v1/ws`. */
 export type WsMessage =
-  | { type: 'events'; seq: number; events: ILiveEvent[] }
+  | {
+      type: 'events';
+      seq: number;
+      /** On a subscribed socket: the number of the message (or caught_up) sent before. */
+      prev?: number;
+      events: ILiveEvent[];
+    }
   | { type: 'caught_up'; feed: string; seq: number }
   | { type: 'resync'; reason?: string };
 

@@ -16,6 +16,7 @@ from ...courses.scope import Scope
 from ...events import Event
 from . import assignments, error_groups, history, listing, pace, snapshot
 from .scoping import EVERYTHING, NotebookKey
+from .snapshot import Snapshot
 
 Exercise = str | NotebookKey
 
@@ -35,6 +36,14 @@ class ProgressQueries:
     ) -> dict[str, Any]:
         """The dashboard snapshot of `notebook` (default: the most recently active one)."""
         return await snapshot.progress(self.engine, notebook, scope, heartbeat_s=heartbeat_s)
+
+    async def compact_snapshot(
+        self, notebook: Exercise | None, scope: Scope = EVERYTHING, *, heartbeat_s: float = 60
+    ) -> Snapshot:
+        """The snapshot to send in the compact form (see `compact.py`)."""
+        return await snapshot.read_snapshot(
+            self.engine, notebook, scope, heartbeat_s=heartbeat_s, compact=True
+        )
 
     async def executions(
         self, notebook: Exercise | None = None, scope: Scope = EVERYTHING, **filters: Any

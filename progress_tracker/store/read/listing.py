@@ -9,7 +9,8 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ...courses.scope import Scope
-from ..models import CellExecution, Notebook
+from ..models import Notebook
+from ..state.tables import NotebookStudent
 from .rows import iso
 from .scoping import EVERYTHING, NotebookKey, in_scope
 
@@ -29,20 +30,22 @@ async def notebook_list(engine: AsyncEngine, scope: Scope = EVERYTHING) -> list[
     Most active first: by students active in the last hour, then by when the server last
     received one of its executions. Only the server's clock counts (a client's eventTime could
     say anything), and one student alone cannot outrank a class. Counts are of the students in
-    scope; an assignment of the caller's courses is listed before anybody ran it.
+    scope; an assignment of the caller's courses is listed before anybody ran it. Read from the
+    read model: one row per notebook, course and student, never the history.
     """
     since = datetime.now(UTC) - ACTIVE_WINDOW
-    recent_student = case((CellExecution.received_at >= since, CellExecution.student_id))
+    per = NotebookStudent
+    recent_student = case((per.last_received_at >= since, per.student_id))
     stats = (
         select(
-            CellExecution.notebook_id.label("notebook_id"),
-            func.count(func.distinct(CellExecution.student_id)).label("students"),
+            per.notebook_id.label("notebook_id"),
+            func.count(func.distinct(per.student_id)).label("students"),
             func.count(func.distinct(recent_student)).label("active"),
-            func.count(CellExecution.id).label("executions"),
-            func.max(CellExecution.received_at).label("last"),
+            func.sum(per.executions).label("executions"),
+            func.max(per.last_received_at).label("last"),
         )
-        .where(in_scope(scope, CellExecution.course_id, CellExecution.student_id))
-        .group_by(CellExecution.notebook_id)
+        .where(in_scope(scope, per.course_id, per.student_id))
+        .group_by(per.notebook_id)
         .subquery()
     )
     stmt = select(
@@ -74,7 +77,7 @@ async def notebook_list(engine: AsyncEngine, scope: Scope = EVERYTHING) -> list[
             "path": row.published_path if row.assignment_id else row.path,
             "students": row.students or 0,
             "activeStudents": row.active or 0,
-            "executions": row.executions or 0,
+            "executions": int(row.executions or 0),
             "lastActivity": iso(row.last),
         }
         for row in rows

@@ -4,6 +4,7 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { fetchAPI, requestAPI } from '../../api';
 import type { Selection } from '../model/picker';
+import { readCompact } from './compact';
 import { withQuery } from './query';
 import {
   IAssignmentsResponse,
@@ -46,12 +47,28 @@ export class DashboardClient {
 
   /**
    * The class's progress in an assignment or notebook (the most recently active one when
-   * `null`).
+   * `null`), in the compact form, gzipped by the server: `onPage` gets what arrived so far
+   * after each page of students, so the first screen is drawn before a large class has
+   * arrived.
+   *
+   * @throws ServerConnection.ResponseError on a non-2xx answer
    */
-  progress(selection: Selection | null): Promise<IProgressSnapshot> {
-    return this._get<IProgressSnapshot>(
-      withQuery('progress', { ...selection })
+  async progress(
+    selection: Selection | null,
+    onPage?: (partial: IProgressSnapshot) => void
+  ): Promise<IProgressSnapshot> {
+    const response = await fetchAPI(
+      this.serverSettings,
+      withQuery('progress', {
+        ...selection,
+        form: 'compact',
+        pageSize: PAGE_SIZE
+      })
     );
+    if (!response.ok) {
+      await throwResponseError(response);
+    }
+    return readCompact(response, onPage);
   }
 
   /** The assignments of the user's courses (`GET api/v1/assignments`). */
@@ -98,14 +115,7 @@ export class DashboardClient {
       })
     );
     if (!response.ok) {
-      let message = response.statusText;
-      try {
-        message =
-          ((await response.json()) as { message?: string }).message ?? message;
-      } catch {
-        // Not JSON: keep the status text.
-      }
-      throw new ServerConnection.ResponseError(response, message);
+      await throwResponseError(response);
     }
     return response.blob();
   }
@@ -113,6 +123,21 @@ export class DashboardClient {
   private _get<T>(endPoint: string): Promise<T> {
     return requestAPI<T>(this.serverSettings, endPoint);
   }
+}
+
+/** Students per page of a snapshot: about a screen of them. */
+export const PAGE_SIZE = 100;
+
+/** Throw the server's error message (or the status text) of a failed answer. */
+async function throwResponseError(response: Response): Promise<never> {
+  let message = response.statusText;
+  try {
+    message =
+      ((await response.json()) as { message?: string }).message ?? message;
+  } catch {
+    // Not JSON: keep the status text.
+  }
+  throw new ServerConnection.ResponseError(response, message);
 }
 
 /** Hand a blob to the browser as a file download. */

@@ -5,8 +5,12 @@
  * Every message of the feed has a sequence number one more than the previous one, so a gap is
  * seen at once: the connection then reconnects from its last message, and the server replays
  * what followed it, or answers `resync` when it cannot (the dashboard reloads its snapshot).
+ * A socket subscribed to an assignment (`?assignment=`) or a notebook (`?notebook=`) receives
+ * only its messages (of the caller's courses); each names the one sent before it (`prev`),
+ * which is what is checked then.
  */
 import { backoffDelay, IBackoffOptions } from '../../backoff';
+import type { Selection } from '../model/picker';
 import { IFeedPosition, ILiveEvent, WsMessage } from '../types';
 
 /** Reconnection delays of a dashboard: 0.5 s, 1 s, 2 s ... up to 30 s, jittered. */
@@ -44,10 +48,13 @@ export interface IWsSettings {
  *
  * @param from - where to resume: the feed and the last message the dashboard has; `null` to
  *   follow from now.
+ * @param subscription - the assignment or notebook whose events the server sends (`null`:
+ *   every event of the caller's courses).
  */
 export function liveSocketUrl(
   settings: IWsSettings,
-  from: IFeedPosition | null
+  from: IFeedPosition | null,
+  subscription: Selection | null = null
 ): string {
   const base = settings.wsUrl.endsWith('/')
     ? settings.wsUrl
@@ -55,6 +62,11 @@ export function liveSocketUrl(
   const params: string[] = [];
   if (from) {
     params.push(`feed=${encodeURIComponent(from.feed)}`, `after=${from.seq}`);
+  }
+  if (subscription !== null && 'assignment' in subscription) {
+    params.push(`assignment=${encodeURIComponent(subscription.assignment)}`);
+  } else if (subscription !== null) {
+    params.push(`notebook=${encodeURIComponent(subscription.notebook)}`);
   }
   if (settings.appendToken && settings.token) {
     params.push(`token=${encodeURIComponent(settings.token)}`);
@@ -176,7 +188,7 @@ export class LiveConnection {
       return;
     }
     if (message.type === 'events' && Array.isArray(message.events)) {
-      this._onEvents(message.seq, message.events);
+      this._onEvents(message.seq, message.events, message.prev);
     } else if (message.type === 'caught_up') {
       this._attempt = 0;
       this._position = { feed: message.feed, seq: message.seq };
@@ -193,12 +205,14 @@ export class LiveConnection {
     }
   }
 
-  private _onEvents(seq: number, events: ILiveEvent[]): void {
+  private _onEvents(seq: number, events: ILiveEvent[], prev?: number): void {
     const position = this._position;
     if (position !== null && seq <= position.seq) {
       return; // had it already
     }
-    if (position !== null && seq !== position.seq + 1) {
+    // A subscribed socket skips other exercises' messages: it says which one it sent before.
+    const expected = typeof prev === 'number' ? prev : seq - 1;
+    if (position !== null && expected !== position.seq) {
       // Messages were missed: reconnect from the last one delivered; the server replays.
       this._closeSocket();
       this._attempt = 0;

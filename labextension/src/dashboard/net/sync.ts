@@ -48,7 +48,13 @@ export class ProgressSync implements IDisposable {
       options.requestFrame
     );
     this._live = new LiveConnection({
-      url: from => liveSocketUrl(options.client.serverSettings, from),
+      // The server sends only the shown exercise's events (all of them before there is one).
+      url: from =>
+        liveSocketUrl(
+          options.client.serverSettings,
+          from,
+          this.model.selection
+        ),
       onEvents: events => this._batcher.push(events),
       onCaughtUp: () => (this._resyncs = 0),
       onResync: () => this._onResync(),
@@ -95,8 +101,17 @@ export class ProgressSync implements IDisposable {
     this._live.stop();
     this._loading.emit(selection);
     let snapshot: IProgressSnapshot;
+    let firstPage = true;
+    const onPage = (partial: IProgressSnapshot) => {
+      // The first screen of a large class, drawn while the rest arrives.
+      if (firstPage && sequence === this._sequence && !this._isDisposed) {
+        firstPage = false;
+        this.model.load(partial);
+        this._loaded.emit(partial);
+      }
+    };
     try {
-      snapshot = await this.options.client.progress(selection);
+      snapshot = await this.options.client.progress(selection, onPage);
     } catch (reason) {
       if (sequence === this._sequence && !this._isDisposed) {
         this._loadFailed.emit(reason);

@@ -22,6 +22,24 @@ describe('liveSocketUrl', () => {
     );
   });
 
+  it('subscribes to the notebook the dashboard shows', () => {
+    expect(
+      liveSocketUrl(
+        settings,
+        { feed: 'f', seq: 3 },
+        { notebook: 'week 1/lab.ipynb' }
+      )
+    ).toBe(
+      'ws://localhost:8888/user/ann/api/v1/ws?feed=f&after=3&notebook=week%201%2Flab.ipynb&token=t%2Fk'
+    );
+  });
+
+  it('subscribes to the assignment the dashboard shows', () => {
+    expect(liveSocketUrl(settings, null, { assignment: 'a1b2' })).toBe(
+      'ws://localhost:8888/user/ann/api/v1/ws?assignment=a1b2&token=t%2Fk'
+    );
+  });
+
   it('leaves the token out when the settings say not to append it, or there is none', () => {
     expect(liveSocketUrl({ ...settings, appendToken: false }, null)).toBe(
       'ws://localhost:8888/user/ann/api/v1/ws'
@@ -119,6 +137,22 @@ describe('LiveConnection', () => {
     sockets[0].send(events(8, 'x'));
     expect(received).toEqual(['x']);
     expect(connection.position).toEqual({ feed: 'f2', seq: 8 });
+  });
+
+  it('on a subscribed socket, checks the message sent before instead of counting', () => {
+    connection.follow({ feed: 'f1', seq: 10 });
+    sockets[0].open();
+    sockets[0].send({ ...events(14, 'a'), prev: 10 }); // 11-13 were other notebooks'
+    sockets[0].send({ type: 'caught_up', feed: 'f1', seq: 20 });
+    sockets[0].send({ ...events(25, 'b'), prev: 20 });
+    expect(received).toEqual(['a', 'b']);
+    expect(connection.position).toEqual({ feed: 'f1', seq: 25 });
+
+    sockets[0].send({ ...events(30, 'c'), prev: 27 }); // the one numbered 27 went missing
+    expect(received).toEqual(['a', 'b']);
+    expect(sockets[0].closed).toBe(true);
+    jest.advanceTimersByTime(0);
+    expect(sockets[1].url).toBe('ws://h/ws?feed=f1&after=25');
   });
 
   it('drops a message it already has', () => {

@@ -49,7 +49,7 @@ describe('ProgressSync', () => {
     expect(sync.model.student('alice')).toBeDefined();
     expect(sockets).toHaveLength(1);
     expect(sockets[0].url).toBe(
-      'ws://localhost:8888/api/v1/ws?feed=f1&after=10'
+      'ws://localhost:8888/api/v1/ws?feed=f1&after=10&notebook=lab1.ipynb'
     );
     sync.dispose();
   });
@@ -119,7 +119,7 @@ describe('ProgressSync', () => {
     expect(sync.model.student('alice')).toBeDefined();
     expect(sockets).toHaveLength(2);
     expect(sockets[1].url).toBe(
-      'ws://localhost:8888/api/v1/ws?feed=new&after=40'
+      'ws://localhost:8888/api/v1/ws?feed=new&after=40&notebook=lab1.ipynb'
     );
     sync.dispose();
   });
@@ -174,7 +174,7 @@ describe('ProgressSync', () => {
     sockets[0].drop();
     jest.advanceTimersByTime(60_000);
     expect(sockets[1].url).toBe(
-      'ws://localhost:8888/api/v1/ws?feed=f1&after=11'
+      'ws://localhost:8888/api/v1/ws?feed=f1&after=11&notebook=lab1.ipynb'
     );
     expect(sync.position).toEqual({ feed: 'f1', seq: 11 });
     sync.dispose();
