@@ -14,6 +14,7 @@ from .config import (
     IntakeSettings,
     QueueSettings,
 )
+from .privacy.policy import PrivacySettings
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Settings:
     queue: QueueSettings = field(default_factory=QueueSettings)
     consumer: ConsumerSettings = field(default_factory=ConsumerSettings)
     influx: InfluxSettings | None = None
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
 
     @property
     def mode(self) -> str:

@@ -8,9 +8,18 @@ from .capture import CapturePolicy, CaptureSettings
 from .dashboard import DashboardSettings, ProgressDashboard
 from .influx import InfluxDB, InfluxSettings
 from .intake import EventIntake, IntakeSettings
+from .privacy import Privacy
 from .queue import ConsumerSettings, EventQueue, QueueSettings, StreamConsumer
 
-SECTIONS = (EventIntake, CapturePolicy, ProgressDashboard, EventQueue, StreamConsumer, InfluxDB)
+SECTIONS = (
+    EventIntake,
+    CapturePolicy,
+    ProgressDashboard,
+    EventQueue,
+    StreamConsumer,
+    InfluxDB,
+    Privacy,
+)
 
 __all__ = [
     "SECTIONS",
@@ -23,6 +32,7 @@ __all__ = [
     "InfluxDB",
     "InfluxSettings",
     "IntakeSettings",
+    "Privacy",
     "ProgressDashboard",
     "QueueSettings",
     "StreamConsumer",

@@ -24,9 +24,11 @@ def handler_routes(runtime: Runtime) -> list[Route]:
         from .relay import relay_routes  # a user server relays the dashboard; it stores nothing
 
         return [events, settings, *relay_routes(runtime, API)]
+    from .consent import ConsentCountsHandler, ConsentHandler
     from .dashboard import ErrorsHandler, ExecutionsHandler, PaceHandler, ProgressHandler
     from .deadletters import DeadLettersHandler
     from .export import ExportHandler
+    from .governance import AuditHandler, ProgSnap2Handler, SubjectHandler
     from .health import HealthHandler
     from .socket import LiveSocketHandler
 
@@ -42,4 +44,9 @@ def handler_routes(runtime: Runtime) -> list[Route]:
         (f"{API}/health", HealthHandler, kwargs),
         (f"{API}/deadletters", DeadLettersHandler, kwargs),
         (f"{API}/ws", LiveSocketHandler, kwargs),
+        (f"{API}/consent", ConsentHandler, kwargs),
+        (f"{API}/consent/counts", ConsentCountsHandler, kwargs),
+        (f"{API}/audit", AuditHandler, kwargs),
+        (f"{API}/subject", SubjectHandler, kwargs),
+        (f"{API}/progsnap2.zip", ProgSnap2Handler, kwargs),
     ]

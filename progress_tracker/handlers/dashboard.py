@@ -8,6 +8,7 @@ from tornado import web
 from ..errors import Unavailable
 from ..live.feed import FeedUnavailable
 from ..store.read import ProgressQueries
+from .audit_hook import audit_access
 from .base import InstructorHandler
 
 
@@ -36,7 +37,9 @@ class ProgressHandler(DashboardHandler):
             position = await self.runtime.live.head()
         except FeedUnavailable as err:
             raise Unavailable("The live feed is unavailable, so is a snapshot to follow.") from err
-        snapshot = await self.queries.progress(self.get_argument("notebook", None))
+        notebook = self.get_argument("notebook", None)
+        await audit_access(self, "dashboard", target=notebook)
+        snapshot = await self.queries.progress(notebook)
         self.reply(200, {**snapshot, "liveFeed": position.feed, "liveSeq": position.seq})
 
 
@@ -47,9 +50,12 @@ class ExecutionsHandler(DashboardHandler):
     @authorized
     async def get(self) -> None:
         """List executions, oldest first."""
+        notebook, user = self.get_argument("notebook", None), self.get_argument("user", None)
+        if user is not None:  # a student's timeline
+            await audit_access(self, "timeline", target=user, notebook=notebook)
         events = await self.queries.executions(
-            self.get_argument("notebook", None),
-            user=self.get_argument("user", None),
+            notebook,
+            user=user,
             since=self.time_argument("since"),
             until=self.time_argument("until"),
             limit=self.int_argument("limit", 1000, low=1, high=10_000),
