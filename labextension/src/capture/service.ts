@@ -13,6 +13,9 @@ import { ServerConnection } from '@jupyterlab/services';
 import { IDisposable } from '@lumino/disposable';
 
 import { requestAPI } from '../api';
+import { gate } from '../privacy/consent';
+import { ConsentSource, IConsentApi } from '../privacy/consentSource';
+import { LastSent } from '../privacy/lastSent';
 import { browserStorage, newEventId, windowClock } from './browser';
 import {
   buildCellExecutedEvent,
@@ -56,16 +59,49 @@ async function fetchCaptureSettings(
   }
 }
 
+/** The consent API of the server (`undefined` from a server without it). */
+function consentApi(serverSettings: ServerConnection.ISettings): IConsentApi {
+  return {
+    get: async capturing => {
+      try {
+        return await requestAPI<unknown>(
+          serverSettings,
+          `consent?capturing=${capturing}`
+        );
+      } catch (error) {
+        if (
+          error instanceof ServerConnection.ResponseError &&
+          error.response.status === 404
+        ) {
+          return undefined;
+        }
+        throw error;
+      }
+    },
+    put: capture =>
+      requestAPI<unknown>(serverSettings, 'consent', {
+        method: 'PUT',
+        body: JSON.stringify({ capture }),
+        headers: { 'Content-Type': 'application/json' }
+      })
+  };
+}
+
 /**
  * The capture of one JupyterLab page: every cell start and run and notebook
  * open/save/close of a tracked notebook becomes an event in the outbox.
  *
  * Only the cell that ran is read (its source, outputs, timing), never the rest
- * of the notebook.
+ * of the notebook. Nothing leaves the page unless the student's consent state
+ * allows it, and then only the fields of the course's capture level.
  */
 export class CaptureService implements IDisposable {
   private readonly outbox: Outbox<ICaptureEvent>;
   private readonly settings: SettingsSource;
+  /** The student's consent state (what the notice shows). */
+  readonly consent: ConsentSource;
+  /** The last event the server accepted (shown in the notice). */
+  readonly lastSent = new LastSent();
   private readonly stopwatch = new RunStopwatch<Notebook>();
   private readonly onPageHide = () => this.outbox.flushOnPageHide();
   private readonly onVisibilityChange = () => {
@@ -82,12 +118,20 @@ export class CaptureService implements IDisposable {
     this.outbox = new Outbox<ICaptureEvent>({
       storageKey: outboxStorageKey(serverSettings.baseUrl),
       storage: browserStorage(),
-      transport: new EventsTransport(serverSettings),
+      transport: new EventsTransport(serverSettings, events =>
+        this.lastSent.record(events)
+      ),
       clock: windowClock
     });
     this.settings = new SettingsSource({
       fetch: () => fetchCaptureSettings(serverSettings)
     });
+    this.consent = new ConsentSource(
+      consentApi(serverSettings),
+      () =>
+        (this.settings.current?.captureEnabled ?? false) &&
+        (this.consent.current?.captureOn ?? false)
+    );
     this.settings.onChange(settings =>
       this.outbox.configure({
         maxBatchEvents: settings.maxBatchEvents,
@@ -118,6 +162,7 @@ export class CaptureService implements IDisposable {
     window.removeEventListener('pagehide', this.onPageHide);
     document.removeEventListener('visibilitychange', this.onVisibilityChange);
     this.settings.dispose();
+    this.consent.dispose();
     this.outbox.dispose();
   }
 
@@ -148,7 +193,7 @@ export class CaptureService implements IDisposable {
       }
       const event = buildCellStartedEvent(start, settings, newEventId());
       if (event) {
-        this.outbox.add(event);
+        this.enqueue(event);
       }
     });
   }
@@ -195,7 +240,7 @@ export class CaptureService implements IDisposable {
       }
       const event = buildCellExecutedEvent(run, settings, newEventId());
       if (event) {
-        this.outbox.add(event);
+        this.enqueue(event);
       }
     });
   }
@@ -220,6 +265,16 @@ export class CaptureService implements IDisposable {
     panel.disposed.connect(() => record('notebook_closed'));
   }
 
+  /** Queue `event` once the consent state is known, as that state allows. */
+  private enqueue(event: ICaptureEvent): void {
+    void this.consent.ready.then(() => {
+      const allowed = gate(event, this.consent.current);
+      if (allowed && !this._isDisposed) {
+        this.outbox.add(allowed);
+      }
+    });
+  }
+
   private recordNotebookEvent(type: NotebookEventType, path: string): void {
     if (this._isDisposed) {
       return;
@@ -228,7 +283,7 @@ export class CaptureService implements IDisposable {
     void this.settings.ready.then(() => {
       const settings = this.settings.current;
       if (settings && isTracked(path, settings)) {
-        this.outbox.add(buildNotebookEvent(type, path, at, newEventId()));
+        this.enqueue(buildNotebookEvent(type, path, at, newEventId()));
       }
     });
   }
