@@ -22,8 +22,9 @@ def handler_routes(runtime: Runtime) -> list[Route]:
     settings = (f"{API}/settings", SettingsHandler, kwargs)
     if runtime.mode == "forwarder":
         from .relay import relay_routes  # a user server relays the dashboard; it stores nothing
+        from .relay_write import relay_write_routes
 
-        return [events, settings, *relay_routes(runtime, API)]
+        return [events, settings, *relay_routes(runtime, API), *relay_write_routes(runtime, API)]
     from .consent import ConsentCountsHandler, ConsentHandler
     from .dashboard import ErrorsHandler, ExecutionsHandler, PaceHandler, ProgressHandler
     from .deadletters import DeadLettersHandler

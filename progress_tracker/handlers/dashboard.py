@@ -38,8 +38,8 @@ class ProgressHandler(DashboardHandler):
         except FeedUnavailable as err:
             raise Unavailable("The live feed is unavailable, so is a snapshot to follow.") from err
         notebook = self.get_argument("notebook", None)
-        await audit_access(self, "dashboard", target=notebook)
         snapshot = await self.queries.progress(notebook)
+        await audit_access(self, "dashboard", target=notebook)  # recorded before it is sent
         self.reply(200, {**snapshot, "liveFeed": position.feed, "liveSeq": position.seq})
 
 

@@ -215,20 +215,12 @@ class RelaySocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHand
 
 
 RELAYED = ("progress", "executions", "errors", "pace", "export.csv", "health")
-# Relayed with their bodies too (handlers/relay_write.py): a student's consent, the governance APIs.
-RELAYED_WRITES = ("consent", "consent/counts", "audit", "subject", "progsnap2.zip")
 
 
 def relay_routes(runtime: Runtime, api: str) -> list[tuple[str, type, dict[str, Any]]]:
     """Routes of the relayed endpoints (the events and settings handlers stay local)."""
-    from .relay_write import RelayWriteHandler  # it builds on this module's RelayHandler
-
     return [
         (f"{api}/me", RelayMeHandler, {"runtime": runtime}),
         *[(f"{api}/{path}", RelayHandler, {"runtime": runtime, "path": path}) for path in RELAYED],
-        *[
-            (f"{api}/{path}", RelayWriteHandler, {"runtime": runtime, "path": path})
-            for path in RELAYED_WRITES
-        ],
         (f"{api}/ws", RelaySocketHandler, {"runtime": runtime}),
     ]

@@ -6,6 +6,8 @@ owner (the hub token is theirs) and decides; only the owner of the server is rel
 
 from __future__ import annotations
 
+from typing import Any
+
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
@@ -55,3 +57,15 @@ class RelayWriteHandler(RelayHandler):
     async def delete(self) -> None:
         """Relay a DELETE."""
         await self._relay("DELETE")
+
+
+# The privacy APIs, relayed with their bodies: a student's consent, the governance APIs.
+RELAYED_WRITES = ("consent", "consent/counts", "audit", "subject", "progsnap2.zip")
+
+
+def relay_write_routes(runtime: Any, api: str) -> list[tuple[str, type, dict[str, Any]]]:
+    """Routes of the privacy APIs in a forwarder."""
+    return [
+        (f"{api}/{path}", RelayWriteHandler, {"runtime": runtime, "path": path})
+        for path in RELAYED_WRITES
+    ]

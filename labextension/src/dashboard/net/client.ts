@@ -62,6 +62,11 @@ export class DashboardClient {
     return this._get<IErrorsResponse>(withQuery('errors', { notebook }));
   }
 
+  /** How many students capture, opted out or are not reporting (`api/v1/consent/counts`). */
+  captureCounts(): Promise<unknown> {
+    return this._get<unknown>('consent/counts');
+  }
+
   /** Executions, errors and progress over time. */
   pace(notebook: string, bucketSeconds = 60): Promise<IPaceResponse> {
     return this._get<IPaceResponse>(
