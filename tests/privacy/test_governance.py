@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+import json
+import subprocess
+import sys
 import zipfile
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -128,3 +133,45 @@ async def test_the_progsnap2_export_is_a_valid_dataset_with_pseudonymous_subject
     ]
     assert (await api("progsnap2.zip", "s3-token")).code == 403
     assert (await api("progsnap2.zip?course=Not%20a%20course", "prof-token")).code == 400
+
+
+def privacy_cli(*args: str) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-m", "progress_tracker.privacy", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+async def test_the_command_line_prints_what_a_purge_would_delete_then_erases_a_student(
+    api, rows, database_url, tmp_path
+):
+    await api(
+        "events",
+        "s3-token",
+        method="POST",
+        body=[make_event(eventTime=(datetime.now(UTC) - timedelta(days=40)).isoformat())],
+    )
+    config = tmp_path / "jupyter_server_config.py"
+    config.write_text("c.Privacy.retention_days = 30\n")
+    dry = await asyncio.to_thread(
+        privacy_cli, "--config", str(config), "--database-url", database_url, "purge", "--dry-run"
+    )
+    assert dry["dryRun"] is True
+    assert dry["courses"][0]["rows"] == {"cell_executions": 1, "notebook_events": 0}
+    assert len(await rows("SELECT * FROM cell_executions")) == 1  # a dry run deletes nothing
+
+    await api("events", "s3-token", method="POST", body=[make_event()])
+    exported = await asyncio.to_thread(
+        privacy_cli, "--database-url", database_url, "export", "student3"
+    )
+    assert exported["database"]["students"][0]["user_id"] == "student3"
+    erased = await asyncio.to_thread(
+        privacy_cli, "--database-url", database_url, "erase", "student3", "--yes"
+    )
+    assert erased["database"]["students"] == 1
+    assert await rows("SELECT * FROM students WHERE user_id = 'student3'") == []
