@@ -11,6 +11,7 @@ from tornado import web
 from ..errors import Unavailable
 from ..live.feed import FeedUnavailable
 from ..store.read import ProgressQueries
+from .audit_hook import audit_access
 from .base import InstructorHandler
 
 
@@ -44,6 +45,7 @@ class ProgressHandler(DashboardHandler):
             self.scope(),
             heartbeat_s=self.runtime.settings.capture.heartbeat_seconds,
         )
+        await audit_access(self, "dashboard", target=self.exercise_name())  # before it is sent
         self.reply(200, {**snapshot, "liveFeed": position.feed, "liveSeq": position.seq})
 
 
@@ -54,10 +56,13 @@ class ExecutionsHandler(DashboardHandler):
     @authorized
     async def get(self) -> None:
         """List executions, oldest first."""
+        user = self.get_argument("user", None)
+        if user is not None:  # a student's timeline
+            await audit_access(self, "timeline", target=user, notebook=self.exercise_name())
         events = await self.queries.executions(
             self.exercise_argument(),
             self.scope(),
-            user=self.get_argument("user", None),
+            user=user,
             since=self.time_argument("since"),
             until=self.time_argument("until"),
             limit=self.int_argument("limit", 1000, low=1, high=10_000),
