@@ -28,8 +28,7 @@ METADATA_FIELDS = (
     ("eventId", "a random id of the event"),
     (
         "eventType",
-        "cell run, cell started, notebook opened, saved, closed or still open (every minute), "
-        "hand raised or lowered",
+        "cell run or start; notebook opened, saved, closed or still open; hand raised or lowered",
     ),
     ("eventTime", "when it happened (your browser's clock)"),
     ("notebookPath", "the notebook's path in your Jupyter server"),
