@@ -6,10 +6,12 @@ stamped `course` on events, the caller's roles from their hub groups, `Courses.a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..access.identity import Caller
 from ..courses import COURSE_ID, IMPLICIT_COURSE, STUDENT
+
+if TYPE_CHECKING:  # the access layer imports the courses stage, which imports the config
+    from ..access.identity import Caller
 
 # The one implicit course of a server without courses.
 DEFAULT_COURSE = IMPLICIT_COURSE

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_privacy"
-down_revision = "0003"
+down_revision = "0004_courses"
 branch_labels = None
 depends_on = None
 
