@@ -9,7 +9,12 @@ from alembic import command
 from sqlalchemy import text
 
 from progress_tracker.store.engine import create_engine
-from progress_tracker.store.migrations import alembic_config, current_revision, upgrade_to_head
+from progress_tracker.store.migrations import (
+    alembic_config,
+    current_revision,
+    head_revision,
+    upgrade_to_head,
+)
 
 pytestmark = pytest.mark.asyncio
 
@@ -54,7 +59,7 @@ async def test_rows_stored_before_0003_are_kept_and_ids_become_per_student(datab
             await conn.execute(EXECUTION, {"event": "e1", "student": 1, "t": NOW})
             await conn.execute(OPENED, {"event": "o1", "student": 1, "t": NOW})
         await upgrade_to_head(engine)
-        assert await current_revision(engine) == "0003"
+        assert await current_revision(engine) == head_revision()
         async with engine.begin() as conn:
             await conn.execute(EXECUTION, {"event": "e1", "student": 2, "t": NOW})
             await conn.execute(OPENED, {"event": "o1", "student": 2, "t": NOW})
