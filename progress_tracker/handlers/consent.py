@@ -90,10 +90,11 @@ class ConsentHandler(TrackerHandler):
         privacy = await self._privacy()
         course = self._course(course)
         if not privacy.settings.policy(course).student_may_choose:
-            raise _unprocessable(
-                "capture",
-                f"course {course!r} captures with a notice: capture cannot be switched off "
-                "(the notice lists what is sent)",
+            raise TrackerError(  # 409: the request is fine, the course's policy says no
+                f"Course {course!r} captures with a notice: capture cannot be switched off "
+                "(the notice lists what is sent).",
+                status=409,
+                errors=[{"field": "capture", "error": "this course's policy is 'notice'"}],
             )
         state = await privacy.consents.choose(course, self.caller.user_id, capture)
         self.reply(200, consent_view(privacy, course, state))

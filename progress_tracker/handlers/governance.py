@@ -7,7 +7,7 @@ import tempfile
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
-from ..errors import BadRequest, Forbidden
+from ..errors import BadRequest, Forbidden, TrackerError
 from ..privacy.attribution import COURSE_ID, is_admin
 from ..privacy.service import PrivacyService
 from .audit_hook import audit_access, course_in_scope
@@ -79,8 +79,10 @@ class SubjectHandler(AdminHandler):
     async def delete(self) -> None:
         """Erase `?user=` everywhere; `confirm` must repeat the name."""
         user = self._user()
-        if self.get_argument("confirm", "") != user:
-            raise BadRequest("confirm must repeat the user name: erasure cannot be undone")
+        if self.get_argument("confirm", "") != user:  # 409: well-formed, but not confirmed
+            raise TrackerError(
+                "confirm must repeat the user name: erasure cannot be undone", status=409
+            )
         report = await self.privacy.erase_subject(user)
         await self.privacy.record(
             self.caller.user_id, "subject-erase", None, target=report["alias"]

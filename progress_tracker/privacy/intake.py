@@ -15,7 +15,7 @@ from ..events import Event
 from .attribution import course_of, home_course
 from .consent import ConsentBook
 from .levels import restrict
-from .policy import Consent, PrivacySettings
+from .policy import Consent, CoursePolicy, PrivacySettings
 
 
 @dataclass
@@ -37,15 +37,17 @@ async def admit(
     """Events to keep, each cut to its course's level; the others counted per course."""
     admitted = Admitted()
     fallback = home_course(caller)
-    decided: dict[str, bool] = {}
+    # Per course of the batch (usually one): its policy and whether this student's capture is on.
+    decided: dict[str, tuple[CoursePolicy, bool]] = {}
     for event in events:
         course = course_of(event, fallback)
-        policy = settings.policy(course)
-        if policy.consent is not Consent.NOTICE:
-            if course not in decided:
-                decided[course] = await book.capture_on(course, event.user_id)
-            if not decided[course]:
-                admitted.ignored[course] = admitted.ignored.get(course, 0) + 1
-                continue
+        if course not in decided:
+            policy = settings.policy(course)
+            on = policy.consent is Consent.NOTICE or await book.capture_on(course, event.user_id)
+            decided[course] = (policy, on)
+        policy, on = decided[course]
+        if not on:
+            admitted.ignored[course] = admitted.ignored.get(course, 0) + 1
+            continue
         admitted.events.append(restrict(event, policy.capture_level))
     return admitted

@@ -74,6 +74,8 @@ def wire_fields_above(level: CaptureLevel) -> list[str]:
 
 def restrict(event: Event, level: CaptureLevel) -> Event:
     """`event` without the fields above `level` (the same object when nothing goes)."""
+    if level is CaptureLevel.RESULTS:
+        return event  # the highest level keeps everything
     dropped: dict[str, Any] = {}
     for step in LEVELS:
         if allowed(level, step):

@@ -25,7 +25,7 @@ async def test_a_notice_course_captures_everything_and_the_student_cannot_switch
     assert notice["captureOn"] is True and notice["mayChoose"] is False
     assert {"code", "result", "errorMessage"} <= {f["field"] for f in notice["sent"]}
     refused = await api("consent", "s3-token", method="PUT", body={"capture": False})
-    assert refused.code == 422
+    assert refused.code == 409
     assert decoded(refused)["errors"][0]["field"] == "capture"
     posted = await api("events", "s3-token", method="POST", body=[make_event(**FULL)])
     assert posted.code == 202

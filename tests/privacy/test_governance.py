@@ -56,7 +56,7 @@ async def test_a_student_s_data_is_exported_then_erased_and_nobody_else_s(api, r
     assert (await api("subject?user=student3", "prof-token")).code == 403
 
     unconfirmed = await api("subject?user=student3", "admin-token", method="DELETE")
-    assert unconfirmed.code == 400 and "confirm" in decoded(unconfirmed)["message"]
+    assert unconfirmed.code == 409 and "confirm" in decoded(unconfirmed)["message"]
     erased = await api("subject?user=student3&confirm=student3", "admin-token", method="DELETE")
     report = decoded(erased)
     assert report["database"]["cell_executions"] == 1
