@@ -19,6 +19,7 @@ from .config import (
     EventIntake,
     EventQueue,
     InfluxDB,
+    Privacy,
     ProgressDashboard,
     StreamConsumer,
 )
@@ -36,7 +37,7 @@ class ProgressTracker(ExtensionApp, DeprecatedOptions):
     """Live learning analytics: receives cell executions, stores them, streams them to instructors.
 
     The options of each stage have their own sections: `c.EventIntake`, `c.CapturePolicy`,
-    `c.ProgressDashboard`, `c.Courses`, `c.EventQueue`, `c.StreamConsumer`, `c.InfluxDB`.
+    `c.ProgressDashboard`, `c.Courses`, `c.EventQueue`, `c.StreamConsumer`, `c.InfluxDB`, `c.Privacy`.
     """
 
     name = "progress_tracker"
@@ -191,6 +192,7 @@ class ProgressTracker(ExtensionApp, DeprecatedOptions):
             queue=EventQueue(parent=self).settings(),
             consumer=StreamConsumer(parent=self).settings(),
             influx=InfluxDB(parent=self).settings(),
+            privacy=Privacy(parent=self).settings(),
         )
 
     def initialize_settings(self) -> None:

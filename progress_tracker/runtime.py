@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from .access.budget import Ledger
     from .pipelines import Pipeline
+    from .privacy.service import PrivacyService
     from .settings import Settings
     from .store.assignments import AssignmentRegistry
     from .store.read import ProgressQueries
@@ -81,6 +82,8 @@ class Runtime:
         self.assignments: AssignmentRegistry | None = None
         # Per-user budgets; a forwarder has none (its collector keeps them).
         self.ledger: Ledger | None = None
+        # Consent, audit, retention and subject rights; a forwarder has none (its collector has).
+        self.privacy: PrivacyService | None = None
         self._closers: list[Callable[[], Awaitable[Any]]] = []
         self._started = False
         self._start_lock = asyncio.Lock()
@@ -165,6 +168,9 @@ class Runtime:
         else:
             self.pipeline = self._direct_pipeline()
         self.ledger = self._ledger()
+        from .privacy.service import start_privacy
+
+        self.privacy = start_privacy(self)
         await self.live.start(self.tasks)
         await self.pipeline.start(self.tasks)
         self.log.info(

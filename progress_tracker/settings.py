@@ -15,6 +15,7 @@ from .config import (
     IntakeSettings,
     QueueSettings,
 )
+from .privacy.policy import PrivacySettings
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Settings:
     queue: QueueSettings = field(default_factory=QueueSettings)
     consumer: ConsumerSettings = field(default_factory=ConsumerSettings)
     influx: InfluxSettings | None = None
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
 
     @property
     def mode(self) -> str:

@@ -9,6 +9,7 @@ from .courses import Courses, CourseSettings
 from .dashboard import DashboardSettings, ProgressDashboard
 from .influx import InfluxDB, InfluxSettings
 from .intake import EventIntake, IntakeSettings
+from .privacy import Privacy
 from .queue import ConsumerSettings, EventQueue, QueueSettings, StreamConsumer
 
 SECTIONS = (
@@ -19,6 +20,7 @@ SECTIONS = (
     EventQueue,
     StreamConsumer,
     InfluxDB,
+    Privacy,
 )
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "InfluxDB",
     "InfluxSettings",
     "IntakeSettings",
+    "Privacy",
     "ProgressDashboard",
     "QueueSettings",
     "StreamConsumer",

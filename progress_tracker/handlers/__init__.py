@@ -24,12 +24,15 @@ def handler_routes(runtime: Runtime) -> list[Route]:
     settings = (f"{API}/settings", SettingsHandler, kwargs)
     if runtime.mode == "forwarder":
         from .relay import relay_routes  # a user server relays the dashboard; it stores nothing
+        from .relay_write import relay_write_routes
 
-        return [events, settings, *relay_routes(runtime, API)]
+        return [events, settings, *relay_routes(runtime, API), *relay_write_routes(runtime, API)]
     from .assignments import AssignmentHandler, AssignmentsHandler, CoursesHandler
+    from .consent import ConsentCountsHandler, ConsentHandler
     from .dashboard import ErrorsHandler, ExecutionsHandler, PaceHandler, ProgressHandler
     from .deadletters import DeadLettersHandler
     from .export import ExportHandler
+    from .governance import AuditHandler, ProgSnap2Handler, SubjectHandler
     from .health import HealthHandler
     from .socket import LiveSocketHandler
 
@@ -48,4 +51,9 @@ def handler_routes(runtime: Runtime) -> list[Route]:
         (f"{API}/health", HealthHandler, kwargs),
         (f"{API}/deadletters", DeadLettersHandler, kwargs),
         (f"{API}/ws", LiveSocketHandler, kwargs),
+        (f"{API}/consent", ConsentHandler, kwargs),
+        (f"{API}/consent/counts", ConsentCountsHandler, kwargs),
+        (f"{API}/audit", AuditHandler, kwargs),
+        (f"{API}/subject", SubjectHandler, kwargs),
+        (f"{API}/progsnap2.zip", ProgSnap2Handler, kwargs),
     ]

@@ -82,6 +82,11 @@ class TrackerHandler(APIHandler):
             return (assignment, "")
         return self.get_argument("notebook", None)
 
+    def exercise_name(self) -> str | None:
+        """The exercise asked for, as the audit log names it: `assignment:<id>` or the path."""
+        assignment = self.get_argument("assignment", None)
+        return f"assignment:{assignment}" if assignment else self.get_argument("notebook", None)
+
     def check_xsrf_cookie(self) -> None:
         """A request without any credentials is told to authenticate, not about XSRF."""
         if getattr(self, "_jupyter_current_user", "unset") is None:

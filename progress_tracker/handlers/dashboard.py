@@ -12,6 +12,7 @@ from ..errors import BadRequest, Unavailable
 from ..live.feed import FeedUnavailable
 from ..store.read import ProgressQueries
 from ..store.read.compact import FORM, compact_lines
+from .audit_hook import audit_access
 from .base import InstructorHandler
 
 
@@ -52,9 +53,11 @@ class ProgressHandler(DashboardHandler):
         live = {"liveFeed": position.feed, "liveSeq": position.seq}
         if form == "full":
             snapshot = await self.queries.progress(exercise, scope, heartbeat_s=heartbeat_s)
+            await audit_access(self, "dashboard", target=self.exercise_name())  # before it is sent
             self.reply(200, {**snapshot, **live})
             return
         compact = await self.queries.compact_snapshot(exercise, scope, heartbeat_s=heartbeat_s)
+        await audit_access(self, "dashboard", target=self.exercise_name())
         self.set_status(200)
         self.set_header("Content-Type", "application/json")
         for line in compact_lines(compact, live, page_size=page_size):
@@ -70,10 +73,13 @@ class ExecutionsHandler(DashboardHandler):
     @authorized
     async def get(self) -> None:
         """List executions, oldest first."""
+        user = self.get_argument("user", None)
+        if user is not None:  # a student's timeline
+            await audit_access(self, "timeline", target=user, notebook=self.exercise_name())
         events = await self.queries.executions(
             self.exercise_argument(),
             self.scope(),
-            user=self.get_argument("user", None),
+            user=user,
             since=self.time_argument("since"),
             until=self.time_argument("until"),
             limit=self.int_argument("limit", 1000, low=1, high=10_000),

@@ -78,16 +78,21 @@ class EventsHandler(TrackerHandler):
             return  # refused while it was streaming in
         self._body_read = True
         try:
-            count = await self._accept(b"".join(self._body))
+            count, ignored = await self._accept(b"".join(self._body))
         except TrackerError as err:
             metrics.EVENTS_REJECTED.labels(str(err.status_code)).inc()
             raise
         metrics.EVENTS_ACCEPTED.inc(count)
-        self.reply(
-            202, {"message": f"{count} events received and queued", "processed_count": count}
-        )
+        reply: dict[str, Any] = {
+            "message": f"{count} events received and queued",
+            "processed_count": count,
+        }
+        if ignored:
+            reply["ignored_count"] = ignored
+            reply["message"] += f"; {ignored} not kept: capture is off for you in their course"
+        self.reply(202, reply)
 
-    async def _accept(self, body: bytes) -> int:
+    async def _accept(self, body: bytes) -> tuple[int, int]:
         intake = self.runtime.settings.intake
         user = self.caller.user_id
         runtime = await self.runtime.ready()
@@ -103,9 +108,18 @@ class EventsHandler(TrackerHandler):
         if runtime.assignments is not None:  # the collector (or embedded server) attributes
             known = await runtime.assignments.courses_of(assignment_ids(events))
             attribute(events, self.caller, known)
+        ignored = 0
+        if runtime.privacy is not None:  # consent and capture level, whatever the client sent
+            from ..privacy.intake import admit  # a storing server's: it reads the consents
+
+            admitted = await admit(
+                events, self.caller, runtime.settings.privacy, runtime.privacy.consents
+            )
+            events, ignored = admitted.events, admitted.ignored_count
         assert runtime.pipeline is not None
-        await runtime.pipeline.accept(events)
-        return len(events)
+        if events:
+            await runtime.pipeline.accept(events)
+        return len(events), ignored
 
 
 async def _within_budget(ledger: Any, user: str, **cost: int) -> None:

@@ -9,6 +9,7 @@ from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from ..store.read.export import csv_chunks
+from .audit_hook import audit_access
 from .dashboard import DashboardHandler
 
 
@@ -23,6 +24,7 @@ class ExportHandler(DashboardHandler):
         pseudonymise = self.get_argument("pseudonymise", "0").lower() in {"1", "true", "yes"}
         since, until = self.time_argument("since"), self.time_argument("until")
         key = self.runtime.pseudonym_key() if pseudonymise else None
+        await audit_access(self, "export", target=self.exercise_name(), pseudonymised=pseudonymise)
         self.set_header("Content-Type", "text/csv; charset=utf-8")
         name = f"assignment-{notebook[0]}" if isinstance(notebook, tuple) else notebook
         self.set_header("Content-Disposition", attachment(name))

@@ -26,15 +26,15 @@ async def ensure_students(
 async def ensure_notebooks(
     conn: AsyncConnection, dialect: str, keys: set[NotebookKey], events: Sequence[Event]
 ) -> dict[NotebookKey, int]:
-    # Assignments exist already (attribution keeps only registered ones): only paths are new.
+    """Ids of the notebooks of `keys`: unpublished ones are created, assignments only looked
+    up (publishing creates them; an id that is no assignment is left out of the answer)."""
     created = min(e.received_at for e in events)
     stmt = insert_for(dialect, Notebook).on_conflict_do_nothing(
         index_elements=["assignment_id", "path"]
     )
-    await conn.execute(
-        stmt,
-        [{"assignment_id": a, "path": path, "created_at": created} for a, path in keys],
-    )
+    new = [{"assignment_id": "", "path": path, "created_at": created} for a, path in keys if not a]
+    if new:
+        await conn.execute(stmt, new)
     rows = await conn.execute(
         select(Notebook.assignment_id, Notebook.path, Notebook.id).where(
             Notebook.assignment_id.in_({a for a, _ in keys}),

@@ -151,7 +151,11 @@ class EventWriter:
     async def _notebooks_of(
         self, conn: AsyncConnection, events: list[Event]
     ) -> dict[NotebookKey, int]:
-        """Notebook ids of the events' notebooks (assignments by id, the others by path)."""
+        """Notebook ids of the events' notebooks (assignments by id, the others by path).
+
+        An event naming an assignment that is not registered (attribution keeps only registered
+        ones; this is for any other writer) is stored by its path instead.
+        """
         paths = {notebook_key(e) for e in events}
         known = _cached(self._notebooks, paths)
         missing = paths - known.keys()
@@ -159,6 +163,12 @@ class EventWriter:
             found = await ensure_notebooks(conn, self.dialect, missing, events)
             known.update(found)
             self._remember(self._notebooks, found)
+            unknown = missing - found.keys()
+            if unknown:
+                for event in events:
+                    if notebook_key(event) in unknown:
+                        event.assignment_id = None
+                return await self._notebooks_of(conn, events)
         return known
 
     async def _cells_of(

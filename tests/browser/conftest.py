@@ -43,7 +43,7 @@ def free_port() -> int:
 class LabServer:
     """A `jupyter lab` subprocess that can be stopped and started again with the same state."""
 
-    def __init__(self, base: Path, **tracker_options: Any) -> None:
+    def __init__(self, base: Path, *, extra_args: tuple[str, ...] = (), **tracker_options: Any):
         self.base = base
         self.root = base / "root"
         self.database = base / "pt.sqlite"
@@ -52,6 +52,7 @@ class LabServer:
         self.token = secrets.token_hex(24)
         self.owner = OWNER
         self.tracker_options = {"owner_name": OWNER, **tracker_options}
+        self.extra_args = list(extra_args)  # options of other sections, e.g. --Privacy.*
         self.process: subprocess.Popen[bytes] | None = None
         self._log: Any = None
         self.root.mkdir(parents=True)
@@ -95,6 +96,7 @@ class LabServer:
             f"--LabApp.user_settings_dir={self.base / 'settings'}",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             *options,
+            *self.extra_args,
         ]
 
     def start(self, timeout: float = SERVICE_DEADLINE_S) -> None:

@@ -4,6 +4,7 @@ Everything variable comes from PT_HUB_* environment variables set by tests/hub/c
 SimpleLocalProcessSpawner gives no isolation between users: for tests only.
 """
 
+import json
 import os
 import sys
 
@@ -45,8 +46,11 @@ COURSE_GROUPS = {
     "cs101-students-b": ["s101b"],
     "cs102-students": ["s102", "sboth"],
     "progress-admins": ["hubadmin"],
+    # two courses under different privacy policies (tests/hub/test_privacy_courses.py)
+    "cs301-students": ["student3"],
+    "cs202-students": ["student4"],
 }
-c.Authenticator.allowed_users = {"student1", "student2", "instructor1"} | {
+c.Authenticator.allowed_users = {"student1", "student2", "instructor1", "student3", "student4"} | {
     user for members in COURSE_GROUPS.values() for user in members
 }
 c.JupyterHub.load_groups = {
@@ -93,6 +97,15 @@ c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
 c.LocalProcessSpawner.interrupt_timeout = 3
 c.LocalProcessSpawner.term_timeout = 3
+
+# The collector's privacy policies: in its config folder, as an operator would write them.
+PRIVACY_COURSES = {
+    "cs301": {"consent": "opt-in", "capture_level": "metadata"},
+    "cs202": {"consent": "opt-out", "capture_level": "code"},
+}
+os.makedirs(f"{RUN}/collector-config", exist_ok=True)
+with open(f"{RUN}/collector-config/jupyter_server_config.json", "w") as config_file:
+    json.dump({"Privacy": {"courses": PRIVACY_COURSES}}, config_file)
 
 c.JupyterHub.services = [
     {

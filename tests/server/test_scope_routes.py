@@ -31,6 +31,12 @@ PROBES = {
     "api/v1/health": ("staff", {}),
     "api/v1/deadletters": ("admin", {}),
     "api/v1/ws": ("scope", None),  # probed by test_the_live_socket_carries_only_the_scope
+    "api/v1/consent": ("caller", None),
+    # one course each: probed by test_course_counts_and_datasets_are_their_staffs
+    "api/v1/consent/counts": ("scope", None),
+    "api/v1/progsnap2.zip": ("scope", None),
+    "api/v1/audit": ("admin", {}),
+    "api/v1/subject": ("admin", None),  # tests/server/test_governance*.py
 }
 # Who sees whom in the data the tests send.
 SEES = {
@@ -124,6 +130,30 @@ async def test_students_get_403_on_every_dashboard_route_and_admin_routes_need_a
         assert (await call(jp_fetch, "s101a", *path, **query)).code == 403, route
         staff = await call(jp_fetch, "prof101", *path, **query)
         assert staff.code == (403 if access == "admin" else 200), route
+
+
+async def test_course_counts_and_datasets_are_their_staffs(jp_fetch):
+    await load_three_students_in_two_courses(jp_fetch)
+    for caller, course, code in (
+        ("prof101", None, 200),  # their only course
+        ("prof101", "cs101", 200),
+        ("prof101", "cs102", 403),
+        ("prof102", "cs101", 403),
+        ("s101a", "cs101", 403),
+        ("boss", "cs102", 200),
+    ):
+        query = {"course": course} if course else {}
+        counts = await call(jp_fetch, caller, "consent", "counts", **query)
+        assert counts.code == code, (caller, course, counts.body)
+        if code == 200:
+            assert json.loads(counts.body)["course"] == (course or "cs101")
+        dataset = await call(jp_fetch, caller, "progsnap2.zip", **query)
+        assert dataset.code == code, (caller, course)
+    # a TA of one section may see counts, not the whole course's dataset
+    assert (await call(jp_fetch, "ta101a", "consent", "counts")).code == 200
+    assert (await call(jp_fetch, "ta101a", "progsnap2.zip")).code == 403
+    bad = await call(jp_fetch, "boss", "consent", "counts", course="CS 101!")
+    assert bad.code == 400
 
 
 async def test_course_narrows_the_scope_and_never_widens_it(jp_fetch):

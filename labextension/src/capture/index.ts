@@ -1,14 +1,19 @@
 /**
  * The student capture plugin: reports cell starts and executions and notebook
- * open/save/close events to the progress-tracker server.
+ * open/save/close events to the progress-tracker server, and shows the student
+ * a notice of what is sent (a status-bar item and its panel).
  */
 import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { INotebookTracker } from '@jupyterlab/notebook';
+import { IStatusBar } from '@jupyterlab/statusbar';
+import { ITranslator } from '@jupyterlab/translation';
 
+import { showNotice } from '../privacy/notice';
 import { measureActivation } from '../startup';
+import { bundleOf, translatorOrNull } from '../translation';
 import { CaptureService } from './service';
 
 /** Captures cell starts and executions and notebook lifecycle events. */
@@ -18,10 +23,25 @@ export const capturePlugin: JupyterFrontEndPlugin<void> = {
     'Records cell starts and executions and notebook open, save and close events for the progress tracker.',
   autoStart: true,
   requires: [INotebookTracker],
-  // Never waits for the server: the settings and the outbox talk to it in the background.
-  activate: (app: JupyterFrontEnd, tracker: INotebookTracker): void =>
+  optional: [IStatusBar, ITranslator],
+  // Never waits for the server: the settings, the consent and the outbox talk to it in the background.
+  activate: (
+    app: JupyterFrontEnd,
+    tracker: INotebookTracker,
+    statusBar: IStatusBar | null,
+    translator: ITranslator | null
+  ): void =>
     measureActivation('progress-tracker:capture:activate', () => {
-      new CaptureService(tracker, app.serviceManager.serverSettings);
+      const capture = new CaptureService(
+        tracker,
+        app.serviceManager.serverSettings
+      );
+      showNotice(
+        app,
+        capture,
+        statusBar,
+        bundleOf(translatorOrNull(translator))
+      );
     })
 };
 

@@ -13,6 +13,9 @@ import { IDisposable } from '@lumino/disposable';
 
 import { requestAPI } from '../api';
 import { gradeIdOf } from '../assignment';
+import { gate } from '../privacy/consent';
+import { ConsentSource, IConsentApi } from '../privacy/consentSource';
+import { LastSent } from '../privacy/lastSent';
 import { browserStorage, newEventId, windowClock } from './browser';
 import {
   buildCellExecutedEvent,
@@ -61,6 +64,34 @@ async function fetchCaptureSettings(
   }
 }
 
+/** The consent API of the server (`undefined` from a server without it). */
+function consentApi(serverSettings: ServerConnection.ISettings): IConsentApi {
+  return {
+    get: async capturing => {
+      try {
+        return await requestAPI<unknown>(
+          serverSettings,
+          `consent?capturing=${capturing}`
+        );
+      } catch (error) {
+        if (
+          error instanceof ServerConnection.ResponseError &&
+          error.response.status === 404
+        ) {
+          return undefined;
+        }
+        throw error;
+      }
+    },
+    put: capture =>
+      requestAPI<unknown>(serverSettings, 'consent', {
+        method: 'PUT',
+        body: JSON.stringify({ capture }),
+        headers: { 'Content-Type': 'application/json' }
+      })
+  };
+}
+
 /**
  * The capture of one JupyterLab page: every cell start and run and notebook
  * open/save/close/heartbeat of a tracked notebook becomes an event in the outbox.
@@ -68,10 +99,16 @@ async function fetchCaptureSettings(
  * Only the cell that ran is read (its source, outputs, timing, nbgrader grade id),
  * and of the notebook only its assignment id (`metadata.progress_tracker`), never
  * its structure: students' notebooks never change a published assignment.
+ * Nothing leaves the page unless the student's consent state allows it, and
+ * then only the fields of the course's capture level.
  */
 export class CaptureService implements IDisposable {
   private readonly outbox: Outbox<ICaptureEvent>;
   private readonly settings: SettingsSource;
+  /** The student's consent state (what the notice shows). */
+  readonly consent: ConsentSource;
+  /** The last event the server accepted (shown in the notice). */
+  readonly lastSent = new LastSent();
   private readonly stopwatch = new RunStopwatch<Notebook>();
   private readonly lifecycle: NotebookLifecycle;
   private readonly onPageHide = () => this.outbox.flushOnPageHide();
@@ -89,7 +126,9 @@ export class CaptureService implements IDisposable {
     this.outbox = new Outbox<ICaptureEvent>({
       storageKey: outboxStorageKey(serverSettings.baseUrl),
       storage: browserStorage(),
-      transport: new EventsTransport(serverSettings),
+      transport: new EventsTransport(serverSettings, events =>
+        this.lastSent.record(events)
+      ),
       clock: windowClock
     });
     this.settings = new SettingsSource({
@@ -100,6 +139,12 @@ export class CaptureService implements IDisposable {
       (type, ref) => this.recordNotebookEvent(type, ref),
       windowClock,
       null // no beats until the server says how often it wants them
+    );
+    this.consent = new ConsentSource(
+      consentApi(serverSettings),
+      () =>
+        (this.settings.current?.captureEnabled ?? false) &&
+        (this.consent.current?.captureOn ?? false)
     );
     this.settings.onChange(settings => {
       this.outbox.configure({
@@ -133,6 +178,7 @@ export class CaptureService implements IDisposable {
     window.removeEventListener('pagehide', this.onPageHide);
     document.removeEventListener('visibilitychange', this.onVisibilityChange);
     this.settings.dispose();
+    this.consent.dispose();
     this.outbox.dispose();
   }
 
@@ -165,7 +211,7 @@ export class CaptureService implements IDisposable {
       }
       const event = buildCellStartedEvent(start, settings, newEventId());
       if (event) {
-        this.outbox.add(event);
+        this.enqueue(event);
       }
     });
   }
@@ -214,7 +260,17 @@ export class CaptureService implements IDisposable {
       }
       const event = buildCellExecutedEvent(run, settings, newEventId());
       if (event) {
-        this.outbox.add(event);
+        this.enqueue(event);
+      }
+    });
+  }
+
+  /** Queue `event` once the consent state is known, as that state allows. */
+  private enqueue(event: ICaptureEvent): void {
+    void this.consent.ready.then(() => {
+      const allowed = gate(event, this.consent.current);
+      if (allowed && !this._isDisposed) {
+        this.outbox.add(allowed);
       }
     });
   }
@@ -230,7 +286,7 @@ export class CaptureService implements IDisposable {
     void this.settings.ready.then(() => {
       const settings = this.settings.current;
       if (settings && isTracked(ref.path, settings)) {
-        this.outbox.add(
+        this.enqueue(
           buildNotebookEvent(type, ref.path, at, newEventId(), ref.assignmentId)
         );
       }

@@ -18,7 +18,12 @@ import type { IOutboxTransport, ISendResult } from './outbox';
  * page is gone.
  */
 export class EventsTransport implements IOutboxTransport<ICaptureEvent> {
-  constructor(private readonly serverSettings: ServerConnection.ISettings) {}
+  constructor(
+    private readonly serverSettings: ServerConnection.ISettings,
+    private readonly onSent: (
+      events: readonly ICaptureEvent[]
+    ) => void = () => {}
+  ) {}
 
   async send(
     events: readonly ICaptureEvent[],
@@ -35,6 +40,9 @@ export class EventsTransport implements IOutboxTransport<ICaptureEvent> {
       body = await response.json();
     } catch {
       // No JSON body (e.g. a proxy's error page).
+    }
+    if (response.status >= 200 && response.status < 300) {
+      this.onSent(events);
     }
     return {
       status: response.status,

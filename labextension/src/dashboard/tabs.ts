@@ -7,6 +7,7 @@ import { MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
 import { Texts } from './model/format';
 import { DashboardClient } from './net/client';
 import type { IMe } from './types';
+import { CaptureCoverage } from './views/coverage';
 import { dashboardIcon } from './views/icon';
 import { DashboardWidget } from './views/widget';
 
@@ -75,6 +76,10 @@ export class DashboardTabs {
     tab.title.label = this.texts.trans.__('Progress dashboard');
     tab.title.icon = dashboardIcon;
     tab.title.closable = true;
+    tab.toolbar.addItem(
+      'capture-coverage',
+      new CaptureCoverage(() => this.client.captureCounts(), this.texts.trans)
+    );
     void this.tracker.add(tab);
     this.app.shell.add(tab, 'main', { activate });
     return tab;

@@ -92,6 +92,11 @@ export class DashboardClient {
     return this._get<IErrorsResponse>(withQuery('errors', { ...selection }));
   }
 
+  /** How many students capture, opted out or are not reporting (`api/v1/consent/counts`). */
+  captureCounts(): Promise<unknown> {
+    return this._get<unknown>('consent/counts');
+  }
+
   /** Executions, errors and progress over time. */
   pace(selection: Selection, bucketSeconds = 60): Promise<IPaceResponse> {
     return this._get<IPaceResponse>(
