@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from ..store.state.rebuild import rebuild
 from .influx import InfluxDeleteError, InfluxPoints
 from .policy import PrivacySettings
-from ..store.state.rebuild import rebuild
 from .tables import in_course, purged_tables
 
 log = logging.getLogger(__name__)
