@@ -51,7 +51,9 @@ async def export_rows(engine: AsyncEngine, user: str) -> dict[str, list[dict[str
                 []
                 if student is None
                 else await conn.execute(
-                    select(table).where(table.c.student_id == student).order_by(table.c.id)
+                    select(table)
+                    .where(table.c.student_id == student)
+                    .order_by(*table.primary_key.columns)  # read-model tables have no `id`
                 )
             )
             tables[table.name] = [_row(r) for r in found]

@@ -12,7 +12,10 @@ USERS = {
     "s1-token": {"name": "student1", "groups": ["cs101-students"]},
     "s2-token": {"name": "student2", "groups": ["cs202-students"]},
     "s3-token": {"name": "student3", "groups": []},
-    "prof-token": {"name": "prof", "groups": ["instructors"]},
+    "prof-token": {
+        "name": "prof",
+        "groups": ["instructors", "cs101-instructors", "cs202-instructors"],
+    },
     "admin-token": {"name": "admin", "groups": ["instructors", "progress-admins"]},
 }
 # cs101: nothing before consent, metadata only; cs202: until opted out, code but no results.
