@@ -25,14 +25,15 @@ def course_of(event: Any, fallback: str = DEFAULT_COURSE) -> str:
 
 
 def courses_of_caller(caller: Caller) -> list[str]:
-    """The courses a caller studies in (their student roles).
+    """The courses whose policy applies to a caller's events.
 
-    A caller with no student role (the owner of a plain server, a hub user without courses)
-    belongs to the implicit course only.
+    Their student courses, plus the implicit course when their events can land there (no
+    course, or several: an event naming no assignment of theirs goes to the implicit course).
     """
-    return sorted({role.course for role in caller.roles if role.role == STUDENT}) or [
-        DEFAULT_COURSE
-    ]
+    courses = {role.course for role in caller.roles if role.role == STUDENT}
+    if home_course(caller) == DEFAULT_COURSE:
+        courses.add(DEFAULT_COURSE)
+    return sorted(courses)
 
 
 def home_course(caller: Caller) -> str:

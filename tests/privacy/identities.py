@@ -12,6 +12,7 @@ USERS = {
     "s1-token": {"name": "student1", "groups": ["cs101-students"]},
     "s2-token": {"name": "student2", "groups": ["cs202-students"]},
     "s3-token": {"name": "student3", "groups": []},
+    "s4-token": {"name": "student4", "groups": ["cs101-students", "cs202-students"]},
     "prof-token": {
         "name": "prof",
         "groups": ["instructors", "cs101-instructors", "cs202-instructors"],

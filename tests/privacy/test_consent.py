@@ -90,6 +90,15 @@ async def test_the_dashboard_counts_opted_out_and_silent_students_without_naming
     assert (await api("consent/counts?course=cs202", "s2-token")).code == 403
 
 
+async def test_a_student_of_two_courses_has_a_notice_for_each_and_for_unattributed_work(api):
+    # their events naming no assignment go to the implicit course, so its notice applies
+    unattributed = decoded(await api("consent", "s4-token"))
+    assert (unattributed["course"], unattributed["captureOn"]) == ("default", True)
+    opt_in = decoded(await api("consent?course=cs101", "s4-token"))
+    assert (opt_in["policy"], opt_in["captureOn"]) == ("opt-in", False)
+    assert (await api("consent?course=cs999", "s4-token")).code == 403
+
+
 async def test_bad_consent_requests_are_4xx_saying_what_is_wrong(api):
     not_json = await api("consent", "s2-token", method="PUT", body="capture")
     assert not_json.code == 400 and "JSON" in decoded(not_json)["message"]
