@@ -7,6 +7,7 @@ further behind, or one that knew another feed (this process restarted), reloads 
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections import deque
@@ -78,6 +79,21 @@ class LiveFeed:
             message = LiveMessage(self._seq, payload, topic)
             self._kept.append(message)
             self.deliver(message)
+
+    def forget(self, user_id: str) -> int:
+        """Drop `user_id`'s events from the messages kept for replay (a student's erasure).
+
+        Numbers stay as they were, so a dashboard replayed from here sees no gap.
+        """
+        removed = 0
+        for index, message in enumerate(self._kept):
+            events = json.loads(message.events)
+            kept = [event for event in events if event.get("userId") != user_id]
+            if len(kept) != len(events):
+                removed += len(events) - len(kept)
+                payload = json.dumps(kept, separators=(",", ":"))
+                self._kept[index] = LiveMessage(message.seq, payload, message.topic)
+        return removed
 
     async def head(self) -> FeedPosition:
         """The feed's identity and its last sequence number."""

@@ -43,6 +43,7 @@ def start_privacy(runtime: Runtime) -> PrivacyService:
         settings.privacy,
         influx=settings.influx,
         redis_data=redis_data,
+        live_forget=getattr(runtime.live, "forget", None),  # an in-process feed's replay
         pseudonym_key=runtime.pseudonym_key,
     )
     if settings.privacy.retained_courses():
@@ -60,6 +61,7 @@ class PrivacyService:
         *,
         influx: InfluxSettings | None = None,
         redis_data: Callable[[], Any] | None = None,
+        live_forget: Callable[[str], int] | None = None,
         pseudonym_key: Callable[[], bytes] = lambda: b"",
     ):
         self.engine = engine
@@ -68,6 +70,7 @@ class PrivacyService:
         self.influx = InfluxPoints(influx) if influx is not None else None
         # The student's data in Redis (a collector's queue), looked up when needed.
         self._redis_data = redis_data or (lambda: None)
+        self._live_forget = live_forget
         self._key = pseudonym_key
         self.last_purge: dict[str, Any] | None = None
 
@@ -122,6 +125,8 @@ class PrivacyService:
         redis = self._redis_data()
         if redis is not None:
             report["redis"] = await redis.erase(user)
+        if self._live_forget is not None:
+            report["liveReplay"] = self._live_forget(user)
         report["database"] = await subject.erase_rows(self.engine, user, self._key())
         self.consents.forget(user)
         if self.influx is not None:

@@ -175,3 +175,28 @@ async def test_the_command_line_prints_what_a_purge_would_delete_then_erases_a_s
     )
     assert erased["database"]["students"] == 1
     assert await rows("SELECT * FROM students WHERE user_id = 'student3'") == []
+
+
+async def test_an_erased_student_is_not_replayed_to_a_reconnecting_dashboard(api, jp_ws_fetch):
+    before = decoded(await api("progress?notebook=lab.ipynb", "admin-token"))
+    await api("events", "s3-token", method="POST", body=[make_event(notebookPath="lab.ipynb")])
+    others = make_event(notebookPath="lab.ipynb")
+    await api("consent", "s2-token", method="PUT", body={"capture": True})
+    await api("events", "s2-token", method="POST", body=[others])
+    erased = await api("subject?user=student3&confirm=student3", "admin-token", method="DELETE")
+    assert decoded(erased)["liveReplay"] == 1
+    ws = await jp_ws_fetch(
+        "api",
+        "v1",
+        "ws",
+        params={"feed": before["liveFeed"], "after": str(before["liveSeq"])},
+        headers={"Authorization": "token admin-token"},
+    )
+    replayed = []
+    while (message := json.loads(await asyncio.wait_for(ws.read_message(), 60)))["type"] == (
+        "events"
+    ):
+        replayed += message["events"]
+    ws.close()
+    assert [e["userId"] for e in replayed] == ["student2"]
+    assert [e["eventId"] for e in replayed] == [others["eventId"]]
