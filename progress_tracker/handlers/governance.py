@@ -59,7 +59,7 @@ class SubjectHandler(AdminHandler):
     """One student's data: everything stored (GET) or erased everywhere (DELETE)."""
 
     def _user(self) -> str:
-        user = self.get_argument("user", "")
+        user = self.get_argument("user", "", strip=False)  # a name is matched exactly
         if not user or len(user) > 256:
             raise BadRequest("user must name a student (1 to 256 characters)")
         return user
@@ -79,7 +79,8 @@ class SubjectHandler(AdminHandler):
     async def delete(self) -> None:
         """Erase `?user=` everywhere; `confirm` must repeat the name."""
         user = self._user()
-        if self.get_argument("confirm", "") != user:  # 409: well-formed, but not confirmed
+        # 409: well-formed, but not confirmed
+        if self.get_argument("confirm", "", strip=False) != user:
             raise TrackerError(
                 "confirm must repeat the user name: erasure cannot be undone", status=409
             )
