@@ -18,9 +18,9 @@ MAX_RELAYED_BODY = 64 * 1024
 
 
 class RelayWriteHandler(RelayHandler):
-    """GET (streamed), PUT and DELETE of `api/v1/<path>`, relayed to the collector."""
+    """GET (streamed, as `RelayHandler`), PUT and DELETE of `api/v1/<path>`, relayed."""
 
-    async def _relay(self, method: str) -> None:
+    async def _relay_with_body(self, method: str) -> None:
         collector = await collector_of(self.runtime)
         require_owner(self, self.runtime, collector)
         body = self.request.body or b""
@@ -50,13 +50,13 @@ class RelayWriteHandler(RelayHandler):
     @authorized
     async def put(self) -> None:
         """Relay a PUT with its body."""
-        await self._relay("PUT")
+        await self._relay_with_body("PUT")
 
     @web.authenticated
     @authorized
     async def delete(self) -> None:
         """Relay a DELETE."""
-        await self._relay("DELETE")
+        await self._relay_with_body("DELETE")
 
 
 # The privacy APIs, relayed with their bodies: a student's consent, the governance APIs.

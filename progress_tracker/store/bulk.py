@@ -1,4 +1,5 @@
-"""PostgreSQL's fast path for large batches: COPY into a staging table, then one INSERT."""
+"""Inserting only new rows: a multi-row INSERT, or for large PostgreSQL batches COPY into a
+staging table, then one INSERT."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 
 from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+from .dialect import insert_for
 
 # Below this many rows a multi-row INSERT is as fast and needs no staging table.
 COPY_THRESHOLD = 32
@@ -49,3 +52,32 @@ async def copy_insert_new(
     new_keys = {tuple(row[:-1]): row[-1] for row in inserted}
     await conn.execute(text(f"TRUNCATE {staging}"))
     return new_keys
+
+
+async def insert_new(
+    conn: AsyncConnection,
+    dialect: str,
+    table: Table,
+    rows: list[dict[str, Any]],
+    key: Sequence[str],
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """Insert rows whose `key` is new; those rows by their key, each with its new `id`."""
+    if not rows:
+        return {}
+    if dialect == "postgresql" and len(rows) >= COPY_THRESHOLD:
+        ids = await copy_insert_new(conn, table, rows, key)
+    else:
+        stmt = (
+            insert_for(dialect, table)
+            .on_conflict_do_nothing(index_elements=list(key))
+            .returning(*(table.c[column] for column in key), table.c.id)
+        )
+        result = await conn.execute(stmt, rows)
+        ids = {tuple(found[:-1]): found[-1] for found in result}
+    new = {}
+    for row in rows:
+        row_key = tuple(row[column] for column in key)
+        pk = ids.get(row_key)
+        if pk is not None:
+            new[row_key] = {**row, "id": pk}
+    return new

@@ -6,14 +6,14 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ..events import Event, EventType
 from ..events.model import cell_of
-from .bulk import COPY_THRESHOLD, copy_insert_new
-from .dialect import insert_for, is_deadlock
+from .bulk import insert_new
+from .dialect import is_deadlock
 from .ensure import ensure_cells, ensure_notebooks, ensure_students
 from .membership import (
     NotebookKey,
@@ -239,7 +239,7 @@ class EventWriter:
                     "metadata": event.metadata,
                 }
             )
-        return await self._insert_new(conn, CellExecution.__table__, rows)
+        return await insert_new(conn, self.dialect, CellExecution.__table__, rows, EVENT_KEY)
 
     async def _insert_notebook_events(
         self,
@@ -266,34 +266,11 @@ class EventWriter:
             for event in events
             if event.event_type is not EventType.CELL_EXECUTED
         ]
-        new = await self._insert_new(conn, NotebookEvent.__table__, rows)
+        new = await insert_new(conn, self.dialect, NotebookEvent.__table__, rows, EVENT_KEY)
         for row in new.values():
             cell = (row["notebook_id"], row["cell_id"])
             started = row["event_type"] == EventType.CELL_STARTED.value
             row["cell_pk"] = cells.get(cell) if started and row["cell_id"] is not None else None
-        return new
-
-    async def _insert_new(
-        self, conn: AsyncConnection, table: Table, rows: list[dict[str, Any]]
-    ) -> dict[tuple[int, str], dict[str, Any]]:
-        """Insert rows whose (student, eventId) is new; those rows by that pair, with their id."""
-        if not rows:
-            return {}
-        if self.dialect == "postgresql" and len(rows) >= COPY_THRESHOLD:
-            ids = await copy_insert_new(conn, table, rows, EVENT_KEY)
-        else:
-            stmt = (
-                insert_for(self.dialect, table)
-                .on_conflict_do_nothing(index_elements=list(EVENT_KEY))
-                .returning(table.c.student_id, table.c.event_id, table.c.id)
-            )
-            result = await conn.execute(stmt, rows)
-            ids = {(student, event_id): pk for student, event_id, pk in result}
-        new = {}
-        for row in rows:
-            pk = ids.get((row["student_id"], row["event_id"]))
-            if pk is not None:
-                new[(row["student_id"], row["event_id"])] = {**row, "id": pk}
         return new
 
 
