@@ -67,7 +67,14 @@ async def test_purge_removes_exactly_what_is_past_retention_in_postgresql_and_in
         assert len(point_ids(influxd, influx_database)) == 6
 
         report = await service.purge(now=NOW)
-        assert report["courses"][0]["rows"] == {"cell_executions": 2, "notebook_events": 1}
+        assert report["courses"][0]["rows"] == {
+            "cell_executions": 2,
+            "notebook_events": 1,
+            "read model": "rebuilt",
+        }
+        async with kit.reader.connect() as conn:  # the dashboard counts only what remains
+            attempts = await conn.execute(text("SELECT sum(attempts) FROM cell_states"))
+            assert attempts.scalar_one() == len(recent)
         assert report["courses"][0]["influxdb"] == "deleted"
         assert await row_ids(kit, "cell_executions") == {e.event_id for e in recent}
         assert await row_ids(kit, "notebook_events") == {new_opened.event_id}
