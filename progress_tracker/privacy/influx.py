@@ -82,9 +82,14 @@ class InfluxPoints:
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> str:
         timeout = aiohttp.ClientTimeout(total=max(30.0, self.settings.timeout_ms / 1000))
+        # One connection per request, closed with it: these requests are rare, and a kept-alive
+        # socket would outlive the session that opened it.
+        connector = aiohttp.TCPConnector(force_close=True)
         try:
             async with (
-                aiohttp.ClientSession(headers=self._headers(), timeout=timeout) as session,
+                aiohttp.ClientSession(
+                    headers=self._headers(), timeout=timeout, connector=connector
+                ) as session,
                 session.request(method, f"{self._base}{path}", **kwargs) as response,
             ):
                 text = await response.text()

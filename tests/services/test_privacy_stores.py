@@ -87,8 +87,8 @@ async def test_export_then_erase_leaves_no_row_point_stream_entry_or_dead_letter
     postgres_url, redis_url, redis_prefix, influxd, influx_database
 ):
     influx = influx_v1(influxd, influx_database)
-    async with Kit(postgres_url, redis_url, redis_prefix) as kit:
-        sinks = [DatabaseSink(EventWriter(kit.engine)), InfluxSink(influx)]
+    async with Kit(postgres_url, redis_url, redis_prefix) as kit, InfluxSink(influx) as points:
+        sinks = [DatabaseSink(EventWriter(kit.engine)), points]
         pipeline = await kit.pipeline(sinks)
         stored = [event("student1"), event("student2")]
         await pipeline.accept(stored[:1])
