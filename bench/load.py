@@ -27,7 +27,7 @@ from pathlib import Path
 
 import aiohttp
 from identities import INSTRUCTOR, token_of
-from servers import free_port, jupyter_env, jupyter_server
+from servers import collector_options, free_port, jupyter_env, jupyter_server
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -85,14 +85,7 @@ async def spawned_collectors(count: int, redis_url: str):
                     jupyter_server(
                         port,
                         home,
-                        "--ServerApp.identity_provider_class=identities.BenchIdentityProvider",
-                        f"--BenchIdentityProvider.secret={secret}",
-                        "--ServerApp.log_level=WARN",
-                        f"--ProgressTracker.database_url={POSTGRES}/{database}",
-                        f"--ProgressTracker.redis_url={redis_url}",
-                        f"--EventQueue.key_prefix={prefix}",
-                        "--EventQueue.allow_volatile=True",  # a benchmark may use any Redis
-                        "--ProgressTracker.database_pool_size=4",
+                        *collector_options(secret, f"{POSTGRES}/{database}", redis_url, prefix),
                     ),
                     env=env,
                     stdin=subprocess.DEVNULL,

@@ -49,3 +49,18 @@ def jupyter_server(port: int, root: Path, *options: str, extension: bool = True)
         f"--ServerApp.jpserver_extensions=progress_tracker={enabled}",
         *options,
     ]
+
+
+def collector_options(secret: str, database_url: str, redis_url: str, prefix: str) -> list[str]:
+    """A benchmark collector's options: signed per-student tokens (identities.py), its own
+    database and key prefix, any Redis (a benchmark accepts one that persists nothing)."""
+    return [
+        "--ServerApp.identity_provider_class=identities.BenchIdentityProvider",
+        f"--BenchIdentityProvider.secret={secret}",
+        "--ServerApp.log_level=WARN",
+        f"--ProgressTracker.database_url={database_url}",
+        f"--ProgressTracker.redis_url={redis_url}",
+        f"--EventQueue.key_prefix={prefix}",
+        "--EventQueue.allow_volatile=True",
+        "--ProgressTracker.database_pool_size=4",
+    ]
