@@ -192,7 +192,8 @@ class SinkConsumer:
             exc_info=_bug(first),
         )
         try:
-            isolation = await bisect(self._write, units, str(first))
+            each = self._write_each if getattr(self.sink, "write_each", None) else None
+            isolation = await bisect(self._write, units, str(first), each)
         except Outage as err:
             raise _Retry(str(err)) from err
         if isolation.failed and not isolation.stored and not await self._sink_works():
@@ -202,8 +203,16 @@ class SinkConsumer:
 
     async def _write(self, events: list[Event]) -> None:
         """One sink write, its failure classified as an outage or a refusal."""
+        await self._attempt(self.sink.write(events))
+
+    async def _write_each(self, events: list[Event]) -> list[str | None]:
+        """One sink write of each event on its own: per event, None or why it was refused."""
+        return await self._attempt(self.sink.write_each(events))  # type: ignore[attr-defined]
+
+    async def _attempt(self, write: Awaitable[Any]) -> Any:
+        """Await a sink write, its failure classified as an outage or a refusal."""
         try:
-            await asyncio.wait_for(self.sink.write(events), self.settings.write_timeout_s)
+            return await asyncio.wait_for(write, self.settings.write_timeout_s)
         except asyncio.CancelledError:
             raise
         except SinkError as err:
