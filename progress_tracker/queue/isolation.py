@@ -11,10 +11,13 @@ is all poison then costs a handful of writes instead of two per event.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..events import Event
+from ..sinks import SinkError
 
 Unit = tuple[str, Event]  # an event and the id of the stream entry it came in
 
@@ -32,6 +35,20 @@ Write = Callable[[list[Event]], Awaitable[object]]
 WriteEach = Callable[[list[Event]], Awaitable[list[str | None]]]
 # The largest failing piece given to a WriteEach (one savepoint per event, in one transaction).
 EACH_MAX = 32
+
+
+async def attempt(write: Awaitable[Any], timeout_s: float) -> Any:
+    """Await a sink write, its failure classified as an Outage or a refusal (Rejected)."""
+    try:
+        return await asyncio.wait_for(write, timeout_s)
+    except asyncio.CancelledError:
+        raise
+    except SinkError as err:
+        raise (Outage if err.retryable else Rejected)(str(err)) from err
+    except TimeoutError as err:
+        raise Outage(f"a write took over {timeout_s} s") from err
+    except Exception as err:  # a bug triggered by some event: isolate it like bad data
+        raise Rejected(f"{type(err).__name__}: {err}") from err
 
 
 @dataclass
