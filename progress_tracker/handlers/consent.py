@@ -98,6 +98,9 @@ class ConsentHandler(_CallerConsent):
         if course is not None and not isinstance(course, str):
             raise _unprocessable("course", "must be a course id")
         queried = self.get_argument("course", None)
+        for named in (queried, course):
+            if named is not None:
+                self._course(named)  # 403 for a course not theirs, whichever names it
         if queried is not None and course is not None and queried != course:
             raise _unprocessable("course", "differs from the query's course")
         privacy = await self._privacy()
