@@ -1,7 +1,8 @@
 """The notice of a student in two courses, end to end: cs101 asks for consent (opt-in), cs202
 captures until the student stops it (opt-out). Their JupyterLab lists both courses, each with its
 consent mode and what it collects; the notice opened by itself for cs101; nothing of cs101's
-notebook is sent or stored before the student opts in there, and its runs are stored after.
+notebook is sent or stored before the student opts in there, and its runs are stored after;
+stopping cs202 then pauses that course alone.
 """
 
 from __future__ import annotations
@@ -165,6 +166,13 @@ def test_a_student_of_two_courses_sees_both_and_opts_in_to_one(two_course_server
         # nothing of cs101 that happened before consent (the notebook's opening, the first
         # run) is stored
         assert min(stored_times(server, "cs101")) >= before_consent
+
+        # Stopping cs202 pauses it alone, and the status bar says so.
+        page.get_by_role("tab", name="Progress tracking").click()
+        cs202.get_by_test_id("pt-consent-choice").click()
+        expect(status).to_have_text("Tracking: 2 courses, 1 paused")
+        expect(cs202).to_contain_text("Progress capture: off · cs202")
+        expect(cs202.get_by_test_id("pt-consent-choice")).to_have_text("Allow capture")
     finally:
         page.screenshot(path=str(ARTIFACTS / "notice-courses-e2e.png"))
         context.close()
