@@ -14,13 +14,12 @@ import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS, LabServer
-from tests.browser.test_capture_e2e import CELLS, EVENTS_URL, run_cell
+from tests.browser.test_capture_e2e import CELLS, record_posted_events, run_cell
 from tests.chromium import new_context
 from tests.waiting import page_pause, wait_until
 
@@ -113,15 +112,7 @@ def test_a_student_of_two_courses_sees_both_and_opts_in_to_one(two_course_server
     write_published_notebook(server, assignment, "cs101")
     context = new_context(chromium)
     page = context.new_page()
-    posted: list[dict[str, Any]] = []
-    page.on(
-        "request",
-        lambda request: (
-            posted.extend(json.loads(request.post_data or "[]"))
-            if EVENTS_URL.match(request.url) and request.method == "POST"
-            else None
-        ),
-    )
+    posted = record_posted_events(page)
     try:
         page.goto(server.lab_url(NOTEBOOK))
         status = page.get_by_test_id("pt-capture-status")
