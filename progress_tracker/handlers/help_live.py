@@ -1,0 +1,70 @@
+"""The live socket's help messages: `{"type": "help", "entry": {...}}` to staff in scope.
+
+Sent outside the numbered feed (a dashboard reloads the queue after a reconnection), on every
+raise and lowering (their stored events, looked up once the feed announces them, so every
+collector process sends them) and on every claim and resolution made by this process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any
+
+from ..courses.scope import Scope
+from ..help.hands import HAND_TYPES
+from ..help.notices import notices_of
+from ..help.queue import HelpQueue
+from ..live.messages import LiveMessage
+
+Send = Callable[[str], Any]
+
+
+def help_frame(entry: dict[str, Any]) -> str:
+    """The WebSocket text of a changed entry."""
+    return json.dumps({"type": "help", "entry": entry})
+
+
+class HelpFollower:
+    """Tells one staff socket about the help queue entries of its scope that change."""
+
+    def __init__(self, runtime: Any, scope: Scope, send: Send):
+        self.scope = scope
+        self._send = send
+        self._queue = HelpQueue(runtime.engine) if runtime.engine is not None else None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._stops = [runtime.live.subscribe(self), notices_of(runtime).listen(self._tell)]
+
+    def on_message(self, message: LiveMessage) -> None:
+        """A feed message: look up the entries its hand events changed (few messages have any)."""
+        if self._queue is None or '"eventType":"help' not in message.events:
+            return
+        for event in message.visible(self.scope):
+            if event.get("eventType") in HAND_TYPES:
+                task = asyncio.get_running_loop().create_task(
+                    self._look_up(event["userId"], event["eventId"])
+                )
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+
+    def on_reset(self, reason: str) -> None:
+        """The feed lost messages: the dashboard reloads (the socket's follower says so)."""
+
+    async def _look_up(self, user_id: str, event_id: str) -> None:
+        assert self._queue is not None
+        entry = await self._queue.by_event(user_id, event_id)
+        if entry is not None:
+            self._tell(entry)
+
+    def _tell(self, entry: dict[str, Any]) -> None:
+        if self.scope.allows(entry["course"], entry["section"]):
+            self._send(help_frame(entry))
+
+    def stop(self) -> None:
+        """Stop listening (the socket closed)."""
+        for stop in self._stops:
+            stop()
+        self._stops = []
+        for task in self._tasks:
+            task.cancel()
