@@ -238,3 +238,17 @@ class TestThroughAUsersServer:
             "api", "v1", "help", str(entries[0]["id"]), "resolve", method="POST", body="{}"
         )
         assert json.loads(resolved.body)["state"] == "resolved"
+
+
+async def test_an_erased_student_leaves_no_help_entry(jp_fetch):
+    await send(jp_fetch, "s101a", hand(message="erase me"))
+    erased = await jp_fetch(
+        "api",
+        "v1",
+        "subject",
+        method="DELETE",
+        headers=auth("boss"),
+        params={"user": "s101a", "confirm": "s101a"},
+    )
+    assert erased.code == 200, erased.body
+    assert await queue(jp_fetch, "boss") == []
