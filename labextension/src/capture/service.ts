@@ -104,7 +104,8 @@ function consentApi(serverSettings: ServerConnection.ISettings): IConsentApi {
  */
 export class CaptureService implements IDisposable {
   private readonly outbox: Outbox<ICaptureEvent>;
-  private readonly settings: SettingsSource;
+  /** The server's capture settings (whether to capture, and which notebooks). */
+  readonly settings: SettingsSource;
   /** The student's consent state (what the notice shows). */
   readonly consent: ConsentSource;
   /** The last event the server accepted (shown in the notice). */
@@ -279,16 +280,18 @@ export class CaptureService implements IDisposable {
     type: NotebookEventType,
     ref: INotebookRef
   ): void {
-    if (this._isDisposed) {
-      return;
-    }
     const at = new Date();
+    this.send(ref.path, () =>
+      buildNotebookEvent(type, ref.path, at, newEventId(), ref.assignmentId)
+    );
+  }
+
+  /** Queue the event `build` makes if `path` is tracked, once the settings are known. */
+  send(path: string, build: () => ICaptureEvent): void {
     void this.settings.ready.then(() => {
       const settings = this.settings.current;
-      if (settings && isTracked(ref.path, settings)) {
-        this.enqueue(
-          buildNotebookEvent(type, ref.path, at, newEventId(), ref.assignmentId)
-        );
+      if (settings && isTracked(path, settings)) {
+        this.enqueue(build());
       }
     });
   }
