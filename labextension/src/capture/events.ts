@@ -25,11 +25,7 @@ export type NotebookEventType =
 
 /** The kinds of event the server accepts. */
 export type EventType =
-  | 'cell_executed'
-  | 'cell_started'
-  | NotebookEventType
-  | 'help'
-  | 'help_stop';
+  'cell_executed' | 'cell_started' | NotebookEventType | 'help' | 'help_stop';
 
 /** One event in the wire form of `POST api/v1/events` (docs/api.md). */
 export interface ICaptureEvent {

@@ -12,7 +12,10 @@ import type { IHandRef, IHandState } from './handstate';
 
 /** The notebook a panel shows, as a hand names it. */
 export function refOf(panel: NotebookPanel): IHandRef {
-  return { path: panel.context.localPath, assignmentId: assignmentOfPanel(panel) };
+  return {
+    path: panel.context.localPath,
+    assignmentId: assignmentOfPanel(panel)
+  };
 }
 
 /** The button's text for a hand. */
@@ -39,7 +42,8 @@ export class HandButton extends Widget {
     this.addClass('jp-Toolbar-item');
     this._button = document.createElement('button');
     this._button.type = 'button';
-    this._button.className = 'jp-ToolbarButtonComponent jp-mod-minimal pt-hand-button';
+    this._button.className =
+      'jp-ToolbarButtonComponent jp-mod-minimal pt-hand-button';
     this._button.addEventListener('click', () => this._click());
     this.node.appendChild(this._button);
     hands.changed.connect(this.render, this);

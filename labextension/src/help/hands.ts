@@ -178,7 +178,10 @@ export class HandTracker implements IDisposable {
     for (const [key, ref] of this._refs) {
       const before = this._hands.get(key) ?? HAND_DOWN;
       const after = afterAnswer(before, entryOf(entries, ref), restoring);
-      if (after.phase !== before.phase || after.claimedBy !== before.claimedBy) {
+      if (
+        after.phase !== before.phase ||
+        after.claimedBy !== before.claimedBy
+      ) {
         this._set(ref, after);
       } else {
         this._hands.set(key, after);

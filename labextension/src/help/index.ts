@@ -38,13 +38,18 @@ async function raiseFrom(
     okLabel: trans.__('Raise hand')
   });
   if (answer.button.accept && !panel.isDisposed) {
-    hands.raise(refOf(panel), cellId, (answer.value ?? '').slice(0, MAX_MESSAGE_CHARS));
+    hands.raise(
+      refOf(panel),
+      cellId,
+      (answer.value ?? '').slice(0, MAX_MESSAGE_CHARS)
+    );
   }
 }
 
 export const helpPlugin: JupyterFrontEndPlugin<void> = {
   id: 'progress-tracker:help',
-  description: "Lets a student raise a hand to their course's staff from a notebook.",
+  description:
+    "Lets a student raise a hand to their course's staff from a notebook.",
   autoStart: true,
   requires: [INotebookTracker, ICaptureService],
   optional: [ICommandPalette, ITranslator],
@@ -96,8 +101,11 @@ export const helpPlugin: JupyterFrontEndPlugin<void> = {
       palette?.addItem({ command: RAISE_COMMAND, category });
       palette?.addItem({ command: LOWER_COMMAND, category });
       const addButton = (panel: NotebookPanel) => {
-        const button = new HandButton(panel, hands, trans, p =>
-          void raiseFrom(p, hands, trans)
+        const button = new HandButton(
+          panel,
+          hands,
+          trans,
+          p => void raiseFrom(p, hands, trans)
         );
         if (!panel.toolbar.insertAfter('cellType', TOOLBAR_ITEM, button)) {
           panel.toolbar.addItem(TOOLBAR_ITEM, button);

@@ -46,7 +46,11 @@ describe('a raised hand as the server tells it', () => {
 describe('the entries of help/mine', () => {
   it('keeps well-formed open entries only', () => {
     const raw = {
-      entries: [waiting, { id: 'x', notebook: 'a' }, { ...waiting, state: 'resolved' }]
+      entries: [
+        waiting,
+        { id: 'x', notebook: 'a' },
+        { ...waiting, state: 'resolved' }
+      ]
     };
     expect(parseMine(raw)).toEqual([waiting]);
     expect(parseMine(null)).toEqual([]);
@@ -71,7 +75,14 @@ describe('the events a hand sends', () => {
 
   it('raises on a cell with the message, within the server bound', () => {
     const ref = { path: 'copy.ipynb', assignmentId: 'a1' };
-    const event = handEvent('help', ref, at, 'e1', 'c3', `  ${'x'.repeat(600)} `);
+    const event = handEvent(
+      'help',
+      ref,
+      at,
+      'e1',
+      'c3',
+      `  ${'x'.repeat(600)} `
+    );
     expect(event).toEqual({
       eventId: 'e1',
       eventType: 'help',
