@@ -1,2 +1,3 @@
 /* Styles of the progress-tracker extension. */
 import './base.css';
+import './help.css';

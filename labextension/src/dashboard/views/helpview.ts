@@ -6,7 +6,7 @@
 import { clear, el } from './dom';
 import { Texts } from '../model/format';
 import { IHelpEntry } from '../model/help';
-import { mergeQueue } from '../model/helpqueue';
+import { mergeQueue, QueueItem } from '../model/helpqueue';
 import type { HelpQueueSync } from '../net/helpsync';
 import { ICellInfo } from '../types';
 import { IHelpActions, inferredItem, raisedItem } from './helpitems';
@@ -125,7 +125,30 @@ export class HelpView {
           this.texts.count(items.length - hands.length)
         )
       : '';
+    // Redrawn only when something shown changed, keeping the keyboard focus where it was.
+    const shown = JSON.stringify([
+      items
+        .slice(0, MAX_SHOWN)
+        .map(item =>
+          item.kind === 'raised'
+            ? [item.hand, this.texts.duration(item.waitingMs), item.reasons]
+            : item.entry
+        ),
+      items.length,
+      this._cells.map(c => [c.cellId, c.label, c.cellIndex])
+    ]);
+    if (shown === this._drawn) {
+      return;
+    }
+    this._drawn = shown;
+    const focused = focusKey(this._list);
     clear(this._list);
+    this._fill(items);
+    refocus(this._list, focused);
+  }
+
+  private _fill(items: QueueItem[]): void {
+    const { trans } = this.texts;
     if (items.length === 0) {
       this._list.appendChild(
         el('li', {
@@ -180,6 +203,7 @@ export class HelpView {
     }
   }
 
+  private _drawn = '';
   private _actions: IHelpActions;
   private _inferred: readonly IHelpEntry[] = [];
   private _cells: readonly ICellInfo[] = [];
@@ -189,6 +213,34 @@ export class HelpView {
   private _count: HTMLElement;
   private _status: HTMLElement;
   private _list: HTMLElement;
+}
+
+/** Which line and button of the list has the focus (`null`: none). */
+function focusKey(list: HTMLElement): string | null {
+  const active = document.activeElement as HTMLElement | null;
+  const item = active?.closest<HTMLElement>('.pt-help-item');
+  if (!active || !item || !list.contains(item)) {
+    return null;
+  }
+  return `${item.dataset.entry ?? ''}|${item.dataset.user ?? ''}|${active.className}`;
+}
+
+/** Focus the same button of the same line again after a redraw. */
+function refocus(list: HTMLElement, key: string | null): void {
+  if (key === null) {
+    return;
+  }
+  for (const item of list.querySelectorAll<HTMLElement>('.pt-help-item')) {
+    const line = `${item.dataset.entry ?? ''}|${item.dataset.user ?? ''}|`;
+    if (!key.startsWith(line)) {
+      continue;
+    }
+    const buttons = [...item.querySelectorAll<HTMLElement>('button')];
+    // The same button, else (a claimed hand has no Claim button) the line's last one.
+    const same = buttons.find(b => line + b.className === key);
+    (same ?? buttons[buttons.length - 1])?.focus();
+    return;
+  }
 }
 
 function numberInput(
