@@ -16,6 +16,7 @@ from ..courses.scope import Scope
 from ..help.hands import HAND_TYPES
 from ..help.notices import notices_of
 from ..help.queue import HelpQueue
+from ..live.follower import Follower
 from ..live.messages import LiveMessage
 
 Send = Callable[[str], Any]
@@ -27,14 +28,18 @@ def help_frame(entry: dict[str, Any]) -> str:
 
 
 class HelpFollower:
-    """Tells one staff socket about the help queue entries of its scope that change."""
+    """Tells one staff socket about the help queue entries of its scope that change.
+
+    Fed the live messages by its socket's follower (`HelpAwareFollower`): a socket is one
+    listener of the feed, whatever it sends.
+    """
 
     def __init__(self, runtime: Any, scope: Scope, send: Send):
         self.scope = scope
         self._send = send
         self._queue = HelpQueue(runtime.engine) if runtime.engine is not None else None
         self._tasks: set[asyncio.Task[None]] = set()
-        self._stops = [runtime.live.subscribe(self), notices_of(runtime).listen(self._tell)]
+        self._stops = [notices_of(runtime).listen(self._tell)]
 
     def on_message(self, message: LiveMessage) -> None:
         """A feed message: look up the entries its hand events changed (few messages have any)."""
@@ -47,9 +52,6 @@ class HelpFollower:
                 )
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
-
-    def on_reset(self, reason: str) -> None:
-        """The feed lost messages: the dashboard reloads (the socket's follower says so)."""
 
     async def _look_up(self, user_id: str, event_id: str) -> None:
         assert self._queue is not None
@@ -68,3 +70,16 @@ class HelpFollower:
         self._stops = []
         for task in self._tasks:
             task.cancel()
+
+
+class HelpAwareFollower(Follower):
+    """A socket's follower that also hands each live message to the socket's help follower."""
+
+    def __init__(self, *args: Any, help_follower: HelpFollower, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.help_follower = help_follower
+
+    def on_message(self, message: LiveMessage) -> None:
+        """Follow the message, then look up the hands it raised or lowered."""
+        super().on_message(message)
+        self.help_follower.on_message(message)

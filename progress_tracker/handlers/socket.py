@@ -19,7 +19,7 @@ from ..live.messages import FeedPosition
 from ..live.subscription import Subscription
 from ..runtime import Runtime
 from .base import INSTRUCTORS_ONLY, require_authorized
-from .help_live import HelpFollower
+from .help_live import HelpAwareFollower, HelpFollower
 
 FEED_ID = re.compile(r"^[0-9a-f]{1,64}$")
 
@@ -81,15 +81,16 @@ class LiveSocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHandl
         """Start the keep-alive ping, then replay what the dashboard missed and follow."""
         super().open(*args, **kwargs)
         settings = self.runtime.settings.dashboard
-        self._follower = Follower(
+        assert self._scope is not None
+        self._help = HelpFollower(self.runtime, self._scope, self._write_help)
+        self._follower = HelpAwareFollower(
             self.runtime.live,
             self._write,
             backlog_bytes=settings.live_backlog_bytes,
             scope=self._scope,
             subscription=self._subscription,
+            help_follower=self._help,
         )
-        assert self._scope is not None
-        self._help = HelpFollower(self.runtime, self._scope, self._write_help)
         try:
             await self._follower.start(self._resume)
         except FeedUnavailable as err:
