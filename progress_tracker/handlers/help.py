@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from ..errors import NotFound
 from ..help.notices import notices_of
 from ..help.queue import CLAIM, RESOLVE, HelpQueue
+from ..runtime import Runtime
 from .base import InstructorHandler, TrackerHandler
 
 
@@ -31,7 +34,7 @@ class HelpQueueHandler(InstructorHandler):
 class HelpChangeHandler(InstructorHandler):
     """POST api/v1/help/{id}/claim or /resolve, by staff of the entry's course or section."""
 
-    def initialize(self, runtime, action: str) -> None:  # type: ignore[override]
+    def initialize(self, runtime: Runtime, action: str) -> None:  # type: ignore[override]
         """Receive the runtime and which change this route makes."""
         super().initialize(runtime)
         self.action = action
@@ -63,7 +66,7 @@ class MyHelpHandler(TrackerHandler):
         self.reply(200, {"entries": await queue_of(self).mine(self.caller.user_id)})
 
 
-def help_routes(runtime, api: str) -> list[tuple[str, type, dict]]:
+def help_routes(runtime: Runtime, api: str) -> list[tuple[str, type, dict[str, Any]]]:
     """The help queue's routes."""
     kwargs = {"runtime": runtime}
     return [
