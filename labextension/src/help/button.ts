@@ -6,7 +6,10 @@ import { NotebookPanel } from '@jupyterlab/notebook';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
-import { assignmentOfPanel } from '../capture/lifecycle';
+import {
+  assignmentCourseOfPanel,
+  assignmentOfPanel
+} from '../capture/lifecycle';
 import type { HandTracker } from './hands';
 import type { IHandRef, IHandState } from './handstate';
 
@@ -14,7 +17,8 @@ import type { IHandRef, IHandState } from './handstate';
 export function refOf(panel: NotebookPanel): IHandRef {
   return {
     path: panel.context.localPath,
-    assignmentId: assignmentOfPanel(panel)
+    assignmentId: assignmentOfPanel(panel),
+    course: assignmentCourseOfPanel(panel)
   };
 }
 
@@ -57,7 +61,7 @@ export class HandButton extends Widget {
     }
     const ref = refOf(this.panel);
     const hand = this.hands.state(ref);
-    const visible = this.hands.canRaise(ref.path) || hand.phase !== 'down';
+    const visible = this.hands.canRaise(ref) || hand.phase !== 'down';
     this.setHidden(!visible);
     const { trans } = this;
     this._button.textContent = handLabel(hand, trans);

@@ -91,12 +91,12 @@ export class HandTracker implements IDisposable {
     return this._poll.isDisposed;
   }
 
-  /** Whether a hand can be raised in the notebook at `path` (its events are captured). */
-  canRaise(path: string): boolean {
+  /** Whether a hand can be raised in a notebook (its events are captured). */
+  canRaise(ref: IHandRef): boolean {
     const settings = this.capture.settings.current;
-    const consent = this.capture.consent.current;
+    const consent = this.capture.consent.stateFor(ref.course);
     return (
-      settings !== null && isTracked(path, settings) && !!consent?.captureOn
+      settings !== null && isTracked(ref.path, settings) && !!consent?.captureOn
     );
   }
 
@@ -117,8 +117,10 @@ export class HandTracker implements IDisposable {
   /** Raise the hand of a notebook, on a cell, with a message (both optional). */
   raise(ref: IHandRef, cellId: string | null, message: string): void {
     const at = new Date();
-    this.capture.send(ref.path, () =>
-      handEvent('help', ref, at, newEventId(), cellId, message)
+    this.capture.send(
+      ref.path,
+      () => handEvent('help', ref, at, newEventId(), cellId, message),
+      ref.course
     );
     this._set(ref, raised());
   }
@@ -126,8 +128,10 @@ export class HandTracker implements IDisposable {
   /** Lower the hand of a notebook. */
   lower(ref: IHandRef): void {
     const at = new Date();
-    this.capture.send(ref.path, () =>
-      handEvent('help_stop', ref, at, newEventId())
+    this.capture.send(
+      ref.path,
+      () => handEvent('help_stop', ref, at, newEventId()),
+      ref.course
     );
     this._set(ref, { ...HAND_DOWN });
   }

@@ -38,6 +38,8 @@ export interface IMyEntry {
 export interface IHandRef {
   path: string;
   assignmentId: string | null;
+  /** The course of the published assignment (whose consent applies), else `null`. */
+  course: string | null;
 }
 
 /** The entries of `GET api/v1/help/mine` (anything malformed is left out). */

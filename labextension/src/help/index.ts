@@ -71,7 +71,7 @@ export const helpPlugin: JupyterFrontEndPlugin<void> = {
         caption: trans.__("Ask your course's instructors and TAs for help"),
         isEnabled: () => {
           const panel = current();
-          return !!panel && isDown(panel) && hands.canRaise(refOf(panel).path);
+          return !!panel && isDown(panel) && hands.canRaise(refOf(panel));
         },
         execute: async () => {
           const panel = current();

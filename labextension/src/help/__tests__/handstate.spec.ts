@@ -60,13 +60,19 @@ describe('the entries of help/mine', () => {
   it('finds a notebook by assignment, else by path of an unpublished one', () => {
     const inAssignment = { ...waiting, id: 8, assignment: 'a1', notebook: 'x' };
     const entries = [inAssignment, waiting];
-    expect(entryOf(entries, { path: 'copy.ipynb', assignmentId: 'a1' })).toBe(
-      inAssignment
-    );
-    expect(entryOf(entries, { path: 'lab1.ipynb', assignmentId: null })).toBe(
-      waiting
-    );
-    expect(entryOf(entries, { path: 'x', assignmentId: null })).toBeNull();
+    expect(
+      entryOf(entries, {
+        path: 'copy.ipynb',
+        assignmentId: 'a1',
+        course: 'cs101'
+      })
+    ).toBe(inAssignment);
+    expect(
+      entryOf(entries, { path: 'lab1.ipynb', assignmentId: null, course: null })
+    ).toBe(waiting);
+    expect(
+      entryOf(entries, { path: 'x', assignmentId: null, course: null })
+    ).toBeNull();
   });
 });
 
@@ -74,7 +80,7 @@ describe('the events a hand sends', () => {
   const at = new Date('2026-12-01T10:00:00Z');
 
   it('raises on a cell with the message, within the server bound', () => {
-    const ref = { path: 'copy.ipynb', assignmentId: 'a1' };
+    const ref = { path: 'copy.ipynb', assignmentId: 'a1', course: 'cs101' };
     const event = handEvent(
       'help',
       ref,
@@ -95,7 +101,7 @@ describe('the events a hand sends', () => {
   });
 
   it('lowers without a cell or message (an empty message is none)', () => {
-    const ref = { path: 'lab1.ipynb', assignmentId: null };
+    const ref = { path: 'lab1.ipynb', assignmentId: null, course: null };
     expect(handEvent('help_stop', ref, at, 'e2', null, '   ')).toEqual({
       eventId: 'e2',
       eventType: 'help_stop',
