@@ -1,2 +1,4 @@
 /* Styles of the progress-tracker extension. */
 import './base.css';
+import './notice.css';
+import './help.css';

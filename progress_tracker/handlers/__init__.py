@@ -34,6 +34,7 @@ def handler_routes(runtime: Runtime) -> list[Route]:
     from .export import ExportHandler
     from .governance import AuditHandler, ProgSnap2Handler, SubjectHandler
     from .health import HealthHandler
+    from .help import help_routes
     from .socket import LiveSocketHandler
 
     return [
@@ -57,4 +58,5 @@ def handler_routes(runtime: Runtime) -> list[Route]:
         (f"{API}/subject", SubjectHandler, kwargs),
         (f"{API}/progsnap2.zip", ProgSnap2Handler, kwargs),
         (f"{API}/consent/courses", ConsentCoursesHandler, kwargs),
+        *help_routes(runtime, API),
     ]

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ..events import Event, EventType
 from ..events.model import cell_of
+from ..help.hands import apply_hands
 from .bulk import insert_new
 from .dialect import is_deadlock, is_stale_reference
 from .ensure import ensure_cells, ensure_notebooks, ensure_students
@@ -167,6 +168,7 @@ class EventWriter:
         # The read model changes in the same transaction, by exactly the rows inserted.
         starts = [row for row in others.values() if row["cell_pk"] is not None]
         await maintain.apply(conn, self.dialect, list(runs.values()), starts)
+        await apply_hands(conn, others.values())  # raised hands: the help queue
         new = runs.keys() | others.keys()
         names = {pk: name for name, pk in students.items()}
         return {(names[student], event_id) for student, event_id in new}

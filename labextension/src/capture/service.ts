@@ -78,7 +78,8 @@ async function fetchCaptureSettings(
  */
 export class CaptureService implements IDisposable {
   private readonly outbox: Outbox<ICaptureEvent>;
-  private readonly settings: SettingsSource;
+  /** The server's capture settings (whether to capture, and which notebooks). */
+  readonly settings: SettingsSource;
   /** The student's consent state (what the notice shows). */
   readonly consent: ConsentSource;
   /** The last event the server accepted (shown in the notice). */
@@ -259,23 +260,21 @@ export class CaptureService implements IDisposable {
     type: NotebookEventType,
     ref: INotebookRef
   ): void {
-    if (this._isDisposed) {
-      return;
-    }
     const at = new Date();
+    this.send(
+      ref.path,
+      () =>
+        buildNotebookEvent(type, ref.path, at, newEventId(), ref.assignmentId),
+      ref.course
+    );
+  }
+
+  /** Queue the event `build` makes if `path` is tracked, gated by `course`'s consent. */
+  send(path: string, build: () => ICaptureEvent, course: string | null): void {
     void this.settings.ready.then(() => {
       const settings = this.settings.current;
-      if (settings && isTracked(ref.path, settings)) {
-        this.enqueue(
-          buildNotebookEvent(
-            type,
-            ref.path,
-            at,
-            newEventId(),
-            ref.assignmentId
-          ),
-          ref.course
-        );
+      if (settings && isTracked(path, settings)) {
+        this.enqueue(build(), course);
       }
     });
   }

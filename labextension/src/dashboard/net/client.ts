@@ -125,6 +125,24 @@ export class DashboardClient {
     return response.blob();
   }
 
+  /** The open raised hands of the user's scope, undecoded (`GET api/v1/help`). */
+  helpQueue(): Promise<unknown> {
+    return this._get<unknown>('help');
+  }
+
+  /**
+   * Claim (`someone is coming`) or resolve a raised hand; the entry as changed, undecoded.
+   *
+   * @throws ServerConnection.ResponseError on a non-2xx answer (403, 404, 409 resolved already)
+   */
+  changeHelp(id: number, action: 'claim' | 'resolve'): Promise<unknown> {
+    return requestAPI<unknown>(this.serverSettings, `help/${id}/${action}`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'Content-Type': 'application/json' }
+    });
+  }
+
   private _get<T>(endPoint: string): Promise<T> {
     return requestAPI<T>(this.serverSettings, endPoint);
   }

@@ -11,6 +11,7 @@ import { orderStudents, RowOrder } from '../model/ordering';
 import { IApplyResult } from '../model/state';
 import { HelpThresholds } from '../model/thresholds';
 import { DashboardClient } from '../net/client';
+import { HelpQueueSync } from '../net/helpsync';
 import { AssignmentNames } from '../net/names';
 import { ProgressSync } from '../net/sync';
 import { el } from './dom';
@@ -76,7 +77,8 @@ export class DashboardWidget extends Widget {
         this._renderStudents();
       },
       errorThreshold,
-      idleMinutes
+      idleMinutes,
+      new HelpQueueSync(client, this._sync)
     );
     this._grid = new GridView(
       texts,
@@ -129,6 +131,7 @@ export class DashboardWidget extends Widget {
     void this._loadThresholds();
     void this._sync.load(null);
     void this._recheck.start();
+    this._help.start();
   }
 
   dispose(): void {
@@ -137,6 +140,7 @@ export class DashboardWidget extends Widget {
     }
     this._sync.dispose();
     this._recheck.dispose();
+    this._help.dispose();
     if (this._flashTimer !== null) {
       clearTimeout(this._flashTimer);
     }
