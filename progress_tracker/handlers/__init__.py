@@ -28,6 +28,7 @@ def handler_routes(runtime: Runtime) -> list[Route]:
 
         return [events, settings, *relay_routes(runtime, API), *relay_write_routes(runtime, API)]
     from .assignments import AssignmentHandler, AssignmentsHandler, CoursesHandler
+    from .cells import CellLatestHandler
     from .consent import ConsentCountsHandler, ConsentHandler
     from .dashboard import ErrorsHandler, ExecutionsHandler, PaceHandler, ProgressHandler
     from .deadletters import DeadLettersHandler
@@ -56,4 +57,5 @@ def handler_routes(runtime: Runtime) -> list[Route]:
         (f"{API}/audit", AuditHandler, kwargs),
         (f"{API}/subject", SubjectHandler, kwargs),
         (f"{API}/progsnap2.zip", ProgSnap2Handler, kwargs),
+        (f"{API}/cells/latest", CellLatestHandler, kwargs),
     ]

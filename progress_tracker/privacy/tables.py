@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import Column, ColumnElement, Table, false, true
 
 from ..store.models import CellExecution, CourseMember, NotebookEvent, Student
-from ..store.state.tables import CellState, NotebookStudent
+from ..store.state.tables import CellState, KernelState, NotebookStudent
 from .attribution import DEFAULT_COURSE
 from .models import AuditEntry, ConsentState
 
@@ -34,6 +34,7 @@ def student_tables() -> list[Table]:
         CellState.__table__,
         NotebookStudent.__table__,
         CourseMember.__table__,
+        KernelState.__table__,
     ]
 
 

@@ -95,7 +95,8 @@ class EventWriter:
             others = await self._insert_notebook_events(conn, students, notebooks, cells, unique)
             # The read model changes in the same transaction, by exactly the rows inserted.
             starts = [row for row in others.values() if row["cell_pk"] is not None]
-            await maintain.apply(conn, self.dialect, list(runs.values()), starts)
+            statuses = [row for row in others.values() if row["kernel_status"] is not None]
+            await maintain.apply(conn, self.dialect, list(runs.values()), starts, statuses)
             new = runs.keys() | others.keys()
         names = {pk: name for name, pk in students.items()}
         return {(names[student], event_id) for student, event_id in new}
@@ -231,6 +232,7 @@ class EventWriter:
                     "code": event.code,
                     "execution_count": event.execution_count,
                     "has_error": event.has_error,
+                    "interrupted": event.interrupted,
                     "error_message": event.error_message,
                     "result": event.result,
                     "duration_ms": event.execution_duration_ms,
@@ -259,6 +261,7 @@ class EventWriter:
                 "course_id": event.course or IMPLICIT_COURSE_ID,
                 "cell_id": event.cell_id,
                 "message": event.message,
+                "kernel_status": event.kernel_status,
                 "event_time": event.event_time,
                 "received_at": event.received_at,
                 "metadata": event.metadata,
