@@ -50,6 +50,7 @@ NO_CELL = ""
 # An error of this name is the student interrupting the kernel: no failure (older clients send
 # no `interrupted`, only the error).
 INTERRUPT_ERROR = "KeyboardInterrupt"
+UNKNOWN_KERNEL_STATUS = "unknown"
 # Set in metadata when a far-future eventTime was replaced by the receive time.
 CLIENT_EVENT_TIME = "clientEventTime"
 
@@ -160,11 +161,12 @@ class ClientEvent(BaseModel):
 
     @model_validator(mode="after")
     def _kernel_status_is_named(self) -> ClientEvent:
-        """A kernel_status event says which status (and only it carries one)."""
-        if self.event_type is EventType.KERNEL_STATUS and self.kernel_status is None:
-            raise ValueError("a kernel_status event needs kernelStatus")
+        """Only a kernel_status event carries a status ("unknown" when its client names none:
+        the change still ends the running cells)."""
         if self.event_type is not EventType.KERNEL_STATUS:
             self.kernel_status = None
+        elif self.kernel_status is None:
+            self.kernel_status = UNKNOWN_KERNEL_STATUS
         return self
 
     @model_validator(mode="after")

@@ -19,16 +19,14 @@ class CellLatestHandler(DashboardHandler):
     @authorized
     async def get(self) -> None:
         """Each student's latest attempt at the cell, in scope, with their struggle signals."""
-        exercise = self.exercise_argument()
-        if exercise is None:
-            raise BadRequest("notebook (a path) or assignment (an id) is required.")
         cell = self.get_argument("cell", None)
         if not cell:
             raise BadRequest("cell (a cell id) is required.")
+        exercise = self.exercise_argument()
+        if exercise is None:  # as no such cell: the other dashboard reads answer none too
+            raise NotFound("No exercise: give notebook (a path) or assignment (an id).")
         idle = timedelta(minutes=self.runtime.settings.dashboard.signal_idle_minutes)
         found = await self.queries.cell_latest(exercise, cell, self.scope(), idle_cutoff=idle)
-        if found is None:
-            raise NotFound(f"No cell {cell[:80]!r} in {self.exercise_name()!r} in your scope.")
         # Students' code is read: recorded as a read of the dashboard's data, before it is sent.
         await audit_access(self, "dashboard", target=self.exercise_name(), cell=cell)
         self.reply(200, found)

@@ -118,10 +118,8 @@ async def test_a_student_is_refused(jp_fetch):
 @pytest.mark.parametrize(
     ("params", "status", "names"),
     [
-        ({"cell": "c1"}, 400, "notebook"),
+        ({"cell": "c1"}, 404, "notebook"),
         ({"notebook": PATH}, 400, "cell"),
-        ({"notebook": PATH, "cell": "nope"}, 404, "nope"),
-        ({"notebook": "other.ipynb", "cell": "c1"}, 404, "c1"),
         ({"notebook": PATH, "cell": "c1", "course": "not a course!"}, 400, "course"),
     ],
 )
@@ -130,6 +128,15 @@ async def test_bad_requests_say_what_is_wrong(jp_fetch, params, status, names):
     code, body = await latest(jp_fetch, "prof101", **params)
     assert code == status, body
     assert names in body["message"]
+
+
+@pytest.mark.parametrize(
+    "params", [{"notebook": PATH, "cell": "c9"}, {"notebook": "o", "cell": "c1"}]
+)
+async def test_a_cell_nobody_ran_has_no_student(jp_fetch, params):
+    await seed_class(jp_fetch)
+    code, body = await latest(jp_fetch, "prof101", **params)
+    assert (code, body["students"]) == (200, [])
 
 
 async def test_an_error_group_names_who_has_that_error_now(jp_fetch):

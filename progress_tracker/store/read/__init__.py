@@ -70,7 +70,7 @@ class ProgressQueries:
 
     async def cell_latest(
         self, notebook: Exercise, cell_id: str, scope: Scope, *, idle_cutoff: timedelta
-    ) -> dict[str, Any] | None:
+    ) -> dict[str, Any]:
         """Every student's latest attempt at one cell, with their struggle signals."""
         key = ("", notebook) if isinstance(notebook, str) else notebook
         return await drilldown.latest_attempts(

@@ -97,13 +97,20 @@ async def latest_attempts(
     *,
     idle_cutoff: timedelta,
     now: datetime | None = None,
-) -> dict[str, Any] | None:
-    """The drill-down of one cell (None when the exercise has no such cell in scope)."""
+) -> dict[str, Any]:
+    """The drill-down of one cell (no student when the exercise has no such cell in scope)."""
     running_since = (now or datetime.now(UTC)) - RUNNING_WINDOW
+    answer: dict[str, Any] = {
+        "notebook": key[1] or None,
+        "assignment": key[0] or None,
+        "cellId": cell_id,
+        "students": [],
+        "definitions": signals.DEFINITIONS,
+    }
     async with engine.connect() as conn:
         cell = await _cell_of(conn, key, cell_id, scope)
         if cell is None:
-            return None
+            return answer
         stmt = (
             select(*READ_COLUMNS)
             .where(_c.notebook_id == cell.id, _c.cell_pk == cell.cell_pk, visible(scope))
@@ -141,10 +148,4 @@ async def latest_attempts(
             }
         )
     students.sort(key=lambda student: student["student"])
-    return {
-        "notebook": key[1] or None,
-        "assignment": key[0] or None,
-        "cellId": cell_id,
-        "students": students,
-        "definitions": signals.DEFINITIONS,
-    }
+    return {**answer, "students": students}
