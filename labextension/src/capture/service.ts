@@ -8,18 +8,18 @@ import {
   Notebook,
   NotebookActions
 } from '@jupyterlab/notebook';
-import { ServerConnection } from '@jupyterlab/services';
+import type { ServerConnection } from '@jupyterlab/services';
 import { IDisposable } from '@lumino/disposable';
 
-import { requestAPI } from '../api';
 import { gradeIdOf } from '../assignment';
 import { gate } from '../privacy/consent';
-import { ConsentSource, IConsentApi } from '../privacy/consentSource';
+import { ConsentSource } from '../privacy/consentSource';
 import { LastSent } from '../privacy/lastSent';
 import { browserStorage, newEventId, windowClock } from './browser';
 import {
   buildCellExecutedEvent,
   buildCellStartedEvent,
+  buildKernelStatusEvent,
   buildNotebookEvent,
   ICaptureEvent,
   ICellRun,
@@ -31,9 +31,11 @@ import {
   INotebookRef,
   NotebookLifecycle
 } from './lifecycle';
+import { KernelWatch } from './kernel';
 import { Outbox, outboxStorageKey } from './outbox';
 import { isTracked } from './settings';
 import { SettingsSource } from './settingsSource';
+import { consentApi, fetchCaptureSettings } from './serverApi';
 import { RunStopwatch } from './timing';
 import { EventsTransport } from './transport';
 
@@ -45,56 +47,9 @@ type ExecutedArgs = {
 };
 
 /**
- * The server's capture settings; a server without the progress-tracker
- * server extension (404) means capture off, asked again at the next refresh.
- */
-async function fetchCaptureSettings(
-  serverSettings: ServerConnection.ISettings
-): Promise<unknown> {
-  try {
-    return await requestAPI<unknown>(serverSettings, 'settings');
-  } catch (error) {
-    if (
-      error instanceof ServerConnection.ResponseError &&
-      error.response.status === 404
-    ) {
-      return { captureEnabled: false };
-    }
-    throw error;
-  }
-}
-
-/** The consent API of the server (`undefined` from a server without it). */
-function consentApi(serverSettings: ServerConnection.ISettings): IConsentApi {
-  return {
-    get: async capturing => {
-      try {
-        return await requestAPI<unknown>(
-          serverSettings,
-          `consent?capturing=${capturing}`
-        );
-      } catch (error) {
-        if (
-          error instanceof ServerConnection.ResponseError &&
-          error.response.status === 404
-        ) {
-          return undefined;
-        }
-        throw error;
-      }
-    },
-    put: capture =>
-      requestAPI<unknown>(serverSettings, 'consent', {
-        method: 'PUT',
-        body: JSON.stringify({ capture }),
-        headers: { 'Content-Type': 'application/json' }
-      })
-  };
-}
-
-/**
- * The capture of one JupyterLab page: every cell start and run and notebook
- * open/save/close/heartbeat of a tracked notebook becomes an event in the outbox.
+ * The capture of one JupyterLab page: every cell start and run, notebook
+ * open/save/close/heartbeat and kernel status change of a tracked notebook becomes an
+ * event in the outbox.
  *
  * Only the cell that ran is read (its source, outputs, timing, nbgrader grade id),
  * and of the notebook only its assignment id (`metadata.progress_tracker`), never
@@ -111,6 +66,7 @@ export class CaptureService implements IDisposable {
   readonly lastSent = new LastSent();
   private readonly stopwatch = new RunStopwatch<Notebook>();
   private readonly lifecycle: NotebookLifecycle;
+  private readonly kernels: KernelWatch;
   private readonly onPageHide = () => this.outbox.flushOnPageHide();
   private readonly onVisibilityChange = () => {
     if (document.visibilityState === 'hidden') {
@@ -139,6 +95,12 @@ export class CaptureService implements IDisposable {
       (type, ref) => this.recordNotebookEvent(type, ref),
       windowClock,
       null // no beats until the server says how often it wants them
+    );
+    this.kernels = new KernelWatch(tracker, (status, panel) =>
+      this.recordKernelStatus(status, {
+        path: panel.context.localPath,
+        assignmentId: assignmentOfPanel(panel)
+      })
     );
     this.consent = new ConsentSource(
       consentApi(serverSettings),
@@ -175,6 +137,7 @@ export class CaptureService implements IDisposable {
     NotebookActions.executionScheduled.disconnect(this.onScheduled, this);
     NotebookActions.executed.disconnect(this.onExecuted, this);
     this.lifecycle.dispose();
+    this.kernels.dispose();
     window.removeEventListener('pagehide', this.onPageHide);
     document.removeEventListener('visibilitychange', this.onVisibilityChange);
     this.settings.dispose();
@@ -275,9 +238,25 @@ export class CaptureService implements IDisposable {
     });
   }
 
+  private recordKernelStatus(status: string, ref: INotebookRef): void {
+    this.recordIfTracked(ref.path, (at, id) =>
+      buildKernelStatusEvent(status, ref.path, at, id, ref.assignmentId)
+    );
+  }
+
   private recordNotebookEvent(
     type: NotebookEventType,
     ref: INotebookRef
+  ): void {
+    this.recordIfTracked(ref.path, (at, id) =>
+      buildNotebookEvent(type, ref.path, at, id, ref.assignmentId)
+    );
+  }
+
+  /** Queue the event `build` makes (of now) once the settings say `path` is tracked. */
+  private recordIfTracked(
+    path: string,
+    build: (at: Date, eventId: string) => ICaptureEvent
   ): void {
     if (this._isDisposed) {
       return;
@@ -285,10 +264,8 @@ export class CaptureService implements IDisposable {
     const at = new Date();
     void this.settings.ready.then(() => {
       const settings = this.settings.current;
-      if (settings && isTracked(ref.path, settings)) {
-        this.enqueue(
-          buildNotebookEvent(type, ref.path, at, newEventId(), ref.assignmentId)
-        );
+      if (settings && isTracked(path, settings)) {
+        this.enqueue(build(at, newEventId()));
       }
     });
   }
