@@ -25,10 +25,7 @@ export type NotebookEventType =
 
 /** The kinds of event the server accepts. */
 export type EventType =
-  | 'cell_executed'
-  | 'cell_started'
-  | 'kernel_status'
-  | NotebookEventType;
+  'cell_executed' | 'cell_started' | 'kernel_status' | NotebookEventType;
 
 /** The error name of a run the student interrupted (Python's, as ipykernel reports it). */
 export const INTERRUPT_ERROR = 'KeyboardInterrupt';

@@ -9,10 +9,7 @@ import { IDisposable } from '@lumino/disposable';
 
 /** The statuses reported (`kernelStatus` of the event). */
 export type ReportedKernelStatus =
-  | 'restarting'
-  | 'dead'
-  | 'shutdown'
-  | 'started';
+  'restarting' | 'dead' | 'shutdown' | 'started';
 
 /**
  * What a kernel status of JupyterLab (`ISessionContext.statusChanged`) reports, `null` for

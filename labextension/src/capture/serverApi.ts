@@ -27,7 +27,9 @@ export async function fetchCaptureSettings(
 }
 
 /** The consent API of the server (`undefined` from a server without it). */
-export function consentApi(serverSettings: ServerConnection.ISettings): IConsentApi {
+export function consentApi(
+  serverSettings: ServerConnection.ISettings
+): IConsentApi {
   return {
     get: async capturing => {
       try {

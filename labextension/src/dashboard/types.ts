@@ -207,6 +207,8 @@ export interface IErrorGroup {
   exampleCode: string | null;
   exampleUser: string | null;
   lastSeen: string | null;
+  /** Who has this error as their latest run of the cell now (newer servers). */
+  studentsNow?: string[];
 }
 
 /** The distinct errors of one cell. */

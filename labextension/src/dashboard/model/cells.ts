@@ -315,7 +315,11 @@ export class CellRecords {
       const wasRunning = this._running.has(key);
       record.applyKernelStatus(eventTime);
       if (wasRunning && !record.isRunning(now)) {
-        updates.push([userId, key.slice(prefix.length), this._stateOf(key, record, now)]);
+        updates.push([
+          userId,
+          key.slice(prefix.length),
+          this._stateOf(key, record, now)
+        ]);
       }
     }
     return updates;
