@@ -127,6 +127,8 @@ export class DrilldownPanel {
     this._asked = request;
     this._data = null;
     this._selected = null;
+    this._status.value = 'all'; // a new cell (or group): every status, no search
+    this._text.value = '';
     this._title.textContent = trans.__('Cell %1', cellLabel(request.cell));
     this._renderGroup();
     this._showMessage(trans.__('Loading…'));
