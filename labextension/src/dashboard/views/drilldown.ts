@@ -29,6 +29,7 @@ export interface IDrilldownRequest {
   group?: { errorMessage: string; students: readonly string[] } | null;
 }
 
+let nextPanel = 0;
 const STATUSES: CellStatus[] = [
   'failed',
   'interrupted',
@@ -296,5 +297,3 @@ export class DrilldownPanel {
   private _code: ICodeBlock | null = null;
   private _opener: HTMLElement | null = null;
 }
-
-let nextPanel = 0;

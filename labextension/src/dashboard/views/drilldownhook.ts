@@ -6,25 +6,7 @@ import type { Texts } from '../model/format';
 import type { ProgressModel } from '../model/state';
 import type { DashboardClient } from '../net/client';
 import { DrilldownPanel } from './drilldown';
-
-/** The DOM event a column header or an error group sends to open the drill-down. */
-export const OPEN_CELL_EVENT = 'pt-open-cell';
-
-/** What {@link OPEN_CELL_EVENT} says: the cell, and an error group if it came from one. */
-export interface IOpenCellDetail {
-  cellId: string;
-  group?: { errorMessage: string; students: readonly string[] } | null;
-}
-
-/** Ask the dashboard (the event bubbles up to it) to open the drill-down of a cell. */
-export function requestDrilldown(
-  from: HTMLElement,
-  detail: IOpenCellDetail
-): void {
-  from.dispatchEvent(
-    new CustomEvent<IOpenCellDetail>(OPEN_CELL_EVENT, { bubbles: true, detail })
-  );
-}
+import { IOpenCellDetail, OPEN_CELL_EVENT } from './drilldownevent';
 
 /** A drill-down panel in `root`, opened on the cells `root`'s views ask for. */
 export function openDrilldowns(

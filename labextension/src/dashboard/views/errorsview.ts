@@ -2,7 +2,7 @@
  * The errors of the notebook, grouped per cell and per message.
  */
 import { clear, el } from './dom';
-import { requestDrilldown } from './drilldownhook';
+import { requestDrilldown } from './drilldownevent';
 import { cellLabel, Texts } from '../model/format';
 import { IErrorsResponse } from '../types';
 

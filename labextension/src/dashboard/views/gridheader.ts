@@ -5,7 +5,7 @@
  * markup: the source is whatever the instructor wrote.
  */
 import { clear, el } from './dom';
-import { requestDrilldown } from './drilldownhook';
+import { requestDrilldown } from './drilldownevent';
 import { cellPosition, Texts } from '../model/format';
 import type { ICellInfo } from '../types';
 
