@@ -1,5 +1,6 @@
-"""The cell drill-down end to end: a class of 40 simulated students (events POSTed as each of them
-through the real API), a real `jupyter lab`, Debian's Chromium.
+"""The cell drill-down end to end: a class of 40 simulated students of course cs101 working on a
+published assignment (events POSTed as each of them through the real API), a real `jupyter lab`
+whose owner is cs101's instructor, Debian's Chromium.
 
 What is checked, as an instructor sees it:
 - an interrupted run shows as interrupted in the grid, not failed; a kernel restart ends a
@@ -10,30 +11,79 @@ What is checked, as an instructor sees it:
   the keyboard, closed with Escape;
 - an error group lists the students who have that error now; choosing one shows their attempt.
 
-The server and the identities are those of test_dashboard_e2e.py (`classroom`).
+The server is test_dashboard_e2e.py's, with hub-like identities of cs101.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from jupyter_server.auth.identity import IdentityProvider, User
 from playwright.sync_api import expect
 
-from tests.browser import test_dashboard_e2e
 from tests.browser.test_dashboard_e2e import (
     COMMAND,
+    HubStyleUser,
     LabServer,
     _open_lab,
+    _start_lab,
     _wait_cell_status,
     _wait_for_dashboard_command,
 )
 from tests.chromium import new_context
 
 pytestmark = pytest.mark.browser
-classroom = test_dashboard_e2e.classroom  # the server, as a fixture of this module
+ASSIGNMENT = "cs101-lab1"
+
+
+class CourseIdentityProvider(IdentityProvider):
+    """The owner is cs101's instructor `teacher`; `token student:<name>` is cs101's student."""
+
+    async def get_user(self, handler: Any) -> User | None:
+        header = handler.request.headers.get("Authorization", "")
+        token = header.removeprefix("token ").strip()
+        if token.startswith("student:") and len(token) > len("student:"):
+            handler._token_authenticated = True
+            name = token.removeprefix("student:")
+            return HubStyleUser(name, hub_user={"name": name, "groups": ["cs101-students"]})
+        user = await super().get_user(handler)
+        if user is None:
+            return None
+        return HubStyleUser(
+            "teacher", hub_user={"name": "teacher", "groups": ["cs101-instructors"]}
+        )
+
+
+@pytest.fixture
+def classroom(tmp_path, built_labextension) -> Iterator[LabServer]:
+    """The lab server of cs101, with lab 1 published as an assignment."""
+    for server in _start_lab(
+        tmp_path, built_labextension, "tests.browser.test_drilldown_e2e.CourseIdentityProvider"
+    ):
+        publication = {
+            "course": "cs101",
+            "title": "Lab 1",
+            "path": NOTEBOOK,
+            "assignmentId": ASSIGNMENT,
+            "cells": [
+                {
+                    "cellId": f"cell-{i}",
+                    "gradeId": None,
+                    "cellType": "code",
+                    "label": f"Step {i}",
+                    "source": f"step_{i}()",
+                }
+                for i in range(3)
+            ],
+        }
+        status, body = server.api("POST", "api/v1/assignments", publication)
+        assert status in (200, 201), body
+        yield server
+
 
 NOTEBOOK = "course/lab1.ipynb"
 KEY_ERROR = "KeyError: 'price'"
@@ -49,6 +99,7 @@ def event(kind: str, cell: int, at: datetime, **fields: Any) -> dict[str, Any]:
         "eventType": kind,
         "eventTime": at.isoformat(),
         "notebookPath": NOTEBOOK,
+        "assignmentId": ASSIGNMENT,
         "cellId": f"cell-{cell}",
         "cellIndex": cell,
         "cellType": "code",
@@ -123,6 +174,7 @@ def test_the_drill_down_shows_every_latest_attempt(classroom: LabServer, chromiu
             "eventType": "kernel_status",
             "eventTime": (datetime.now(UTC) + timedelta(seconds=1)).isoformat(),
             "notebookPath": NOTEBOOK,
+            "assignmentId": ASSIGNMENT,
             "kernelStatus": "restarting",
         }
         classroom.post_events("s40", [restart])
