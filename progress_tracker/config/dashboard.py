@@ -18,6 +18,7 @@ class DashboardSettings:
     live_message_bytes: int = 256 * 1024
     live_backlog_bytes: int = 8 * 1024 * 1024
     compress_responses: bool = True
+    signal_idle_minutes: float = 5
 
 
 class ProgressDashboard(Configurable):
@@ -58,6 +59,14 @@ class ProgressDashboard(Configurable):
         a class's snapshot is JSON that shrinks about tenfold.""",
     )
 
+    signal_idle_minutes = Float(
+        5,
+        config=True,
+        help="""The idle cut-off of the "time on cell" struggle signal, in minutes: a longer gap
+        between a student's activity and their next run of a cell is a break, and only this
+        much of it counts as time on the cell.""",
+    )
+
     def settings(self) -> DashboardSettings:
         """The frozen settings."""
         return DashboardSettings(
@@ -67,4 +76,5 @@ class ProgressDashboard(Configurable):
             live_message_bytes=self.live_message_bytes,
             live_backlog_bytes=self.live_backlog_bytes,
             compress_responses=self.compress_responses,
+            signal_idle_minutes=self.signal_idle_minutes,
         )

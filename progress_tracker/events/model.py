@@ -40,12 +40,17 @@ class EventType(StrEnum):
     NOTEBOOK_HEARTBEAT = "notebook_heartbeat"
     HELP = "help"
     HELP_STOP = "help_stop"
+    KERNEL_STATUS = "kernel_status"
 
 
 CELL_EVENTS = frozenset({EventType.CELL_EXECUTED, EventType.CELL_STARTED})
 # Where events that name no notebook (or no cell) are kept: no client can send an empty path or id.
 NO_NOTEBOOK = ""
 NO_CELL = ""
+# An error of this name is the student interrupting the kernel: no failure (older clients send
+# no `interrupted`, only the error).
+INTERRUPT_ERROR = "KeyboardInterrupt"
+UNKNOWN_KERNEL_STATUS = "unknown"
 # Set in metadata when a far-future eventTime was replaced by the receive time.
 CLIENT_EVENT_TIME = "clientEventTime"
 
@@ -83,6 +88,10 @@ class ClientEvent(BaseModel):
     assignment_id: str | None = Field(default=None, min_length=1, max_length=128)
     grade_id: str | None = Field(default=None, min_length=1, max_length=128)
     message: str | None = Field(default=None, max_length=500)
+    interrupted: bool = False
+    kernel_status: str | None = Field(
+        default=None, min_length=1, max_length=32, pattern=r"^[a-z][a-z_-]*$"
+    )
 
     @field_validator(
         "notebook_path", "cell_id", "cell_type", "assignment_id", "grade_id", "message"
@@ -137,6 +146,28 @@ class ClientEvent(BaseModel):
                 f"metadata is {size} bytes, at most {limits.metadata_bytes} are accepted"
             )
         return value
+
+    @model_validator(mode="after")
+    def _interrupted_is_no_error(self) -> ClientEvent:
+        """An interrupted run is neither a success nor a failure: it never counts as an error.
+
+        Older clients only report the KeyboardInterrupt error; it is read as an interruption.
+        """
+        if self.has_error and (self.error_message or "").startswith(INTERRUPT_ERROR):
+            self.interrupted = True
+        if self.interrupted:
+            self.has_error = False
+        return self
+
+    @model_validator(mode="after")
+    def _kernel_status_is_named(self) -> ClientEvent:
+        """Only a kernel_status event carries a status ("unknown" when its client names none:
+        the change still ends the running cells)."""
+        if self.event_type is not EventType.KERNEL_STATUS:
+            self.kernel_status = None
+        elif self.kernel_status is None:
+            self.kernel_status = UNKNOWN_KERNEL_STATUS
+        return self
 
     @model_validator(mode="after")
     def _no_time_from_the_future(self, info: ValidationInfo) -> ClientEvent:

@@ -28,6 +28,7 @@ def handler_routes(runtime: Runtime) -> list[Route]:
 
         return [events, settings, *relay_routes(runtime, API), *relay_write_routes(runtime, API)]
     from .assignments import AssignmentHandler, AssignmentsHandler, CoursesHandler
+    from .cells import CellLatestHandler
     from .consent import ConsentCountsHandler, ConsentCoursesHandler, ConsentHandler
     from .dashboard import ErrorsHandler, ExecutionsHandler, PaceHandler, ProgressHandler
     from .deadletters import DeadLettersHandler
@@ -59,4 +60,5 @@ def handler_routes(runtime: Runtime) -> list[Route]:
         (f"{API}/progsnap2.zip", ProgSnap2Handler, kwargs),
         (f"{API}/consent/courses", ConsentCoursesHandler, kwargs),
         *help_routes(runtime, API),
+        (f"{API}/cells/latest", CellLatestHandler, kwargs),
     ]

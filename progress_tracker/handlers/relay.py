@@ -250,6 +250,7 @@ RELAYED = (
     "courses",
     "help",
     "help/mine",
+    "cells/latest",
 )
 # Relayed routes with a path argument: (route pattern, the collector's path with {}).
 RELAYED_WITH_ID = (

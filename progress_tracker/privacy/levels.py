@@ -28,7 +28,7 @@ METADATA_FIELDS = (
     ("eventId", "a random id of the event"),
     (
         "eventType",
-        "cell run or start; notebook opened, saved, closed or still open; hand raised or lowered",
+        "cell run or start; notebook opened, saved, closed or still open; hand up or down; kernel",
     ),
     ("eventTime", "when it happened (your browser's clock)"),
     ("notebookPath", "the notebook's path in your Jupyter server"),
@@ -41,6 +41,8 @@ METADATA_FIELDS = (
     ("hasError", "whether the run ended with an error"),
     ("executionDurationMs", "how long the run took"),
     ("message", "the short message you type when you raise your hand, if any"),
+    ("interrupted", "whether you interrupted the run (stopped the kernel)"),
+    ("kernelStatus", "your kernel restarting, stopping or starting (it ends cells shown running)"),
 )
 # The fields each level adds (wire name, event attribute, description).
 ADDED_AT: dict[CaptureLevel, tuple[tuple[str, str, str], ...]] = {

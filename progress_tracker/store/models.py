@@ -132,6 +132,8 @@ class CellExecution(Base):
     code: Mapped[str | None] = mapped_column(Text)
     execution_count: Mapped[int | None] = mapped_column(Integer)
     has_error: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The student stopped the run (KeyboardInterrupt): no error, and `has_error` is false.
+    interrupted: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     error_message: Mapped[str | None] = mapped_column(Text)
     result: Mapped[str | None] = mapped_column(Text)
     duration_ms: Mapped[float | None] = mapped_column(Float)
@@ -145,7 +147,8 @@ class CellExecution(Base):
 
 class NotebookEvent(Base):
     """A notebook opened, saved, closed or still open (heartbeat), a hand raised or lowered
-    (help, help_stop, with its message), or a cell started, by a student."""
+    (help, help_stop, with its message), a cell started, or the notebook's kernel changing status
+    (kernel_status, with its `kernel_status`), by a student."""
 
     __tablename__ = "notebook_events"
     __table_args__ = (
@@ -167,3 +170,4 @@ class NotebookEvent(Base):
         ForeignKey("courses.id", ondelete="CASCADE"), default=IMPLICIT_COURSE_ID
     )
     message: Mapped[str | None] = mapped_column(Text)
+    kernel_status: Mapped[str | None] = mapped_column(String(32))

@@ -167,7 +167,8 @@ class EventWriter:
         mark_cell_starts(ids, others.values())
         # The read model changes in the same transaction, by exactly the rows inserted.
         starts = [row for row in others.values() if row["cell_pk"] is not None]
-        await maintain.apply(conn, self.dialect, list(runs.values()), starts)
+        statuses = [row for row in others.values() if row["kernel_status"] is not None]
+        await maintain.apply(conn, self.dialect, list(runs.values()), starts, statuses)
         await apply_hands(conn, others.values())  # raised hands: the help queue
         new = runs.keys() | others.keys()
         names = {pk: name for name, pk in students.items()}

@@ -43,6 +43,7 @@ PROBES = {
     "api/v1/help/mine": ("caller", None),
     "api/v1/help/([^/]+)/claim": ("scope", None),
     "api/v1/help/([^/]+)/resolve": ("scope", None),
+    "api/v1/cells/latest": ("scope", {"notebook": "shared.ipynb", "cell": "c1"}),
 }
 # Who sees whom in the data the tests send.
 SEES = {

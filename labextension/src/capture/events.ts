@@ -25,7 +25,15 @@ export type NotebookEventType =
 
 /** The kinds of event the server accepts. */
 export type EventType =
-  'cell_executed' | 'cell_started' | NotebookEventType | 'help' | 'help_stop';
+  | 'cell_executed'
+  | 'cell_started'
+  | 'kernel_status'
+  | NotebookEventType
+  | 'help'
+  | 'help_stop';
+
+/** The error name of a run the student interrupted (Python's, as ipykernel reports it). */
+export const INTERRUPT_ERROR = 'KeyboardInterrupt';
 
 /** One event in the wire form of `POST api/v1/events` (docs/api.md). */
 export interface ICaptureEvent {
@@ -40,9 +48,13 @@ export interface ICaptureEvent {
   code?: string;
   executionCount?: number | null;
   hasError?: boolean;
+  /** The student interrupted the run: neither a success nor a failure (no error). */
+  interrupted?: boolean;
   errorMessage?: string;
   result?: string;
   executionDurationMs?: number;
+  /** A `kernel_status` event's status: restarting, dead, shutdown or started. */
+  kernelStatus?: string;
   /** The assignment of a published notebook (its `metadata.progress_tracker`). */
   assignmentId?: string;
   /** nbgrader's `grade_id` of the cell. */
@@ -134,7 +146,9 @@ export function buildCellExecutedEvent(
   }
   const isCode = run.cellType === 'code';
   const errorOutput = errorMessageFromOutputs(run.outputs);
-  const hasError = isCode && (!run.success || errorOutput !== null);
+  const failed = isCode && (!run.success || errorOutput !== null);
+  const interrupted = failed && isInterruption(run);
+  const hasError = failed && !interrupted;
   const event: ICaptureEvent = {
     eventId,
     eventType: 'cell_executed',
@@ -146,10 +160,13 @@ export function buildCellExecutedEvent(
     executionCount: isCode ? run.executionCount : null,
     hasError
   };
+  if (interrupted) {
+    event.interrupted = true;
+  }
   if (settings.sendCode) {
     event.code = truncate(run.source, MAX_CODE_CHARS);
   }
-  if (hasError && settings.sendErrorMessages) {
+  if (failed && settings.sendErrorMessages) {
     event.errorMessage = truncate(
       errorMessageOfRun(run.outputs, run.kernelError),
       MAX_ERROR_CHARS
@@ -168,6 +185,45 @@ export function buildCellExecutedEvent(
     }
   }
   return withAssignment(event, run);
+}
+
+/** Whether a failed run ended with the student interrupting the kernel. */
+function isInterruption(
+  run: Pick<ICellRun, 'outputs' | 'kernelError'>
+): boolean {
+  return (
+    errorMessageOfRun(run.outputs, run.kernelError).split(':', 1)[0].trim() ===
+    INTERRUPT_ERROR
+  );
+}
+
+/**
+ * A `kernel_status` event: the notebook's kernel restarted, died, shut down or (on page load
+ * or a new kernel) started; the dashboard stops showing the cells started before it running.
+ *
+ * @param kernelStatus - restarting, dead, shutdown or started
+ * @param notebookPath - the notebook path relative to the server root
+ * @param at - when it happened
+ * @param eventId - a fresh, unique id
+ * @param assignmentId - the notebook's assignment, if it was published
+ */
+export function buildKernelStatusEvent(
+  kernelStatus: string,
+  notebookPath: string,
+  at: Date,
+  eventId: string,
+  assignmentId: string | null = null
+): ICaptureEvent {
+  return withAssignment(
+    {
+      eventId,
+      eventType: 'kernel_status',
+      eventTime: at.toISOString(),
+      notebookPath,
+      kernelStatus
+    },
+    { assignmentId }
+  );
 }
 
 /** Everything known about a cell when JupyterLab schedules it to run. */

@@ -8,10 +8,9 @@ import {
   Notebook,
   NotebookActions
 } from '@jupyterlab/notebook';
-import { ServerConnection } from '@jupyterlab/services';
+import type { ServerConnection } from '@jupyterlab/services';
 import { IDisposable } from '@lumino/disposable';
 
-import { requestAPI } from '../api';
 import { gradeIdOf } from '../assignment';
 import { gate } from '../privacy/consent';
 import { consentApi } from '../privacy/consentApi';
@@ -21,6 +20,7 @@ import { browserStorage, newEventId, windowClock } from './browser';
 import {
   buildCellExecutedEvent,
   buildCellStartedEvent,
+  buildKernelStatusEvent,
   buildNotebookEvent,
   ICaptureEvent,
   ICellRun,
@@ -33,9 +33,11 @@ import {
   INotebookRef,
   NotebookLifecycle
 } from './lifecycle';
+import { KernelWatch } from './kernel';
 import { Outbox, outboxStorageKey } from './outbox';
 import { isTracked } from './settings';
 import { SettingsSource } from './settingsSource';
+import { fetchCaptureSettings } from './serverApi';
 import { RunStopwatch } from './timing';
 import { EventsTransport } from './transport';
 
@@ -47,28 +49,9 @@ type ExecutedArgs = {
 };
 
 /**
- * The server's capture settings; a server without the progress-tracker
- * server extension (404) means capture off, asked again at the next refresh.
- */
-async function fetchCaptureSettings(
-  serverSettings: ServerConnection.ISettings
-): Promise<unknown> {
-  try {
-    return await requestAPI<unknown>(serverSettings, 'settings');
-  } catch (error) {
-    if (
-      error instanceof ServerConnection.ResponseError &&
-      error.response.status === 404
-    ) {
-      return { captureEnabled: false };
-    }
-    throw error;
-  }
-}
-
-/**
- * The capture of one JupyterLab page: every cell start and run and notebook
- * open/save/close/heartbeat of a tracked notebook becomes an event in the outbox.
+ * The capture of one JupyterLab page: every cell start and run, notebook
+ * open/save/close/heartbeat and kernel status change of a tracked notebook becomes an
+ * event in the outbox.
  *
  * Only the cell that ran is read (its source, outputs, timing, nbgrader grade id),
  * and of the notebook only its assignment id (`metadata.progress_tracker`), never
@@ -86,6 +69,7 @@ export class CaptureService implements IDisposable {
   readonly lastSent = new LastSent();
   private readonly stopwatch = new RunStopwatch<Notebook>();
   private readonly lifecycle: NotebookLifecycle;
+  private readonly kernels: KernelWatch;
   private readonly onPageHide = () => this.outbox.flushOnPageHide();
   private readonly onVisibilityChange = () => {
     if (document.visibilityState === 'hidden') {
@@ -114,6 +98,13 @@ export class CaptureService implements IDisposable {
       (type, ref) => this.recordNotebookEvent(type, ref),
       windowClock,
       null // no beats until the server says how often it wants them
+    );
+    this.kernels = new KernelWatch(tracker, (status, panel) =>
+      this.recordKernelStatus(status, {
+        path: panel.context.localPath,
+        assignmentId: assignmentOfPanel(panel),
+        course: assignmentCourseOfPanel(panel)
+      })
     );
     // Whether the plugin runs; the server counts it as capturing in each course whose state
     // lets it (every event is gated by its course's state).
@@ -150,6 +141,7 @@ export class CaptureService implements IDisposable {
     NotebookActions.executionScheduled.disconnect(this.onScheduled, this);
     NotebookActions.executed.disconnect(this.onExecuted, this);
     this.lifecycle.dispose();
+    this.kernels.dispose();
     window.removeEventListener('pagehide', this.onPageHide);
     document.removeEventListener('visibilitychange', this.onVisibilityChange);
     this.settings.dispose();
@@ -254,6 +246,22 @@ export class CaptureService implements IDisposable {
         this.outbox.add(allowed);
       }
     });
+  }
+
+  private recordKernelStatus(status: string, ref: INotebookRef): void {
+    const at = new Date();
+    this.send(
+      ref.path,
+      () =>
+        buildKernelStatusEvent(
+          status,
+          ref.path,
+          at,
+          newEventId(),
+          ref.assignmentId
+        ),
+      ref.course
+    );
   }
 
   private recordNotebookEvent(

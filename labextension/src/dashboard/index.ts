@@ -8,6 +8,7 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
+import { IEditorServices } from '@jupyterlab/codeeditor';
 import { ILauncher } from '@jupyterlab/launcher';
 import { ITranslator } from '@jupyterlab/translation';
 import { measureActivation } from '../startup';
@@ -16,6 +17,7 @@ import { Texts } from './model/format';
 import { DashboardClient } from './net/client';
 import { sharedRoleLookup } from './net/role';
 import { DashboardTabs } from './tabs';
+import { provideEditorServices } from './views/drilldowncode';
 import { dashboardIcon } from './views/icon';
 
 /** The command that opens the dashboard (instructors only). */
@@ -37,15 +39,23 @@ const dashboardPlugin: JupyterFrontEndPlugin<void> = {
   id: 'progress-tracker:dashboard',
   description: 'A live dashboard of the class for instructors.',
   autoStart: true,
-  optional: [ICommandPalette, ILauncher, ILayoutRestorer, ITranslator],
+  optional: [
+    ICommandPalette,
+    ILauncher,
+    ILayoutRestorer,
+    ITranslator,
+    IEditorServices
+  ],
   activate: (
     app: JupyterFrontEnd,
     palette: ICommandPalette | null,
     launcher: ILauncher | null,
     restorer: ILayoutRestorer | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    editorServices: IEditorServices | null
   ): void =>
     measureActivation('progress-tracker:dashboard:activate', () => {
+      provideEditorServices(editorServices); // the drill-down shows code in JupyterLab's editor
       const chosen = translatorOrNull(translator);
       const texts = new Texts(bundleOf(chosen), chosen.languageCode);
       const client = new DashboardClient(app.serviceManager.serverSettings);

@@ -4,9 +4,10 @@
 
 /**
  * Outcome of a student's latest run of a cell, or `running` while a run started after the
- * latest result has not finished.
+ * latest result has not finished. `interrupted`: the student interrupted the kernel; neither
+ * a success nor a failure, never an error.
  */
-export type CellStatus = 'succeeded' | 'failed' | 'running';
+export type CellStatus = 'succeeded' | 'failed' | 'running' | 'interrupted';
 
 /** A course the user belongs to (`GET api/v1/courses`, and `courses` of `api/v1/me`). */
 export interface ICourse {
@@ -156,10 +157,14 @@ export interface ILiveEvent {
   code?: string | null;
   executionCount?: number | null;
   hasError?: boolean;
+  /** The student interrupted the run (KeyboardInterrupt): no error. */
+  interrupted?: boolean;
   errorMessage?: string | null;
   result?: string | null;
   executionDurationMs?: number | null;
   metadata?: Record<string, unknown> | null;
+  /** A `kernel_status` event's status (restarting, dead, shutdown, started). */
+  kernelStatus?: string | null;
   receivedAt?: string | null;
   /** The assignment the event is about, if its notebook was published. */
   assignmentId?: string | null;
@@ -204,6 +209,8 @@ export interface IErrorGroup {
   exampleCode: string | null;
   exampleUser: string | null;
   lastSeen: string | null;
+  /** Who has this error as their latest run of the cell now (newer servers). */
+  studentsNow?: string[];
 }
 
 /** The distinct errors of one cell. */

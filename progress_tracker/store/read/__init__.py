@@ -7,14 +7,14 @@ exercise given by its path (an unpublished notebook) or its key (`scoping.Notebo
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ...courses.scope import Scope
 from ...events import Event
-from . import assignments, error_groups, history, listing, pace, snapshot
+from . import assignments, drilldown, error_groups, history, listing, pace, snapshot
 from .scoping import EVERYTHING, NotebookKey
 from .snapshot import Snapshot
 
@@ -67,6 +67,15 @@ class ProgressQueries:
     async def errors(self, notebook: Exercise, scope: Scope = EVERYTHING) -> list[dict[str, Any]]:
         """Distinct errors of each cell of `notebook`."""
         return await error_groups.errors(self.engine, notebook, scope=scope)
+
+    async def cell_latest(
+        self, notebook: Exercise, cell_id: str, scope: Scope, *, idle_cutoff: timedelta
+    ) -> dict[str, Any]:
+        """Every student's latest attempt at one cell, with their struggle signals."""
+        key = ("", notebook) if isinstance(notebook, str) else notebook
+        return await drilldown.latest_attempts(
+            self.engine, key, cell_id, scope, idle_cutoff=idle_cutoff
+        )
 
     async def pace(
         self, notebook: Exercise, *, bucket_s: int = 60, scope: Scope = EVERYTHING

@@ -29,6 +29,8 @@ WITH columns AS (
         max(last_at) AS last_at, max(error_at) AS error_at, max(started_at) AS started_at,
         (array_agg(last_failed ORDER BY last_at DESC NULLS LAST, last_exec DESC NULLS LAST))[1]
             AS last_failed,
+        (array_agg(last_interrupted ORDER BY last_at DESC NULLS LAST,
+            last_exec DESC NULLS LAST))[1] AS last_interrupted,
         (array_agg(last_count ORDER BY last_at DESC NULLS LAST, last_exec DESC NULLS LAST))[1]
             AS last_count,
         (array_agg(error_message ORDER BY error_at DESC NULLS LAST, error_exec DESC NULLS LAST))[1]
@@ -36,16 +38,20 @@ WITH columns AS (
     FROM cell_states
     WHERE cell_states.notebook_id = :notebook_id AND ({scope})
     GROUP BY student_id, cell_pk
+), kernels AS (
+    SELECT student_id, max(status_at) AS kernel_at
+    FROM kernel_states WHERE notebook_id = :notebook_id GROUP BY student_id
 ), shown AS (
     SELECT m.*,
         (m.started_at IS NOT NULL AND m.started_at >= :running_since
-         AND (m.last_at IS NULL OR m.started_at > m.last_at)) AS running
-    FROM merged AS m
+         AND (m.last_at IS NULL OR m.started_at > m.last_at)
+         AND (k.kernel_at IS NULL OR m.started_at > k.kernel_at)) AS running
+    FROM merged AS m LEFT JOIN kernels AS k ON k.student_id = m.student_id
 ), cells AS (
     SELECT student_id, cell_pk, col, attempts, errors, last_count,
         CASE WHEN error_at IS NOT NULL THEN error_message END AS last_error,
-        CASE WHEN running THEN 'running' WHEN last_failed THEN 'failed' ELSE 'succeeded' END
-            AS status,
+        CASE WHEN running THEN 'running' WHEN last_interrupted THEN 'interrupted'
+            WHEN last_failed THEN 'failed' ELSE 'succeeded' END AS status,
         CASE WHEN running THEN started_at ELSE last_at END AS at
     FROM shown JOIN columns ON columns.pk = shown.cell_pk
     WHERE running OR last_at IS NOT NULL

@@ -1,4 +1,8 @@
-"""The errors of a notebook, grouped per cell and message, most widespread first."""
+"""The errors of a notebook, grouped per cell and message, most widespread first.
+
+Each group also names the students whose latest run of the cell failed with that error now
+(`studentsNow`), from the read model: who to go and see, not only how many ever saw it.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,47 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ...courses.scope import Scope
 from ..models import Cell, CellExecution, Notebook, Student
+from ..state.tables import CellState
 from .rows import iso
 from .scoping import EVERYTHING, NotebookKey, as_key, in_scope, notebook_is
+from .states import READ_COLUMNS, merged, visible
+
+
+async def failing_now(
+    conn: Any, key: NotebookKey, scope: Scope
+) -> dict[tuple[str, str | None], list[str]]:
+    """(cell id, error message) -> the students in scope whose latest run of it failed so."""
+    table = CellState.__table__.c
+    rows = await conn.execute(
+        select(*READ_COLUMNS)
+        .join(Notebook, Notebook.id == table.notebook_id)
+        .where(notebook_is(key), visible(scope))
+        .order_by(table.student_id, table.cell_pk)
+    )
+    failing = [row for row in merged(rows.all()) if row.last_failed]
+    if not failing:
+        return {}
+    names = dict(
+        (
+            await conn.execute(
+                select(Student.id, Student.user_id).where(
+                    Student.id.in_({row.student_id for row in failing})
+                )
+            )
+        ).all()
+    )
+    cells = dict(
+        (
+            await conn.execute(
+                select(Cell.id, Cell.cell_id).where(Cell.id.in_({row.cell_pk for row in failing}))
+            )
+        ).all()
+    )
+    now: dict[tuple[str, str | None], list[str]] = {}
+    for row in failing:
+        # The latest run failed, so the latest failure is that run and its message is this one.
+        now.setdefault((cells[row.cell_pk], row.error_message), []).append(names[row.student_id])
+    return {group: sorted(students) for group, students in now.items()}
 
 
 async def errors(
@@ -50,6 +93,7 @@ async def errors(
             .where(CellExecution.id.in_({g.example_id for g in groups}))
         )
         examples = {row.id: (row.code, row.user_id) for row in example_rows}
+        current = await failing_now(conn, key, scope)
     by_cell: dict[str, dict[str, Any]] = {}
     for group in groups:
         cell = by_cell.setdefault(
@@ -65,6 +109,7 @@ async def errors(
                 "exampleCode": code,
                 "exampleUser": user,
                 "lastSeen": iso(group.last_seen),
+                "studentsNow": current.get((group.cell_id, group.error_message), []),
             }
         )
     for cell in by_cell.values():

@@ -22,6 +22,7 @@ EXPORT_COLUMNS = [
     "receivedAt",
     "executionCount",
     "hasError",
+    "interrupted",
     "errorMessage",
     "executionDurationMs",
     "code",

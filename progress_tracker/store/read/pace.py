@@ -47,7 +47,11 @@ async def pace(
             CellExecution.student_id,
             func.min(epoch_bucket(engine.dialect.name, CellExecution.event_time, bucket_s)),
         )
-        .where(in_notebook, CellExecution.has_error.is_(False))
+        .where(
+            in_notebook,
+            CellExecution.has_error.is_(False),
+            CellExecution.interrupted.is_(False),  # stopped, not completed
+        )
         .group_by(CellExecution.student_id, CellExecution.cell_pk)
     )
     async with engine.connect() as conn:

@@ -124,3 +124,37 @@ def signals(activity: Sequence[Run], cell: str, idle_cutoff: timedelta) -> Signa
         time_on_cell_s=time_on_cell(activity, cell, idle_cutoff),
         attempts_since_success=attempts_since_success(runs),
     )
+
+
+# What the dashboard shows on hover, by the drill-down's signal names (`docs/api.md`).
+DEFINITIONS = {
+    "errorQuotient": (
+        "Error Quotient (Jadud, 2006): over consecutive runs of the cell, each pair scores 2 when "
+        "both failed, +3 for the same error type, +3 for the same message; the sum divided by 8 "
+        "per pair. 0 = no failure followed by a failure, 1 = the same error again and again; "
+        "none with fewer than two runs. Interrupted runs are left out."
+    ),
+    "repeatedErrorDensity": (
+        "Repeated Error Density (Becker, 2016): each string of r + 1 consecutive failures with "
+        "the same message adds r\u00b2 / (r + 1). 0 when no error repeats; grows with long "
+        "strings of the same error."
+    ),
+    "timeOnCellS": (
+        "Time on cell, in seconds: the time between the student's previous run in the notebook "
+        "and each run of this cell, at most the idle cut-off per gap (a longer gap is a break)."
+    ),
+    "attemptsSinceSuccess": (
+        "Attempts since the last success: the runs of the cell after its latest successful run "
+        "(all of them when it never succeeded)."
+    ),
+}
+
+
+def as_wire(found: Signals) -> dict[str, float | int | None]:
+    """The signals by their drill-down names."""
+    return {
+        "errorQuotient": found.error_quotient,
+        "repeatedErrorDensity": found.repeated_error_density,
+        "timeOnCellS": found.time_on_cell_s,
+        "attemptsSinceSuccess": found.attempts_since_success,
+    }

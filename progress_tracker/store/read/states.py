@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ...courses.scope import Scope
 from ..models import Cell, Student
-from ..state.tables import CellState
+from ..state.tables import CellState, KernelState
 from .rows import iso, utc
 from .scoping import in_scope
 
@@ -36,6 +36,7 @@ READ_COLUMNS = (
     _c.last_at,
     _c.last_exec,
     _c.last_failed,
+    _c.last_interrupted,
     _c.last_count,
     _c.last_index,
     _c.last_type,
@@ -44,6 +45,10 @@ READ_COLUMNS = (
     _c.error_message,
     _c.started_at,
 )
+
+
+# What the latest run of a row says (merged together).
+RUN_FIELDS = ("last_at", "last_exec", "last_failed", "last_interrupted", "last_count")
 
 
 def visible(scope: Scope) -> Any:
@@ -61,17 +66,35 @@ class StudentState:
     current_cell: int | None = None
 
 
-def cell_values(row: Any, running_since: datetime) -> tuple[Any, ...] | None:
-    """FIELDS of one read-model row, or None when it shows nothing (an old start, no result)."""
+def run_status(row: Any) -> str:
+    """The status of a latest run: interrupted (stopped by the student), failed or succeeded."""
+    if row.last_interrupted:
+        return "interrupted"
+    return "failed" if row.last_failed else "succeeded"
+
+
+def cell_values(
+    row: Any, running_since: datetime, kernel_at: datetime | None = None
+) -> tuple[Any, ...] | None:
+    """FIELDS of one read-model row, or None when it shows nothing (an old start, no result).
+
+    A start is running until a later result, the running window, or a later kernel status
+    change of the student's notebook (`kernel_at`: a restart, shutdown or reload ends it).
+    """
     started = utc(row.started_at)
     last = utc(row.last_at)
-    running = started is not None and started >= running_since and (last is None or started > last)
+    running = (
+        started is not None
+        and started >= running_since
+        and (last is None or started > last)
+        and (kernel_at is None or started > utc(kernel_at))
+    )
     if not running and last is None:
         return None
     if running:
         status, at = "running", started
     else:
-        status, at = ("failed" if row.last_failed else "succeeded"), last
+        status, at = run_status(row), last
     return (
         status,
         row.attempts,
@@ -98,7 +121,7 @@ def merged(rows: Iterable[Any]) -> Iterator[Any]:
             current.attempts += row.attempts
             current.errors += row.errors
             if _later(row.last_at, row.last_exec, current.last_at, current.last_exec):
-                for name in ("last_at", "last_exec", "last_failed", "last_count"):
+                for name in RUN_FIELDS:
                     setattr(current, name, getattr(row, name))
                 current.last_index, current.last_type = row.last_index, row.last_type
             if _later(row.error_at, row.error_exec, current.error_at, current.error_exec):
@@ -157,6 +180,7 @@ async def student_states(
     )
     rows = list(merged((await conn.execute(stmt)).all()))
     names = await _names(conn, {row.student_id for row in rows})
+    kernels = await kernel_times(conn, notebook_id)
     by_student: dict[int, StudentState] = {}
     own_cells: dict[str, dict[str, int]] = {}
     latest_runs = []
@@ -169,7 +193,7 @@ async def student_states(
             summary["errors"] += row.errors
         if shown is not None and row.cell_pk not in shown:
             continue
-        values = cell_values(row, running_since)
+        values = cell_values(row, running_since, kernels.get(row.student_id))
         if values is None:
             continue
         state = by_student.get(row.student_id)
@@ -210,6 +234,18 @@ async def own_totals(
         .having(func.sum(_c.attempts) > 0)
     )
     return {user: {"runs": int(runs), "errors": int(errors or 0)} for user, runs, errors in rows}
+
+
+async def kernel_times(conn: AsyncConnection, notebook_id: int) -> dict[int, datetime]:
+    """Per student, their latest kernel status change in the notebook (any course: it only
+    ends the running cells of the rows a caller reads)."""
+    table = KernelState.__table__.c
+    rows = await conn.execute(
+        select(table.student_id, func.max(table.status_at))
+        .where(table.notebook_id == notebook_id)
+        .group_by(table.student_id)
+    )
+    return dict(rows.all())  # type: ignore[arg-type]
 
 
 async def _names(conn: AsyncConnection, ids: set[int]) -> dict[int, str]:

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from .rebuild import rebuild
-from .tables import CellState, NotebookStudent
+from .tables import CellState, KernelState, NotebookStudent
 
-TABLES = (CellState, NotebookStudent)
+TABLES = (CellState, NotebookStudent, KernelState)
 
 
 async def _contents(conn: Any) -> dict[str, set[tuple[Any, ...]]]:

@@ -9,7 +9,7 @@ order and cannot deadlock.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -17,12 +17,20 @@ from sqlalchemy import and_, case, or_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..dialect import insert_for
-from .tables import CellState, NotebookStudent
+from .tables import CellState, KernelState, NotebookStudent
 
 Row = Mapping[str, Any]
 # Parameters per statement stay far below SQLite's and asyncpg's limits (32,766 / 32,767).
 CHUNK = 1000
-RUN_COLUMNS = ("last_at", "last_exec", "last_failed", "last_count", "last_index", "last_type")
+RUN_COLUMNS = (
+    "last_at",
+    "last_exec",
+    "last_failed",
+    "last_interrupted",
+    "last_count",
+    "last_index",
+    "last_type",
+)
 ERROR_COLUMNS = ("error_at", "error_exec", "error_message")
 
 
@@ -69,6 +77,7 @@ def cell_deltas(executions: Iterable[Row], starts: Iterable[Row]) -> list[dict[s
                 last_at=at,
                 last_exec=pk,
                 last_failed=bool(run["has_error"]),
+                last_interrupted=bool(run["interrupted"]),
                 last_count=run["execution_count"],
                 last_index=run["cell_index"],
                 last_type=run["cell_type"],
@@ -154,11 +163,43 @@ async def apply_students(conn: AsyncConnection, dialect: str, executions: list[R
         )
 
 
+async def apply_kernels(conn: AsyncConnection, dialect: str, statuses: list[Row]) -> None:
+    """Keep the latest kernel status change per notebook, course and student."""
+    latest: dict[tuple[int, str, int], Any] = {}
+    for event in statuses:
+        key = (event["notebook_id"], event["course_id"], event["student_id"])
+        if key not in latest or event["event_time"] > latest[key]:
+            latest[key] = event["event_time"]
+    keys = sorted(latest)
+    table = KernelState.__table__
+    for start in range(0, len(keys), CHUNK):
+        insert = insert_for(dialect, table).values(
+            [
+                {"notebook_id": nb, "course_id": course, "student_id": st, "status_at": at}
+                for nb, course, st in keys[start : start + CHUNK]
+                for at in (latest[(nb, course, st)],)
+            ]
+        )
+        new, old = insert.excluded, table.c
+        await conn.execute(
+            insert.on_conflict_do_update(
+                index_elements=["notebook_id", "course_id", "student_id"],
+                set_={"status_at": _newest(new.status_at, old.status_at)},
+            )
+        )
+
+
 async def apply(
-    conn: AsyncConnection, dialect: str, executions: list[Row], starts: list[Row]
+    conn: AsyncConnection,
+    dialect: str,
+    executions: list[Row],
+    starts: list[Row],
+    statuses: Sequence[Row] = (),
 ) -> None:
-    """Apply a transaction's new executions and cell starts to the read model."""
+    """Apply a transaction's new executions, cell starts and kernel status changes."""
     deltas = cell_deltas(executions, starts)
     if deltas:
         await apply_cells(conn, dialect, deltas)
     await apply_students(conn, dialect, executions)
+    if statuses:
+        await apply_kernels(conn, dialect, list(statuses))

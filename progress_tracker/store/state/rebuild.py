@@ -1,4 +1,5 @@
-"""Recomputing the read model from the executions and cell starts (the source of truth).
+"""Recomputing the read model from the executions, cell starts and kernel status changes (the
+source of truth).
 
 Plain SQL that SQLite (3.33+) and PostgreSQL both run: the migration that introduces the read
 model calls it on a synchronous connection, `python -m progress_tracker.store.rebuild` on an
@@ -17,13 +18,15 @@ LATEST_FIRST = f"PARTITION BY {KEYS} ORDER BY event_time DESC, id DESC"
 STATEMENTS = (
     "DELETE FROM cell_states",
     "DELETE FROM notebook_students",
+    "DELETE FROM kernel_states",
     # The counts and the latest run of each (notebook, student, cell).
     f"""INSERT INTO cell_states ({KEYS}, attempts, errors, last_at, last_exec, last_failed,
-        last_count, last_index, last_type)
-    SELECT {KEYS}, attempts, errors, event_time, id, has_error, execution_count, cell_index,
-        cell_type
+        last_interrupted, last_count, last_index, last_type)
+    SELECT {KEYS}, attempts, errors, event_time, id, has_error, interrupted, execution_count,
+        cell_index, cell_type
     FROM (
-        SELECT {KEYS}, event_time, id, has_error, execution_count, cell_index, cell_type,
+        SELECT {KEYS}, event_time, id, has_error, interrupted, execution_count, cell_index,
+            cell_type,
             row_number() OVER ({LATEST_FIRST}) AS latest,
             count(*) OVER (PARTITION BY {KEYS}) AS attempts,
             sum(CASE WHEN has_error THEN 1 ELSE 0 END) OVER (PARTITION BY {KEYS}) AS errors
@@ -53,6 +56,11 @@ STATEMENTS = (
         last_received_at)
     SELECT notebook_id, course_id, student_id, count(*), max(received_at)
     FROM cell_executions GROUP BY notebook_id, course_id, student_id""",
+    # The latest kernel status change of each notebook, course and student.
+    """INSERT INTO kernel_states (notebook_id, course_id, student_id, status_at)
+    SELECT notebook_id, course_id, student_id, max(event_time)
+    FROM notebook_events WHERE event_type = 'kernel_status'
+    GROUP BY notebook_id, course_id, student_id""",
 )
 
 

@@ -40,6 +40,7 @@ class CellState(Base):
     last_at: Mapped[datetime | None] = mapped_column(Timestamp)
     last_exec: Mapped[int | None] = mapped_column(BigInteger)
     last_failed: Mapped[bool | None] = mapped_column(Boolean)
+    last_interrupted: Mapped[bool | None] = mapped_column(Boolean)
     last_count: Mapped[int | None] = mapped_column(Integer)
     last_index: Mapped[int | None] = mapped_column(Integer)
     last_type: Mapped[str | None] = mapped_column(String(32))
@@ -65,3 +66,22 @@ class NotebookStudent(Base):
     )
     executions: Mapped[int] = mapped_column(BigId, default=0)
     last_received_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+
+class KernelState(Base):
+    """When a student's kernel of a notebook last changed status (restart, shutdown, reload...).
+
+    A cell started before it is no longer running, whatever its start says (`read/states.py`).
+    """
+
+    __tablename__ = "kernel_states"
+    notebook_id: Mapped[int] = mapped_column(
+        ForeignKey("notebooks.id", ondelete="CASCADE"), primary_key=True
+    )
+    course_id: Mapped[str] = mapped_column(
+        ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True
+    )
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("students.id", ondelete="CASCADE"), primary_key=True
+    )
+    status_at: Mapped[datetime] = mapped_column(Timestamp)

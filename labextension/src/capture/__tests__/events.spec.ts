@@ -258,7 +258,7 @@ describe('buildCellExecutedEvent', () => {
     expect(event).not.toHaveProperty('result');
   });
 
-  it('reports an interrupted run as an error', () => {
+  it('reports an interrupted run as interrupted, not as an error', () => {
     const event = buildCellExecutedEvent(
       run({
         outputs: [
@@ -275,9 +275,43 @@ describe('buildCellExecutedEvent', () => {
       'id-3'
     );
     expect(event).toMatchObject({
-      hasError: true,
+      hasError: false,
+      interrupted: true,
       errorMessage: 'KeyboardInterrupt'
     });
+  });
+
+  it('reads an interruption from the kernel reply when there is no error output', () => {
+    const event = buildCellExecutedEvent(
+      run({
+        outputs: [],
+        success: false,
+        kernelError: { errorName: 'KeyboardInterrupt', errorValue: '' }
+      }),
+      SERVER_DEFAULT_SETTINGS,
+      'id-3b'
+    );
+    expect(event).toMatchObject({ hasError: false, interrupted: true });
+  });
+
+  it('does not take an error that merely mentions KeyboardInterrupt for one', () => {
+    const event = buildCellExecutedEvent(
+      run({
+        outputs: [
+          {
+            output_type: 'error',
+            ename: 'KeyError',
+            evalue: "'KeyboardInterrupt'",
+            traceback: []
+          }
+        ],
+        success: false
+      }),
+      SERVER_DEFAULT_SETTINGS,
+      'id-3c'
+    );
+    expect(event).toMatchObject({ hasError: true });
+    expect(event).not.toHaveProperty('interrupted');
   });
 
   it('reports a run the kernel aborted as an error without execution count', () => {

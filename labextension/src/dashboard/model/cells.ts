@@ -14,17 +14,37 @@ import type { ICellProgress } from '../types';
  */
 export const RUNNING_WINDOW_MS = 60 * 60 * 1000;
 
+/** The error a run ends with when the student interrupts the kernel (older clients). */
+const INTERRUPT_ERROR = 'KeyboardInterrupt';
+
+/** The status of a finished run. */
+type RunStatus = 'succeeded' | 'failed' | 'interrupted';
+
 /** What a cell's state needs of a `cell_executed` event. */
 export interface IRunEvent {
   eventTime: string;
   hasError?: boolean;
   errorMessage?: string | null;
   executionCount?: number | null;
+  /** The student interrupted the run: neither a success nor a failure, and no error. */
+  interrupted?: boolean;
+}
+
+/**
+ * Whether a run was interrupted: the capture says so, or (older clients) it failed with a
+ * KeyboardInterrupt. The server reads events the same way (`events/model.py`).
+ */
+export function isInterrupted(event: IRunEvent): boolean {
+  return (
+    event.interrupted === true ||
+    (event.hasError === true &&
+      (event.errorMessage ?? '').startsWith(INTERRUPT_ERROR))
+  );
 }
 
 /** The state from finished runs alone. */
 interface ISettled {
-  status: 'succeeded' | 'failed';
+  status: RunStatus;
   attempts: number;
   errors: number;
   lastError: string | null;
@@ -39,13 +59,16 @@ interface ISettled {
  * One student's state on one cell: the outcome of the runs, and the latest start.
  *
  * - Every run counts as an attempt, every failed run as an error (live events are
- *   de-duplicated by id before they get here).
+ *   de-duplicated by id before they get here); an interrupted run is neither a success nor
+ *   a failure (status `interrupted`, no error).
  * - The latest run (by event time; of two at the same time, the one applied last) decides the
  *   status, `lastActivity` and `executionCount`; `lastError` is the message of the latest
  *   failed run (`null` when that run sent none).
  * - A start later than the latest run shows the cell as `running` (with the counts of the runs
  *   so far and the start as `lastActivity`) for {@link RUNNING_WINDOW_MS}; after that the runs
  *   alone decide again, and a cell without runs shows as not run.
+ * - A kernel status change of the student's notebook (restart, shutdown, reload) ends the
+ *   starts made before it, as the running window does.
  */
 export class CellRecord {
   /** A cell as the server's snapshot reports it. */
@@ -86,7 +109,9 @@ export class CellRecord {
       executionCount: null
     };
     settled.attempts += 1;
-    if (event.hasError) {
+    const interrupted = isInterrupted(event);
+    const failed = event.hasError === true && !interrupted;
+    if (failed) {
       settled.errors += 1;
       const isLatestError =
         settled.lastErrorAt !== null
@@ -101,7 +126,11 @@ export class CellRecord {
       ? isAtOrAfter(time, this._startedAt)
       : !previous || isAtOrAfter(time, settled.lastActivity);
     if (isLatestRun) {
-      settled.status = event.hasError ? 'failed' : 'succeeded';
+      settled.status = interrupted
+        ? 'interrupted'
+        : failed
+          ? 'failed'
+          : 'succeeded';
       settled.lastActivity = time;
       settled.executionCount = event.executionCount ?? null;
       this._outcomeUnknown = false;
@@ -120,6 +149,24 @@ export class CellRecord {
     }
     this._startedAt = eventTime;
     return isAfter(eventTime, this._settled?.lastActivity);
+  }
+
+  /**
+   * Fold in a kernel status change of the student's notebook at `eventTime`: the starts made
+   * up to then no longer run.
+   */
+  applyKernelStatus(eventTime: string): void {
+    if (this._kernelAt === null || isAfter(eventTime, this._kernelAt)) {
+      this._kernelAt = eventTime;
+    }
+  }
+
+  /**
+   * Whether a kernel status change ended a start the snapshot showed running after earlier
+   * runs: how those runs ended is unknown here, a new snapshot tells it.
+   */
+  get endedUnknown(): boolean {
+    return this._outcomeUnknown && this._endedByKernel();
   }
 
   /**
@@ -162,7 +209,16 @@ export class CellRecord {
     return (
       started !== null &&
       started >= now - RUNNING_WINDOW_MS &&
-      isAfter(this._startedAt, this._settled?.lastActivity)
+      isAfter(this._startedAt, this._settled?.lastActivity) &&
+      !this._endedByKernel()
+    );
+  }
+
+  private _endedByKernel(): boolean {
+    return (
+      this._kernelAt !== null &&
+      this._startedAt !== null &&
+      !isAfter(this._startedAt, this._kernelAt)
     );
   }
 
@@ -175,6 +231,8 @@ export class CellRecord {
   private _settled: ISettled | null = null;
   private _startedAt: string | null = null;
   private _outcomeUnknown = false;
+  /** The latest kernel status change of the student's notebook. */
+  private _kernelAt: string | null = null;
 }
 
 /** A cell's new state in its student's row, `undefined` for not run. */
@@ -192,6 +250,7 @@ export class CellRecords {
   clear(): void {
     this._records.clear();
     this._running.clear();
+    this._kernels.clear();
   }
 
   /** Take a cell from the server's snapshot. */
@@ -218,6 +277,10 @@ export class CellRecords {
     let record = this._records.get(key);
     if (!record) {
       record = new CellRecord();
+      const kernelAt = this._kernels.get(userId);
+      if (kernelAt !== undefined) {
+        record.applyKernelStatus(kernelAt);
+      }
       this._records.set(key, record);
     }
     if (event.eventType === 'cell_executed') {
@@ -226,6 +289,40 @@ export class CellRecords {
       record.applyStart(event.eventTime);
     }
     return this._stateOf(key, record, now);
+  }
+
+  /**
+   * Fold in a live `kernel_status` event of a student: their cells started before it stop
+   * running (also the starts that arrive later but were made before it).
+   *
+   * @returns the cells whose state changed, with their new state
+   */
+  applyKernelStatus(
+    userId: string,
+    eventTime: string,
+    now: number
+  ): CellUpdate[] {
+    const known = this._kernels.get(userId);
+    if (known === undefined || isAfter(eventTime, known)) {
+      this._kernels.set(userId, eventTime);
+    }
+    const prefix = recordKey(userId, '');
+    const updates: CellUpdate[] = [];
+    for (const [key, record] of this._records) {
+      if (!key.startsWith(prefix)) {
+        continue;
+      }
+      const wasRunning = this._running.has(key);
+      record.applyKernelStatus(eventTime);
+      if (wasRunning && !record.isRunning(now)) {
+        updates.push([
+          userId,
+          key.slice(prefix.length),
+          this._stateOf(key, record, now)
+        ]);
+      }
+    }
+    return updates;
   }
 
   /**
@@ -240,7 +337,7 @@ export class CellRecords {
     for (const key of [...this._running]) {
       const record = this._records.get(key) as CellRecord;
       if (record.outcomeUnknown) {
-        needsSnapshot ||= record.isExpired(now);
+        needsSnapshot ||= record.isExpired(now) || record.endedUnknown;
       } else if (!record.isRunning(now)) {
         const [userId, cellId] = key.split('\u0000');
         updates.push([userId, cellId, this._stateOf(key, record, now)]);
@@ -265,6 +362,8 @@ export class CellRecords {
   private _records = new Map<string, CellRecord>();
   /** Keys of the cells shown running (the candidates for expiry). */
   private _running = new Set<string>();
+  /** Per student, their latest kernel status change in the notebook. */
+  private _kernels = new Map<string, string>();
 }
 
 function recordKey(userId: string, cellId: string): string {
@@ -273,7 +372,10 @@ function recordKey(userId: string, cellId: string): string {
 
 function settledOf(cell: ICellProgress): ISettled {
   return {
-    status: cell.status === 'failed' ? 'failed' : 'succeeded',
+    status:
+      cell.status === 'failed' || cell.status === 'interrupted'
+        ? cell.status
+        : 'succeeded',
     attempts: cell.attempts,
     errors: cell.errors,
     lastError: cell.lastError,

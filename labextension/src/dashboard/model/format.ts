@@ -9,6 +9,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import type { HelpReason } from './help';
 import type { IPresenceView } from './presence';
 import type {
+  CellStatus,
   ICellInfo,
   ICellProgress,
   IErrorGroup,
@@ -173,6 +174,21 @@ export class Texts {
     return this.trans.__('idle %1', this.duration(reason.idleMs));
   }
 
+  /** A cell status in words (the grid also shows it by colour and shape). */
+  status(status: CellStatus): string {
+    const { trans } = this;
+    switch (status) {
+      case 'running':
+        return trans.__('running');
+      case 'failed':
+        return trans.__('failed');
+      case 'interrupted':
+        return trans.__('interrupted');
+      default:
+        return trans.__('succeeded');
+    }
+  }
+
   /** The hover text of one grid cell. */
   cellTooltip(
     userId: string,
@@ -186,11 +202,7 @@ export class Texts {
       return lines.join('\n');
     }
     const running = progress.status === 'running';
-    const status = running
-      ? trans.__('running')
-      : progress.status === 'failed'
-        ? trans.__('failed')
-        : trans.__('succeeded');
+    const status = this.status(progress.status);
     const attempts =
       running && progress.attempts === 0
         ? trans.__('first run')

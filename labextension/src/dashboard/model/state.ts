@@ -2,7 +2,7 @@
  * The dashboard's model of a class: a progress snapshot merged with the live events that
  * followed it. Pure logic, no DOM.
  */
-import { CellRecords, CellUpdate } from './cells';
+import { CellRecords, CellUpdate, isInterrupted } from './cells';
 import { cellKey, IApplyResult, IExpireResult } from './changes';
 import { CellColumns, columnsFromSnapshot, IGridColumn } from './columns';
 import { NotebookList } from './notebooks';
@@ -34,7 +34,8 @@ export type { IApplyResult, IExpireResult } from './changes';
  * A `cell_started` event shows its cell as `running` until the run's `cell_executed` event
  * arrives, for at most the running window; only the finished run counts as an attempt (the
  * rules of one cell are in {@link CellRecord}). Call {@link ProgressModel.expireRunning} now
- * and then, so that a start whose result never comes stops showing as running.
+ * and then, so that a start whose result never comes stops showing as running. A
+ * `kernel_status` event (a restart, shutdown or reload) ends the student's running cells.
  */
 export class ProgressModel {
   /** The selected notebook, `null` when the class has no data yet. */
@@ -219,6 +220,19 @@ export class ProgressModel {
     if (!event.userId) {
       return;
     }
+    if (event.eventType === 'kernel_status') {
+      // Ends the student's running cells; it adds no student (the snapshot lists none either).
+      const updates = this._records.applyKernelStatus(
+        event.userId,
+        event.eventTime,
+        now
+      );
+      updates.forEach(update => this._show(update));
+      if (updates.length > 0) {
+        result.changedStudents.add(event.userId);
+      }
+      return;
+    }
     let student = this._students.get(event.userId);
     if (!student) {
       student = {
@@ -247,7 +261,10 @@ export class ProgressModel {
     const column = this._columns.columnOf(event);
     if (column === null && this._columns.fixed) {
       if (isRun) {
-        this.ownCells.countRun(student.userId, event.hasError);
+        this.ownCells.countRun(
+          student.userId,
+          event.hasError && !isInterrupted(event)
+        );
       }
       return;
     }
@@ -259,7 +276,7 @@ export class ProgressModel {
     const before = student.cells[cellId];
     const after = this._records.apply(student.userId, cellId, event, now);
     this._show([student.userId, cellId, after]);
-    if (isRun && event.hasError) {
+    if (isRun && event.hasError && !isInterrupted(event)) {
       result.errorsChanged = true;
     }
     if (isRun || JSON.stringify(before) !== JSON.stringify(after)) {

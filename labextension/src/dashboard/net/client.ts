@@ -3,6 +3,7 @@
  */
 import { ServerConnection } from '@jupyterlab/services';
 import { fetchAPI, requestAPI } from '../../api';
+import type { IDrilldown } from '../model/drilldown';
 import type { Selection } from '../model/picker';
 import { readCompact } from './compact';
 import { withQuery } from './query';
@@ -141,6 +142,13 @@ export class DashboardClient {
       body: '{}',
       headers: { 'Content-Type': 'application/json' }
     });
+  }
+
+  /** Every student's latest attempt at one cell, with their struggle signals. */
+  cellLatest(selection: Selection, cellId: string): Promise<IDrilldown> {
+    return this._get<IDrilldown>(
+      withQuery('cells/latest', { ...selection, cell: cellId })
+    );
   }
 
   private _get<T>(endPoint: string): Promise<T> {

@@ -2,6 +2,7 @@
  * The errors of the notebook, grouped per cell and per message.
  */
 import { clear, el } from './dom';
+import { requestDrilldown } from './drilldownevent';
 import { cellLabel, Texts } from '../model/format';
 import { IErrorsResponse } from '../types';
 
@@ -71,6 +72,27 @@ export class ErrorsView {
           details.appendChild(
             el('pre', { className: 'pt-code', text: group.exampleCode })
           );
+        }
+        const students = group.studentsNow;
+        if (students) {
+          // Who has it now, in the drill-down (servers from before send no names).
+          const open = el('button', {
+            className: 'pt-errors-open',
+            text: trans._n(
+              'Show the %2 student who has it now',
+              'Show the %2 students who have it now',
+              students.length,
+              this.texts.count(students.length)
+            ),
+            attrs: { type: 'button' }
+          });
+          open.addEventListener('click', () =>
+            requestDrilldown(open, {
+              cellId: cell.cellId,
+              group: { errorMessage: group.errorMessage, students }
+            })
+          );
+          details.appendChild(open);
         }
         section.appendChild(details);
       }

@@ -5,6 +5,7 @@
  * markup: the source is whatever the instructor wrote.
  */
 import { clear, el } from './dom';
+import { requestDrilldown } from './drilldownevent';
 import { cellPosition, Texts } from '../model/format';
 import type { ICellInfo } from '../types';
 
@@ -48,6 +49,23 @@ export class GridHeader {
       'focusout',
       () => (this.tooltip.style.display = 'none')
     );
+    // A column's header opens its drill-down (click, Enter or Space).
+    node.addEventListener('click', ev => this._open(ev));
+    node.addEventListener('keydown', ev => {
+      if (ev.key === 'Enter' || ev.key === ' ') {
+        this._open(ev);
+      }
+    });
+  }
+
+  private _open(ev: Event): void {
+    const head = (ev.target as HTMLElement).closest?.(
+      '.pt-grid-colhead[data-cell-id]'
+    ) as HTMLElement | null;
+    if (head?.dataset.cellId) {
+      ev.preventDefault();
+      requestDrilldown(head, { cellId: head.dataset.cellId });
+    }
   }
 
   /** Show the headers of `cells`, and the own-cells column when `withOwnCells`. */

@@ -35,6 +35,13 @@ export function legend(texts: Texts): HTMLElement {
       trans.__('failed'),
       trans.__('the latest run raised an error')
     ),
+    item(
+      'interrupted',
+      trans.__('interrupted'),
+      trans.__(
+        'the student interrupted the latest run: neither a success nor an error'
+      )
+    ),
     el('span', { title: trans.__('the student has the notebook open now') }, [
       open,
       document.createTextNode(trans.__('open now'))

@@ -19,6 +19,7 @@ import { exportShown } from './exporting';
 import { FLASH_MS, GridView } from './grid';
 import { HelpView } from './helpview';
 import { layOut } from './layout';
+import { openDrilldowns } from './drilldownhook';
 import { DetailPanels } from './panels';
 import { Toolbar } from './toolbar';
 
@@ -97,6 +98,8 @@ export class DashboardWidget extends Widget {
       grid: this._grid.node,
       ...this._panels.nodes()
     });
+
+    openDrilldowns(this.node, texts, client, this._sync.model);
 
     this._sync.loading.connect(() => this._setMessage(trans.__('Loading…')));
     this._sync.loadFailed.connect((_, reason) => {

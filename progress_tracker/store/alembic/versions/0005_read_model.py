@@ -11,7 +11,7 @@ Create Date: 2026-12-01
 import sqlalchemy as sa
 from alembic import op
 
-from progress_tracker.store.state.rebuild import rebuild
+from progress_tracker.store.state.rebuild_0005 import rebuild
 
 revision = "0005_read_model"
 down_revision = "0004_courses"

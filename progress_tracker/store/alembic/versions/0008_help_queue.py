@@ -1,7 +1,7 @@
 """The help queue: raised hands, claimed and resolved by the course's staff.
 
 Revision ID: 0008_help_queue
-Revises: 0006_privacy
+Revises: 0007_interrupted
 Create Date: 2026-12-01
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_help_queue"
-down_revision = "0006_privacy"
+down_revision = "0007_interrupted"
 branch_labels = None
 depends_on = None
 

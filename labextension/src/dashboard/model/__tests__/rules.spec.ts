@@ -11,14 +11,16 @@ import type { ICellProgress, ILiveEvent } from '../../types';
 
 interface IRuleEvent {
   eventId: string;
-  eventType: 'cell_executed' | 'cell_started';
+  eventType: 'cell_executed' | 'cell_started' | 'kernel_status';
   userId: string;
-  cellId: string;
+  cellId?: string;
   at: number;
   notebookPath?: string;
   hasError?: boolean;
   errorMessage?: string | null;
   executionCount?: number | null;
+  interrupted?: boolean;
+  kernelStatus?: string;
 }
 
 interface IExpectedState {
