@@ -34,6 +34,7 @@ def handler_routes(runtime: Runtime) -> list[Route]:
     from .export import ExportHandler
     from .governance import AuditHandler, ProgSnap2Handler, SubjectHandler
     from .health import HealthHandler
+    from .replay import ReplayHandler
     from .socket import LiveSocketHandler
 
     return [
@@ -56,4 +57,5 @@ def handler_routes(runtime: Runtime) -> list[Route]:
         (f"{API}/audit", AuditHandler, kwargs),
         (f"{API}/subject", SubjectHandler, kwargs),
         (f"{API}/progsnap2.zip", ProgSnap2Handler, kwargs),
+        (f"{API}/replay", ReplayHandler, kwargs),
     ]

@@ -248,6 +248,7 @@ RELAYED = (
     "health",
     "assignments",
     "courses",
+    "replay",
 )
 # Relayed routes with a path argument: (route pattern, the collector's path with {}).
 RELAYED_WITH_ID = ((r"assignments/([^/]+)", "assignments/{}"),)

@@ -37,6 +37,7 @@ PROBES = {
     "api/v1/progsnap2.zip": ("scope", None),
     "api/v1/audit": ("admin", {}),
     "api/v1/subject": ("admin", None),  # tests/server/test_governance*.py
+    "api/v1/replay": ("scope", {"notebook": "shared.ipynb"}),
 }
 # Who sees whom in the data the tests send.
 SEES = {
