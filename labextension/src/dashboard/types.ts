@@ -6,7 +6,7 @@
  * Outcome of a student's latest run of a cell, or `running` while a run started after the
  * latest result has not finished.
  */
-export type CellStatus = 'succeeded' | 'failed' | 'running';
+export type CellStatus = 'succeeded' | 'failed' | 'running' | 'interrupted';
 
 /** A course the user belongs to (`GET api/v1/courses`, and `courses` of `api/v1/me`). */
 export interface ICourse {
@@ -223,6 +223,9 @@ export interface IPacePoint {
   errors: number;
   activeStudents: number;
   cellsCompletedMedian: number;
+  /** The lower and upper quartiles of cells completed (absent from older servers). */
+  cellsCompletedQ1?: number;
+  cellsCompletedQ3?: number;
 }
 
 /** `GET api/v1/pace?notebook=PATH`. */

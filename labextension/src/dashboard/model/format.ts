@@ -14,6 +14,7 @@ import type {
   IErrorGroup,
   IOwnCells
 } from '../types';
+import { studentLabel } from './pseudonyms';
 
 /** A cell's 1-based position in the notebook, e.g. "[3]", or "[?]". */
 export function cellPosition(
@@ -180,7 +181,9 @@ export class Texts {
     progress: ICellProgress | undefined
   ): string {
     const { trans } = this;
-    const lines = [trans.__('%1 · cell %2', userId, cellLabel(cell))];
+    const lines = [
+      trans.__('%1 · cell %2', studentLabel(userId), cellLabel(cell))
+    ];
     if (!progress) {
       lines.push(trans.__('not run'));
       return lines.join('\n');
@@ -190,7 +193,9 @@ export class Texts {
       ? trans.__('running')
       : progress.status === 'failed'
         ? trans.__('failed')
-        : trans.__('succeeded');
+        : progress.status === 'interrupted'
+          ? trans.__('interrupted')
+          : trans.__('succeeded');
     const attempts =
       running && progress.attempts === 0
         ? trans.__('first run')
@@ -235,7 +240,8 @@ export class Texts {
    * 10:40:00".
    */
   presence(userId: string, presence: IPresenceView | undefined): string {
-    return presence ? `${userId} · ${this.presenceDetails(presence)}` : userId;
+    const name = studentLabel(userId);
+    return presence ? `${name} · ${this.presenceDetails(presence)}` : name;
   }
 
   /** A student's presence, e.g. "open now · first opened 10:02:11 · last saved 10:40:00". */

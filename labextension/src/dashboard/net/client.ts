@@ -4,6 +4,7 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { fetchAPI, requestAPI } from '../../api';
 import type { Selection } from '../model/picker';
+import type { IReplayPage } from '../model/replay';
 import { readCompact } from './compact';
 import { withQuery } from './query';
 import {
@@ -123,6 +124,20 @@ export class DashboardClient {
       await throwResponseError(response);
     }
     return response.blob();
+  }
+
+  /**
+   * One page of the runs of a time window, in time order (`GET api/v1/replay`); pass the
+   * page's `next` as `after` for the following one.
+   */
+  replay(
+    selection: Selection,
+    window: { since: string | null; until: string | null },
+    after: string | null = null
+  ): Promise<IReplayPage> {
+    return this._get<IReplayPage>(
+      withQuery('replay', { ...selection, ...window, after })
+    );
   }
 
   private _get<T>(endPoint: string): Promise<T> {

@@ -5,6 +5,7 @@ import { clear, el } from './dom';
 import { cellLabel, firstLine, Texts } from '../model/format';
 import { IHelpEntry } from '../model/help';
 import { ICellInfo } from '../types';
+import { studentLabel } from '../model/pseudonyms';
 
 /** How many entries are shown at most (the rest is summarised). */
 const MAX_SHOWN = 100;
@@ -116,8 +117,8 @@ export class HelpView {
     const { trans } = this.texts;
     const name = el('button', {
       className: 'pt-link pt-help-user',
-      text: entry.userId,
-      title: trans.__("Show %1's timeline", entry.userId),
+      text: studentLabel(entry.userId),
+      title: trans.__("Show %1's timeline", studentLabel(entry.userId)),
       attrs: { type: 'button' }
     });
     name.addEventListener('click', () => this.onSelect(entry.userId));

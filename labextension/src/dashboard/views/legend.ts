@@ -1,5 +1,6 @@
 /**
- * The grid's legend: what the colours of a cell mean.
+ * The grid's legend: what the colours and glyphs of a cell mean (a status never shows by
+ * colour alone).
  */
 import { el } from './dom';
 import { Texts } from '../model/format';
@@ -8,7 +9,10 @@ import { Texts } from '../model/format';
 export function legend(texts: Texts): HTMLElement {
   const { trans } = texts;
   const item = (status: string, text: string, title: string): HTMLElement => {
-    const swatch = el('i', { className: 'pt-grid-cell' });
+    const swatch = el('i', {
+      className: 'pt-grid-cell',
+      attrs: { 'aria-hidden': 'true' }
+    });
     swatch.dataset.status = status;
     return el('span', { title }, [swatch, document.createTextNode(text)]);
   };
@@ -35,13 +39,18 @@ export function legend(texts: Texts): HTMLElement {
       trans.__('failed'),
       trans.__('the latest run raised an error')
     ),
+    item(
+      'interrupted',
+      trans.__('interrupted'),
+      trans.__('the latest run was interrupted (not an error)')
+    ),
     el('span', { title: trans.__('the student has the notebook open now') }, [
       open,
       document.createTextNode(trans.__('open now'))
     ]),
     el('span', {
       text: trans.__(
-        'outlined: just ran · hover a cell for attempts and the last error, a column for its source'
+        'outlined: just ran · hover or focus a cell for attempts and the last error, a column for its source · arrow keys move, Enter opens the timeline'
       )
     })
   ]);

@@ -4,6 +4,7 @@
 import { clear, el } from './dom';
 import { cellLabel, Texts } from '../model/format';
 import { ICellInfo, ILiveEvent } from '../types';
+import { studentLabel } from '../model/pseudonyms';
 
 /**
  * A student's executions in the selected notebook.
@@ -49,7 +50,10 @@ export class TimelineView {
   showLoading(userId: string): void {
     this._userId = userId;
     this.node.style.display = '';
-    this._title.textContent = this.texts.trans.__('Timeline of %1', userId);
+    this._title.textContent = this.texts.trans.__(
+      'Timeline of %1',
+      studentLabel(userId)
+    );
     this._hint.textContent = this.texts.trans.__('loading…');
     clear(this._list);
   }
@@ -64,7 +68,7 @@ export class TimelineView {
     const { trans } = this.texts;
     this._userId = userId;
     this.node.style.display = '';
-    this._title.textContent = trans.__('Timeline of %1', userId);
+    this._title.textContent = trans.__('Timeline of %1', studentLabel(userId));
     const runs = trans._n(
       '%2 run',
       '%2 runs',

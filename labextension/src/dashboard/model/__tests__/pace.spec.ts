@@ -61,3 +61,46 @@ describe('fillPaceGaps', () => {
     expect(fillPaceGaps([], 60)).toEqual([]);
   });
 });
+
+describe('fillPaceGaps with quartiles', () => {
+  it('carries the quartiles of progress into the quiet buckets', () => {
+    const series: IPacePoint[] = [
+      {
+        ...point('2026-11-27T10:00:00Z', 5, 2),
+        cellsCompletedQ1: 1,
+        cellsCompletedQ3: 4
+      },
+      {
+        ...point('2026-11-27T10:02:00Z', 3, 3),
+        cellsCompletedQ1: 2,
+        cellsCompletedQ3: 5
+      }
+    ];
+    const filled = fillPaceGaps(series, 60);
+    expect(
+      filled.map(p => [
+        p.cellsCompletedQ1,
+        p.cellsCompletedMedian,
+        p.cellsCompletedQ3
+      ])
+    ).toEqual([
+      [1, 2, 4],
+      [1, 2, 4],
+      [2, 3, 5]
+    ]);
+  });
+
+  it('uses the median for the quartiles of an older server', () => {
+    const filled = fillPaceGaps(
+      [
+        point('2026-11-27T10:00:00Z', 5, 2),
+        point('2026-11-27T10:02:00Z', 1, 3)
+      ],
+      60
+    );
+    expect(filled[1]).toMatchObject({
+      cellsCompletedQ1: 2,
+      cellsCompletedQ3: 2
+    });
+  });
+});
