@@ -27,9 +27,18 @@ export function attachCellTips(grid: HTMLElement, tooltip: HTMLElement): void {
     show(ev.target, ev.clientX + 12, ev.clientY + 12)
   );
   grid.addEventListener('mouseleave', hide);
+  // Only cells: a focused column header shows its own description (views/gridheader.ts).
+  const isCell = (target: EventTarget | null) =>
+    !!(target as HTMLElement | null)?.classList?.contains('pt-grid-cell');
   grid.addEventListener('focusin', ev => {
-    const box = (ev.target as HTMLElement).getBoundingClientRect();
-    show(ev.target, box.right + 8, box.bottom + 4);
+    if (isCell(ev.target)) {
+      const box = (ev.target as HTMLElement).getBoundingClientRect();
+      show(ev.target, box.right + 8, box.bottom + 4);
+    }
   });
-  grid.addEventListener('focusout', hide);
+  grid.addEventListener('focusout', ev => {
+    if (isCell(ev.target)) {
+      hide();
+    }
+  });
 }
