@@ -29,7 +29,11 @@ export class TimelineView {
       attrs: { type: 'button' }
     });
     close.addEventListener('click', onClose);
-    this._list = el('ol', { className: 'pt-timeline-list' });
+    // A scrolling list: focusable, so that the keyboard can scroll it too (WCAG 2.1.1).
+    this._list = el('ol', {
+      className: 'pt-timeline-list',
+      attrs: { tabindex: '0', 'aria-label': texts.trans.__('Runs') }
+    });
     this.node = el('section', { className: 'pt-section pt-timeline' }, [
       el('div', { className: 'pt-section-header' }, [
         this._title,
