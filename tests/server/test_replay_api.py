@@ -143,7 +143,8 @@ async def test_pages_are_bounded_and_follow_on_from_their_cursor(jp_fetch):
         ({"after": "not-a-cursor"}, "after"),
         ({"limit": "0"}, "limit"),
         ({"limit": "20001"}, "limit"),
-        ({"since": "2026-03-02T10:00:00Z", "until": "2026-03-02T09:00:00Z"}, "until"),
+        ({"after": "١٢.٣"}, "after"),  # digits, but not ASCII ones
+        ({"after": "999999999999999999.1"}, "after"),  # past year 9999
     ],
 )
 async def test_bad_arguments_are_400_naming_them(jp_fetch, query, named):
@@ -152,6 +153,9 @@ async def test_bad_arguments_are_400_naming_them(jp_fetch, query, named):
     assert named in json.loads(response.body)["message"]
 
 
-async def test_without_an_exercise_there_is_nothing_to_replay(jp_fetch):
+async def test_without_an_exercise_or_an_empty_window_there_is_nothing_to_replay(jp_fetch):
     await class_of_three(jp_fetch)
-    assert await replay(jp_fetch, "prof101") == {"runs": [], "next": None}
+    nothing = {"runs": [], "next": None}
+    assert await replay(jp_fetch, "prof101") == nothing
+    backwards = {"since": at(4), "until": at(1)}
+    assert await replay(jp_fetch, "prof101", notebook="lab.ipynb", **backwards) == nothing

@@ -7,6 +7,7 @@ class of hundreds replays in a few requests without OFFSET scans.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -23,6 +24,8 @@ from .scoping import EVERYTHING, NotebookKey, as_key, in_scope, notebook_is
 # What older clients send for an interrupted run: an error named KeyboardInterrupt.
 INTERRUPTED_PREFIX = "KeyboardInterrupt"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# `<µs since the epoch>.<row id>`, ASCII digits only; 18 digits hold any time and any BIGINT id.
+CURSOR = re.compile(r"(?P<micros>-?[0-9]{1,18})\.(?P<row>[0-9]{1,18})", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -38,11 +41,16 @@ class Cursor:
 
     @classmethod
     def parse(cls, text: str) -> Cursor | None:
-        """A cursor read back, `None` when it is not one."""
-        head, dot, tail = text.partition(".")
-        if not dot or not head.lstrip("-").isdigit() or not tail.isdigit():
+        """A cursor read back, `None` when it is not one (or out of any stored range)."""
+        match = CURSOR.fullmatch(text)
+        if match is None:
             return None
-        return cls(int(head), int(tail))
+        cursor = cls(int(match["micros"]), int(match["row"]))
+        try:
+            _from_micros(cursor.micros)
+        except OverflowError:  # past the years a datetime can hold: no page ended there
+            return None
+        return cursor
 
 
 def run_status(has_error: bool, error_message: str | None, metadata: Any) -> str:

@@ -142,6 +142,9 @@ export class Toolbar {
     this._export = el('button', {
       className: 'pt-button pt-export',
       text: trans.__('Export CSV'),
+      title: trans.__(
+        'The runs of the time window, with real user ids unless pseudonymised (projector mode does not apply)'
+      ),
       attrs: { type: 'button' }
     });
     this._export.addEventListener('click', () =>
