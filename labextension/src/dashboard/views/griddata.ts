@@ -4,6 +4,7 @@
  */
 import { orderStudents, RowOrder } from '../model/ordering';
 import type { ProgressModel } from '../model/state';
+import { studentLabel } from '../model/pseudonyms';
 import type { IStudentProgress } from '../types';
 import type { IGridData } from './gridrow';
 import type { ClassWindow } from './timewindow';
@@ -25,9 +26,10 @@ export function gridData(
     window.rows(model.students.map(s => s.userId)) ?? model.students;
   return {
     cells: model.cells,
-    rows: orderStudents(rows, order, s => model.completedCells(s), [
-      ...helpOrder
-    ]),
+    rows:
+      order === 'name'
+        ? byLabel(rows)
+        : orderStudents(rows, order, s => model.completedCells(s), helpOrder),
     needsHelp: new Set(helpOrder),
     flashedAt: (user, cell) => model.flashedAt(user, cell),
     now,
@@ -35,4 +37,24 @@ export function gridData(
     ownCells: user => model.ownCells.of(user),
     presence: user => model.presence.view(user, now)
   };
+}
+
+/**
+ * By the name shown (projector mode: by pseudonym, so the order tells nothing of real
+ * names), then by id.
+ */
+function byLabel(rows: readonly IStudentProgress[]): IStudentProgress[] {
+  const keyed = rows.map(row => ({ row, label: studentLabel(row.userId) }));
+  keyed.sort((a, b) =>
+    a.label < b.label
+      ? -1
+      : a.label > b.label
+        ? 1
+        : a.row.userId < b.row.userId
+          ? -1
+          : a.row.userId > b.row.userId
+            ? 1
+            : 0
+  );
+  return keyed.map(k => k.row);
 }

@@ -9,6 +9,7 @@ import { IReplayRun, ReplayTimeline, validRuns } from '../model/replay';
 import { isEverything, ITimeWindow } from '../model/window';
 import type { ProgressModel } from '../model/state';
 import type { DashboardClient } from '../net/client';
+import { Debouncer } from '../scheduling';
 import type { IStudentProgress } from '../types';
 
 /** The most pages read for one window (of the server's 5000 runs each). */
@@ -140,11 +141,11 @@ export class ClassWindow {
     return this.active ? this.set(window) : Promise.resolve();
   }
 
-  /** Read the window's runs again (live runs arrived in an open-ended window). */
-  refresh(): Promise<void> {
-    return this._window && this._window.until === null && this.active
-      ? this.set(this._window)
-      : Promise.resolve();
+  /** Read the window's runs again, soon (live runs arrived in an open-ended window). */
+  refresh(): void {
+    if (this._window && this._window.until === null && this.active) {
+      this._refresh.call();
+    }
   }
 
   /** The grid's rows at the moment shown (`roster` first), `null` for the live grid. */
@@ -157,6 +158,7 @@ export class ClassWindow {
 
   dispose(): void {
     this._stop();
+    this._refresh.dispose();
   }
 
   /** The slider spans the window: from its start (or first run) to its end (or now). */
@@ -226,4 +228,10 @@ export class ClassWindow {
   private _to = 0;
   private _asked = 0;
   private _timer: ReturnType<typeof setInterval> | null = null;
+  // At most one read of the window per 2 s (10 s under a steady stream of live runs).
+  private _refresh = new Debouncer(
+    () => void (this._window && this.set(this._window)),
+    2000,
+    10_000
+  );
 }

@@ -206,7 +206,7 @@ export class DashboardWidget extends Widget {
     if (result.changedStudents.size > 0) {
       this._renderStudents();
       this._scheduleFlashEnd();
-      void this._window.refresh();
+      this._window.refresh();
     }
     this._panels.changed(result);
   }
