@@ -73,3 +73,23 @@ function progressOf(
     cellsCompletedQ3: point?.cellsCompletedQ3 ?? median
   };
 }
+
+/**
+ * The points of a series inside a time window: from `since` (inclusive) until `until`
+ * (exclusive), an open end unbounded; for the pace chart of the dashboard's window.
+ */
+export function clipToWindow(
+  series: readonly IPacePoint[],
+  window: { since: string | null; until: string | null }
+): IPacePoint[] {
+  const since = window.since ? parseTime(window.since) : null;
+  const until = window.until ? parseTime(window.until) : null;
+  return series.filter(p => {
+    const at = parseTime(p.time);
+    return (
+      at !== null &&
+      (since === null || at >= since) &&
+      (until === null || at < until)
+    );
+  });
+}

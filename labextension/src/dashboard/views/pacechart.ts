@@ -5,7 +5,8 @@
 import type { Chart } from 'chart.js';
 import { el } from './dom';
 import { Texts } from '../model/format';
-import { fillPaceGaps } from '../model/pace';
+import { clipToWindow, fillPaceGaps } from '../model/pace';
+import type { ITimeWindow } from '../model/window';
 import { IPaceResponse } from '../types';
 
 type ChartJs = typeof import('chart.js');
@@ -68,9 +69,21 @@ export class PaceChart {
     ]);
   }
 
+  /** Show only the buckets of the dashboard's time window (everything: open at both ends). */
+  setWindow(window: ITimeWindow): void {
+    this._window = window;
+    if (this._pace) {
+      this.render(this._pace);
+    }
+  }
+
   /** Show a pace series (creates the chart on first use, and again after a theme change). */
   render(pace: IPaceResponse): void {
-    const series = fillPaceGaps(pace.series, pace.bucketSeconds);
+    this._pace = pace;
+    const series = fillPaceGaps(
+      clipToWindow(pace.series, this._window),
+      pace.bucketSeconds
+    );
     const { trans } = this.texts;
     const labels = series.map(p => this.texts.hourMinute(p.time));
     const executions = series.map(p => p.executions);
@@ -209,6 +222,8 @@ export class PaceChart {
   private _latest: IPaceData | null = null;
   private _disposed = false;
   private _themeKey = '';
+  private _pace: IPaceResponse | null = null;
+  private _window: ITimeWindow = { since: null, until: null };
 }
 
 /** A dashed line of a quartile of cells completed, on the progress axis. */

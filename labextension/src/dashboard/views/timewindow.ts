@@ -71,6 +71,11 @@ export class ClassWindow {
     this.node.hidden = true;
   }
 
+  /** Tell another view (the pace chart) the window, each time it changes. */
+  follow(view: { setWindow(window: ITimeWindow): void }): void {
+    this._followers.push(view);
+  }
+
   /** Whether the grid shows the window rather than the live class. */
   get active(): boolean {
     return this._timeline !== null;
@@ -86,6 +91,7 @@ export class ClassWindow {
     const ask = ++this._asked;
     const selection = this.model.selection;
     this._window = window;
+    this._followers.forEach(view => view.setWindow(window));
     if (isEverything(window) || !selection) {
       this._stop();
       this._timeline = null;
@@ -227,6 +233,7 @@ export class ClassWindow {
   private _from = 0;
   private _to = 0;
   private _asked = 0;
+  private _followers: { setWindow(window: ITimeWindow): void }[] = [];
   private _timer: ReturnType<typeof setInterval> | null = null;
   // At most one read of the window per 2 s (10 s under a steady stream of live runs).
   private _refresh = new Debouncer(

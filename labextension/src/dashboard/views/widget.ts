@@ -89,9 +89,11 @@ export class DashboardWidget extends Widget {
     this._window = new ClassWindow(texts, client, this._sync.model, () =>
       this._renderGrid()
     );
-    this._stopNames = studentNames.onChange(() =>
+    this._window.follow(this._panels.pace);
+    const stopNames = studentNames.onChange(() =>
       this._onLoaded(!!this._sync.model.notebook)
     );
+    this.disposed.connect(stopNames);
     this._message = el('div', {
       className: 'pt-message',
       attrs: { role: 'alert' }
@@ -153,7 +155,6 @@ export class DashboardWidget extends Widget {
     }
     this._grid.dispose();
     this._window.dispose();
-    this._stopNames();
     this._panels.dispose();
     super.dispose();
   }
@@ -288,7 +289,6 @@ export class DashboardWidget extends Widget {
   private _help: HelpView;
   private _grid: GridView;
   private _window: ClassWindow;
-  private _stopNames: () => void;
   private _message: HTMLElement;
   private _summary: HTMLElement;
   private _recheck: Poll;

@@ -1,4 +1,4 @@
-import { fillPaceGaps } from '../pace';
+import { clipToWindow, fillPaceGaps } from '../pace';
 import { IPacePoint } from '../../types';
 
 function point(time: string, executions: number, median: number): IPacePoint {
@@ -102,5 +102,30 @@ describe('fillPaceGaps with quartiles', () => {
       cellsCompletedQ1: 2,
       cellsCompletedQ3: 2
     });
+  });
+});
+
+describe('clipToWindow', () => {
+  const series = [
+    point('2026-11-27T10:00:00Z', 1, 0),
+    point('2026-11-27T10:05:00Z', 2, 1),
+    point('2026-11-27T10:10:00Z', 3, 2)
+  ];
+
+  it('keeps the buckets from since (inclusive) until until (exclusive)', () => {
+    const clipped = clipToWindow(series, {
+      since: '2026-11-27T10:05:00Z',
+      until: '2026-11-27T10:10:00Z'
+    });
+    expect(clipped.map(p => p.executions)).toEqual([2]);
+  });
+
+  it('keeps everything for an open window, and an open end unbounded', () => {
+    expect(clipToWindow(series, { since: null, until: null })).toEqual(series);
+    expect(
+      clipToWindow(series, { since: '2026-11-27T10:01:00Z', until: null }).map(
+        p => p.executions
+      )
+    ).toEqual([2, 3]);
   });
 });
