@@ -1,2 +1,2 @@
-/* Styles of the progress-tracker extension. */
-import './base.css';
+/* Styles of the progress-tracker extension: every stylesheet style/index.css imports. */
+import './index.css';
