@@ -6,13 +6,15 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import capturePlugin from './capture';
 import dashboardPlugins from './dashboard';
+import helpPlugin from './help';
 import publishPlugin from './publish';
 
 /** Every plugin of the extension. */
 const plugins: JupyterFrontEndPlugin<any>[] = [
   capturePlugin,
   publishPlugin,
-  ...dashboardPlugins
+  ...dashboardPlugins,
+  helpPlugin
 ];
 
 export default plugins;

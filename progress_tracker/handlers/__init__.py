@@ -28,12 +28,13 @@ def handler_routes(runtime: Runtime) -> list[Route]:
 
         return [events, settings, *relay_routes(runtime, API), *relay_write_routes(runtime, API)]
     from .assignments import AssignmentHandler, AssignmentsHandler, CoursesHandler
-    from .consent import ConsentCountsHandler, ConsentHandler
+    from .consent import ConsentCountsHandler, ConsentCoursesHandler, ConsentHandler
     from .dashboard import ErrorsHandler, ExecutionsHandler, PaceHandler, ProgressHandler
     from .deadletters import DeadLettersHandler
     from .export import ExportHandler
     from .governance import AuditHandler, ProgSnap2Handler, SubjectHandler
     from .health import HealthHandler
+    from .help import help_routes
     from .replay import ReplayHandler
     from .socket import LiveSocketHandler
 
@@ -57,5 +58,7 @@ def handler_routes(runtime: Runtime) -> list[Route]:
         (f"{API}/audit", AuditHandler, kwargs),
         (f"{API}/subject", SubjectHandler, kwargs),
         (f"{API}/progsnap2.zip", ProgSnap2Handler, kwargs),
+        (f"{API}/consent/courses", ConsentCoursesHandler, kwargs),
+        *help_routes(runtime, API),
         (f"{API}/replay", ReplayHandler, kwargs),
     ]

@@ -39,8 +39,8 @@ def _unprocessable(field: str, error: str) -> TrackerError:
     return TrackerError(f"{field} {error}.", status=422, errors=[{"field": field, "error": error}])
 
 
-class ConsentHandler(TrackerHandler):
-    """The caller's own consent state in one of their courses."""
+class _CallerConsent(TrackerHandler):
+    """What the consent handlers share: the privacy stage, the caller's courses, the report."""
 
     async def _privacy(self) -> PrivacyService:
         runtime = await self.runtime.ready()
@@ -54,17 +54,26 @@ class ConsentHandler(TrackerHandler):
             raise Forbidden(f"You are not a student of course {course!r}.")
         return course
 
+    def _capturing(self) -> bool | None:
+        """`?capturing=true|false`: the capture plugin reporting in (None: it is not)."""
+        capturing = self.get_argument("capturing", None)
+        if capturing is not None and capturing not in ("true", "false"):
+            raise BadRequest("capturing must be true or false")
+        return None if capturing is None else capturing == "true"
+
+
+class ConsentHandler(_CallerConsent):
+    """The caller's own consent state in one of their courses."""
+
     @web.authenticated
     @authorized
     async def get(self) -> None:
         """The notice and choice; `?capturing=true|false` is the capture plugin reporting in."""
         privacy = await self._privacy()
         course = self._course(self.get_argument("course", None))
-        capturing = self.get_argument("capturing", None)
+        capturing = self._capturing()
         if capturing is not None:
-            if capturing not in ("true", "false"):
-                raise BadRequest("capturing must be true or false")
-            await privacy.consents.check_in(course, self.caller.user_id, capturing == "true")
+            await privacy.consents.check_in(course, self.caller.user_id, capturing)
         else:
             await privacy.consents.know(course, self.caller.user_id)
         state = await privacy.consents.state(course, self.caller.user_id)
@@ -73,7 +82,8 @@ class ConsentHandler(TrackerHandler):
     @web.authenticated
     @authorized
     async def put(self) -> None:
-        """Store the caller's choice: `{"capture": true|false, "course": optional}`."""
+        """Store the caller's choice: `{"capture": true|false}`, in `?course=` (or the body's
+        `course`; the caller's home course without either)."""
         try:
             body = json.loads(self.request.body or b"")
         except ValueError:
@@ -87,8 +97,14 @@ class ConsentHandler(TrackerHandler):
             raise _unprocessable("capture", "must be true or false")
         if course is not None and not isinstance(course, str):
             raise _unprocessable("course", "must be a course id")
+        queried = self.get_argument("course", None)
+        for named in (queried, course):
+            if named is not None:
+                self._course(named)  # 403 for a course not theirs, whichever names it
+        if queried is not None and course is not None and queried != course:
+            raise _unprocessable("course", "differs from the query's course")
         privacy = await self._privacy()
-        course = self._course(course)
+        course = self._course(queried or course)
         if not privacy.settings.policy(course).student_may_choose:
             raise TrackerError(  # 409: the request is fine, the course's policy says no
                 f"Course {course!r} captures with a notice: capture cannot be switched off "
@@ -98,6 +114,38 @@ class ConsentHandler(TrackerHandler):
             )
         state = await privacy.consents.choose(course, self.caller.user_id, capture)
         self.reply(200, consent_view(privacy, course, state))
+
+
+class ConsentCoursesHandler(_CallerConsent):
+    """Every course whose policy applies to the caller's events: a notice and choice each."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        """The caller's courses; `?capturing=true|false` reports in for each of them.
+
+        The plugin says whether it runs; in each course it captures when it runs and that
+        course's state lets it (the plugin gates every event by its course's state), so the
+        dashboard's counts of every course hear from it, not only its home course's.
+        """
+        privacy = await self._privacy()
+        capturing = self._capturing()
+        user = self.caller.user_id
+        courses = courses_of_caller(self.caller)
+        states = await privacy.consents.states(courses, user)
+        for course in courses:
+            if capturing is None:
+                await privacy.consents.know(course, user)
+            else:
+                on = capturing and privacy.settings.policy(course).capture_on(states[course].choice)
+                await privacy.consents.check_in(course, user, on)
+        self.reply(
+            200,
+            {
+                "home": home_course(self.caller),
+                "courses": [consent_view(privacy, course, states[course]) for course in courses],
+            },
+        )
 
 
 class ConsentCountsHandler(InstructorHandler):

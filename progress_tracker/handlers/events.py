@@ -118,8 +118,10 @@ class EventsHandler(TrackerHandler):
             events, ignored = admitted.events, admitted.ignored_count
         assert runtime.pipeline is not None
         if events:
-            await runtime.pipeline.accept(events)
-        return len(events), ignored
+            # a forwarder's collector applies the consent itself and says what it did not keep
+            upstream_ignored = await runtime.pipeline.accept(events) or 0
+            return len(events) - upstream_ignored, ignored + upstream_ignored
+        return 0, ignored
 
 
 async def _within_budget(ledger: Any, user: str, **cost: int) -> None:

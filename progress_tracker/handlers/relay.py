@@ -95,7 +95,7 @@ class RelayHandler(TrackerHandler):
     @web.authenticated
     @authorized
     async def post(self, *args: str) -> None:
-        """Relay a POST (publishing an assignment) with its JSON body; 405 elsewhere."""
+        """Relay a POST (publishing an assignment, a help claim) with its body; 405 elsewhere."""
         if self.path not in RELAYED_POSTS:
             raise web.HTTPError(405)
         await self._relay(
@@ -248,11 +248,17 @@ RELAYED = (
     "health",
     "assignments",
     "courses",
+    "help",
+    "help/mine",
     "replay",
 )
 # Relayed routes with a path argument: (route pattern, the collector's path with {}).
-RELAYED_WITH_ID = ((r"assignments/([^/]+)", "assignments/{}"),)
-RELAYED_POSTS = frozenset({"assignments"})
+RELAYED_WITH_ID = (
+    (r"assignments/([^/]+)", "assignments/{}"),
+    (r"help/([^/]+)/claim", "help/{}/claim"),
+    (r"help/([^/]+)/resolve", "help/{}/resolve"),
+)
+RELAYED_POSTS = frozenset({"assignments", "help/{}/claim", "help/{}/resolve"})
 
 
 def relay_routes(runtime: Runtime, api: str) -> list[tuple[str, type, dict[str, Any]]]:

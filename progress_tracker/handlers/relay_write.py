@@ -60,7 +60,14 @@ class RelayWriteHandler(RelayHandler):
 
 
 # The privacy APIs, relayed with their bodies: a student's consent, the governance APIs.
-RELAYED_WRITES = ("consent", "consent/counts", "audit", "subject", "progsnap2.zip")
+RELAYED_WRITES = (
+    "consent",
+    "consent/counts",
+    "audit",
+    "subject",
+    "progsnap2.zip",
+    "consent/courses",
+)
 
 
 def relay_write_routes(runtime: Any, api: str) -> list[tuple[str, type, dict[str, Any]]]:

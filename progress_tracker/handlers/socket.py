@@ -19,6 +19,7 @@ from ..live.messages import FeedPosition
 from ..live.subscription import Subscription
 from ..runtime import Runtime
 from .base import INSTRUCTORS_ONLY, require_authorized
+from .help_live import HelpAwareFollower, HelpFollower
 
 FEED_ID = re.compile(r"^[0-9a-f]{1,64}$")
 
@@ -49,6 +50,7 @@ class LiveSocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHandl
         self._resume: FeedPosition | None = None
         self._scope: Scope | None = None
         self._subscription = Subscription()
+        self._help: HelpFollower | None = None
 
     async def pre_get(self) -> None:
         """Only authorized instructors may open the socket; a bad position is a 400."""
@@ -79,12 +81,15 @@ class LiveSocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHandl
         """Start the keep-alive ping, then replay what the dashboard missed and follow."""
         super().open(*args, **kwargs)
         settings = self.runtime.settings.dashboard
-        self._follower = Follower(
+        assert self._scope is not None
+        self._help = HelpFollower(self.runtime, self._scope, self._write_help)
+        self._follower = HelpAwareFollower(
             self.runtime.live,
             self._write,
             backlog_bytes=settings.live_backlog_bytes,
             scope=self._scope,
             subscription=self._subscription,
+            help_follower=self._help,
         )
         try:
             await self._follower.start(self._resume)
@@ -101,6 +106,14 @@ class LiveSocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHandl
         except websocket.WebSocketClosedError as err:
             raise SocketClosed() from err
 
+    def _write_help(self, text: str) -> None:
+        try:
+            sent = self._write(text)
+        except SocketClosed:
+            return  # the socket's close stops the help follower
+        if sent is not None:  # a failed write closes the socket: nothing more to do with it
+            sent.add_done_callback(lambda done: done.cancelled() or done.exception())
+
     def on_message(self, message: str | bytes) -> None:
         """Clients only listen; a message from them is ignored."""
 
@@ -108,5 +121,7 @@ class LiveSocketHandler(WebSocketMixin, websocket.WebSocketHandler, JupyterHandl
         """Stop following (and the keep-alive ping) when the dashboard goes away."""
         if self._follower is not None:
             self._follower.stop()
+        if self._help is not None:
+            self._help.stop()
         if self.ping_callback is not None:
             self.ping_callback.stop()

@@ -47,18 +47,19 @@ class ForwardingPipeline:
     async def start(self, tasks: BackgroundTasks) -> None:
         """Nothing to start; the client is created on first use."""
 
-    async def accept(self, events: Sequence[Event]) -> None:
-        """POST `events` to the collector; return once it answered 202."""
+    async def accept(self, events: Sequence[Event]) -> int:
+        """POST `events` to the collector; once it answered 202, how many it did not keep
+        (its `ignored_count`: capture is off for the owner in their course)."""
         self._check_owner(events)
         if self._in_flight >= self.max_in_flight:
             raise self._unavailable("is slow: too many batches are waiting for it", 2)
         self._in_flight += 1
         try:
-            await self._forward(events)
+            return await self._forward(events)
         finally:
             self._in_flight -= 1
 
-    async def _forward(self, events: Sequence[Event]) -> None:
+    async def _forward(self, events: Sequence[Event]) -> int:
         body = json.dumps([_client_fields(event) for event in events])
         request = self.collector.request(
             "events",
@@ -70,10 +71,12 @@ class ForwardingPipeline:
             response = await self.collector.fetch(request)
         except OSError as err:
             raise self._unavailable(f"unreachable ({err})") from err
-        if 200 <= response.code < 300:
-            self._forwarded += len(events)
-            return
         detail = _json_body(response)
+        if 200 <= response.code < 300:
+            ignored = detail.get("ignored_count", 0)
+            ignored = ignored if isinstance(ignored, int) and 0 <= ignored <= len(events) else 0
+            self._forwarded += len(events) - ignored
+            return ignored
         if response.code in RELAYED_STATUSES:
             retry_after = _retry_after(response) if response.code == 429 else None
             raise UpstreamRefused(response.code, detail, retry_after)

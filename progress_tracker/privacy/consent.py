@@ -50,6 +50,22 @@ class ConsentBook:
             ).first()
         return StudentConsent(*row) if row else StudentConsent()
 
+    async def states(self, courses: list[str], user: str) -> dict[str, StudentConsent]:
+        """The student's stored state in each of `courses`, in one query."""
+        async with self.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(
+                        ConsentState.course_id,
+                        ConsentState.choice,
+                        ConsentState.chosen_at,
+                        ConsentState.seen_at,
+                    ).where(ConsentState.user_id == user, ConsentState.course_id.in_(courses))
+                )
+            ).all()
+        found = {course: StudentConsent(*rest) for course, *rest in rows}
+        return {course: found.get(course, StudentConsent()) for course in courses}
+
     async def choose(self, course: str, user: str, capture: bool) -> StudentConsent:
         """Store the student's choice (now)."""
         now = datetime.now(UTC)

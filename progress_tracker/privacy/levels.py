@@ -40,6 +40,7 @@ METADATA_FIELDS = (
     ("executionCount", "the cell's execution count"),
     ("hasError", "whether the run ended with an error"),
     ("executionDurationMs", "how long the run took"),
+    ("message", "the short message you type when you raise your hand, if any"),
 )
 # The fields each level adds (wire name, event attribute, description).
 ADDED_AT: dict[CaptureLevel, tuple[tuple[str, str, str], ...]] = {

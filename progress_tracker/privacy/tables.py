@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, ColumnElement, Table, false, true
 
+from ..help.models import HelpEntry
 from ..store.models import CellExecution, CourseMember, NotebookEvent, Student
 from ..store.state.tables import CellState, NotebookStudent
 from .attribution import DEFAULT_COURSE
@@ -19,6 +20,7 @@ def purged_tables() -> list[tuple[Table, Column]]:
     return [
         (CellExecution.__table__, CellExecution.__table__.c.event_time),
         (NotebookEvent.__table__, NotebookEvent.__table__.c.event_time),
+        (HelpEntry.__table__, HelpEntry.__table__.c.raised_at),
     ]
 
 
@@ -34,6 +36,7 @@ def student_tables() -> list[Table]:
         CellState.__table__,
         NotebookStudent.__table__,
         CourseMember.__table__,
+        HelpEntry.__table__,
     ]
 
 

@@ -31,7 +31,7 @@ from ..sinks import Sink, SinkError
 from ..tasks import pause, raise_if_cancelled
 from .deadletters import DeadLetter
 from .health import ConsumerState
-from .isolation import Outage, Rejected, Suspects, Unit, bisect
+from .isolation import Outage, Rejected, Suspects, Unit, attempt, bisect
 from .membership import Membership
 from .stream import EventStream, decode_entry, raw_entry
 
@@ -192,7 +192,8 @@ class SinkConsumer:
             exc_info=_bug(first),
         )
         try:
-            isolation = await bisect(self._write, units, str(first))
+            each = self._write_each if getattr(self.sink, "write_each", None) else None
+            isolation = await bisect(self._write, units, str(first), each)
         except Outage as err:
             raise _Retry(str(err)) from err
         if isolation.failed and not isolation.stored and not await self._sink_works():
@@ -202,16 +203,12 @@ class SinkConsumer:
 
     async def _write(self, events: list[Event]) -> None:
         """One sink write, its failure classified as an outage or a refusal."""
-        try:
-            await asyncio.wait_for(self.sink.write(events), self.settings.write_timeout_s)
-        except asyncio.CancelledError:
-            raise
-        except SinkError as err:
-            raise (Outage if err.retryable else Rejected)(str(err)) from err
-        except TimeoutError as err:
-            raise Outage(f"a write took over {self.settings.write_timeout_s} s") from err
-        except Exception as err:  # a bug triggered by some event: isolate it like bad data
-            raise Rejected(f"{type(err).__name__}: {err}") from err
+        await attempt(self.sink.write(events), self.settings.write_timeout_s)
+
+    async def _write_each(self, events: list[Event]) -> list[str | None]:
+        """One sink write of each event on its own: per event, None or why it was refused."""
+        each = self.sink.write_each(events)  # type: ignore[attr-defined]
+        return await attempt(each, self.settings.write_timeout_s)
 
     async def _sink_works(self) -> bool:
         """Whether the sink can write at all (its probe), when no event of a batch could."""

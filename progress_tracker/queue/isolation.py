@@ -3,14 +3,21 @@
 A batch that a sink refused is split in halves, each written on its own; a half that fails is
 split again, down to single events. Halves without a bad event are stored on the way, and each
 event that fails alone is reported once (never retried from the start of the batch).
+
+A sink that can write events one by one in a single write (`WriteEach`: the database, with a
+savepoint per event) is given the failing pieces of at most EACH_MAX events whole: a batch that
+is all poison then costs a handful of writes instead of two per event.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..events import Event
+from ..sinks import SinkError
 
 Unit = tuple[str, Event]  # an event and the id of the stream entry it came in
 
@@ -24,6 +31,24 @@ class Rejected(Exception):
 
 
 Write = Callable[[list[Event]], Awaitable[object]]
+# Per event: None once stored, else why it was refused.
+WriteEach = Callable[[list[Event]], Awaitable[list[str | None]]]
+# The largest failing piece given to a WriteEach (one savepoint per event, in one transaction).
+EACH_MAX = 32
+
+
+async def attempt(write: Awaitable[Any], timeout_s: float) -> Any:
+    """Await a sink write, its failure classified as an Outage or a refusal (Rejected)."""
+    try:
+        return await asyncio.wait_for(write, timeout_s)
+    except asyncio.CancelledError:
+        raise
+    except SinkError as err:
+        raise (Outage if err.retryable else Rejected)(str(err)) from err
+    except TimeoutError as err:
+        raise Outage(f"a write took over {timeout_s} s") from err
+    except Exception as err:  # a bug triggered by some event: isolate it like bad data
+        raise Rejected(f"{type(err).__name__}: {err}") from err
 
 
 @dataclass
@@ -35,7 +60,9 @@ class Isolation:
     writes: int = 0
 
 
-async def bisect(write: Write, units: Sequence[Unit], error: str) -> Isolation:
+async def bisect(
+    write: Write, units: Sequence[Unit], error: str, each: WriteEach | None = None
+) -> Isolation:
     """Store what can be stored of `units` (which failed together with `error`).
 
     Raises Outage as soon as a write says the sink is down: the caller retries everything.
@@ -47,6 +74,8 @@ async def bisect(write: Write, units: Sequence[Unit], error: str) -> Isolation:
     failing: list[Sequence[Unit]] = [units]
     while failing:
         piece = failing.pop()
+        if each is not None and len(piece) <= EACH_MAX and await _one_by_one(each, piece, result):
+            continue
         middle = len(piece) // 2
         for half in (piece[:middle], piece[middle:]):
             result.writes += 1
@@ -60,6 +89,22 @@ async def bisect(write: Write, units: Sequence[Unit], error: str) -> Isolation:
             else:
                 result.stored.extend(half)
     return result
+
+
+async def _one_by_one(each: WriteEach, piece: Sequence[Unit], result: Isolation) -> bool:
+    """Write the piece's events one by one in one write; False if that write itself failed
+    (the piece is then bisected as usual)."""
+    result.writes += 1
+    try:
+        refused = await each([event for _, event in piece])
+    except Rejected:
+        return False
+    for unit, why in zip(piece, refused, strict=True):
+        if why is None:
+            result.stored.append(unit)
+        else:
+            result.failed.append((unit, why))
+    return True
 
 
 class Suspects:

@@ -44,6 +44,17 @@ class DatabaseSink:
         except (OSError, ConnectionError, TimeoutError) as err:
             raise SinkError(f"{type(err).__name__}: {err}", retryable=True) from err
 
+    async def write_each(self, events: Sequence[Event]) -> list[str | None]:
+        """Store each event on its own (see EventWriter.write_each): per event, None once
+        stored, else why it was refused. SinkError when the store cannot write now."""
+        try:
+            refused = await self.writer.write_each(events, lambda err: not is_transient(err))
+        except SQLAlchemyError as err:
+            raise SinkError(_describe(err), retryable=is_transient(err)) from err
+        except (OSError, ConnectionError, TimeoutError) as err:
+            raise SinkError(f"{type(err).__name__}: {err}", retryable=True) from err
+        return [None if err is None else _describe(err) for err in refused]
+
     async def probe(self) -> None:
         """Write a row to every table the writer writes, then roll it all back.
 

@@ -28,6 +28,20 @@ def is_deadlock(err: DBAPIError) -> bool:
     return code == "40P01"
 
 
+def is_stale_reference(err: DBAPIError) -> bool:
+    """Whether a refused write may be the writer's own doing: a row it had cached was deleted
+    (a foreign key, SQLSTATE 23503) or inserted meanwhile by another writer (unique, 23505).
+
+    Any other integrity error (a CHECK or NOT NULL constraint) is the data's: writing it again
+    fails again.
+    """
+    code = getattr(err.orig, "sqlstate", None) or getattr(err.orig, "pgcode", None)
+    if code is not None:
+        return code in {"23503", "23505"}
+    message = str(err.orig).upper()  # SQLite says which constraint in words only
+    return "FOREIGN KEY" in message or "UNIQUE" in message
+
+
 def lock_for_migrations(connection: Connection) -> None:
     """Serialise concurrent migrations (several collectors starting at once) on PostgreSQL."""
     if connection.dialect.name == "postgresql":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,9 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ..events import Event, EventType
 from ..events.model import cell_of
+from ..help.hands import apply_hands
 from .bulk import insert_new
-from .dialect import is_deadlock
+from .dialect import is_deadlock, is_stale_reference
 from .ensure import ensure_cells, ensure_notebooks, ensure_students
+from .event_rows import RowIds, execution_rows, mark_cell_starts, notebook_event_rows
 from .membership import (
     NotebookKey,
     ensure_courses,
@@ -52,6 +54,10 @@ class EventWriter:
         self._courses: set[str] = set()
         self._members: dict[tuple[str, int], tuple[str, str | None]] = {}
         self.cache_size = cache_size
+        # What the current transaction learnt, cached only once it commits: a refused batch
+        # (bad data) leaves the cache as it was, so the class's next batches stay warm.
+        self._learnt: list[tuple[dict, dict]] = []
+        self._learnt_courses: set[str] = set()
 
     async def write(self, events: Sequence[Event]) -> list[Event]:
         """Store `events` and return those that were new, in batch order."""
@@ -62,7 +68,9 @@ class EventWriter:
             try:
                 new_keys = await self._write(unique)
                 break
-            except IntegrityError:
+            except IntegrityError as err:
+                if not is_stale_reference(err):
+                    raise  # the data itself is refused (a constraint): no cache is at fault
                 self.forget()  # a cached row was deleted meanwhile: look everything up again
                 new_keys = await self._write(unique)
                 break
@@ -70,9 +78,9 @@ class EventWriter:
                 self.forget()
                 if attempt == DEADLOCK_RETRIES or not is_deadlock(err):
                     raise
-            except BaseException:
-                self.forget()  # ids learnt in a rolled-back transaction must not be reused
-                raise
+            finally:
+                self._learnt.clear()  # ids learnt in a rolled-back transaction are never reused
+                self._learnt_courses.clear()
         return [event for event in unique if (event.user_id, event.event_id) in new_keys]
 
     def forget(self) -> None:
@@ -83,20 +91,85 @@ class EventWriter:
         self._courses.clear()
         self._members.clear()
 
+    async def write_each(
+        self, events: Sequence[Event], refused: Callable[[DBAPIError], bool]
+    ) -> list[DBAPIError | None]:
+        """Store each event on its own: per event, None once stored, else the error for which
+        the database refused it (when `refused` says the error is about the data).
+
+        On PostgreSQL each event is a savepoint of one transaction: finding the bad events of a
+        refused batch costs one transaction, not one per event (poison must not slow the class).
+        """
+        if self.dialect != "postgresql":
+            return [await self._alone(event, refused) for event in events]
+        outcome: list[DBAPIError | None] = []
+        self._learnt, self._learnt_courses = [], set()
+        try:
+            async with self.engine.begin() as conn:
+                for event in events:
+                    learnt, courses = len(self._learnt), set(self._learnt_courses)
+                    try:
+                        async with conn.begin_nested():
+                            await self._write_in(conn, [event])
+                        outcome.append(None)
+                    except DBAPIError as err:
+                        if is_stale_reference(err) or not refused(err):
+                            raise
+                        del self._learnt[learnt:]  # learnt in the rolled-back savepoint
+                        self._learnt_courses = courses
+                        outcome.append(err)
+            self._commit_learnt()
+        except BaseException:
+            self.forget()  # a stale cached id may be why: the caller writes again
+            raise
+        finally:
+            self._learnt, self._learnt_courses = [], set()
+        return outcome
+
+    async def _alone(
+        self, event: Event, refused: Callable[[DBAPIError], bool]
+    ) -> DBAPIError | None:
+        try:
+            await self.write([event])
+        except DBAPIError as err:
+            if not refused(err):
+                raise
+            return err
+        return None
+
     async def _write(self, unique: list[Event]) -> set[tuple[str, str]]:
-        """Store the events; the (user, eventId) pairs that were new."""
+        """Store the events in one transaction; the (user, eventId) pairs that were new."""
+        self._learnt, self._learnt_courses = [], set()
         async with self.engine.begin() as conn:
-            students = await self._students_of(conn, unique)
-            unique = await self._not_stored_as_the_other_kind(conn, students, unique)
-            await self._courses_and_members(conn, students, unique)
-            notebooks = await self._notebooks_of(conn, unique)
-            cells = await self._cells_of(conn, notebooks, unique)
-            runs = await self._insert_executions(conn, students, notebooks, cells, unique)
-            others = await self._insert_notebook_events(conn, students, notebooks, cells, unique)
-            # The read model changes in the same transaction, by exactly the rows inserted.
-            starts = [row for row in others.values() if row["cell_pk"] is not None]
-            await maintain.apply(conn, self.dialect, list(runs.values()), starts)
-            new = runs.keys() | others.keys()
+            new = await self._write_in(conn, unique)
+        self._commit_learnt()
+        return new
+
+    def _commit_learnt(self) -> None:
+        for cache, found in self._learnt:
+            self._cache(cache, found)
+        self._courses |= self._learnt_courses
+
+    async def _write_in(self, conn: AsyncConnection, unique: list[Event]) -> set[tuple[str, str]]:
+        """Store the events in the transaction of `conn`."""
+        students = await self._students_of(conn, unique)
+        unique = await self._not_stored_as_the_other_kind(conn, students, unique)
+        await self._courses_and_members(conn, students, unique)
+        notebooks = await self._notebooks_of(conn, unique)
+        cells = await self._cells_of(conn, notebooks, unique)
+        ids = RowIds(students, notebooks, cells)
+        runs = await insert_new(
+            conn, self.dialect, CellExecution.__table__, execution_rows(ids, unique), EVENT_KEY
+        )
+        others = await insert_new(
+            conn, self.dialect, NotebookEvent.__table__, notebook_event_rows(ids, unique), EVENT_KEY
+        )
+        mark_cell_starts(ids, others.values())
+        # The read model changes in the same transaction, by exactly the rows inserted.
+        starts = [row for row in others.values() if row["cell_pk"] is not None]
+        await maintain.apply(conn, self.dialect, list(runs.values()), starts)
+        await apply_hands(conn, others.values())  # raised hands: the help queue
+        new = runs.keys() | others.keys()
         names = {pk: name for name, pk in students.items()}
         return {(names[student], event_id) for student, event_id in new}
 
@@ -141,7 +214,7 @@ class EventWriter:
         courses = {e.course or IMPLICIT_COURSE_ID for e in events} - self._courses
         if courses:
             await ensure_courses(conn, self.dialect, courses, _earliest(events))
-            self._courses |= courses
+            self._learnt_courses |= courses
         members = member_rows(events, students)
         changed = {k: v for k, v in members.items() if self._members.get(k) != v}
         if changed:
@@ -200,78 +273,14 @@ class EventWriter:
         return {key: known[target] for key, target in originals.items()}
 
     def _remember(self, cache: dict, found: dict) -> None:
+        """Cache `found` in `cache` once the transaction that learnt it commits."""
+        self._learnt.append((cache, found))
+
+    def _cache(self, cache: dict, found: dict) -> None:
         # Bounded: a full cache starts over (callers never rely on it holding what they looked up).
         if len(cache) + len(found) > self.cache_size:
             cache.clear()
         cache.update(found)
-
-    async def _insert_executions(
-        self,
-        conn: AsyncConnection,
-        students: dict[str, int],
-        notebooks: dict[NotebookKey, int],
-        cells: dict[tuple[int, str], int],
-        events: Iterable[Event],
-    ) -> dict[tuple[int, str], dict[str, Any]]:
-        """Insert the executions; the new ones' rows (with their `id`) by (student, eventId)."""
-        rows = []
-        for event in events:
-            if event.event_type is not EventType.CELL_EXECUTED:
-                continue
-            notebook_id = notebooks[notebook_key(event)]
-            rows.append(
-                {
-                    "event_id": event.event_id,
-                    "student_id": students[event.user_id],
-                    "notebook_id": notebook_id,
-                    "course_id": event.course or IMPLICIT_COURSE_ID,
-                    "cell_pk": cells[(notebook_id, cell_of(event))],
-                    "cell_index": event.cell_index,
-                    "cell_type": event.cell_type,
-                    "code": event.code,
-                    "execution_count": event.execution_count,
-                    "has_error": event.has_error,
-                    "error_message": event.error_message,
-                    "result": event.result,
-                    "duration_ms": event.execution_duration_ms,
-                    "event_time": event.event_time,
-                    "received_at": event.received_at,
-                    "metadata": event.metadata,
-                }
-            )
-        return await insert_new(conn, self.dialect, CellExecution.__table__, rows, EVENT_KEY)
-
-    async def _insert_notebook_events(
-        self,
-        conn: AsyncConnection,
-        students: dict[str, int],
-        notebooks: dict[NotebookKey, int],
-        cells: dict[tuple[int, str], int],
-        events: Iterable[Event],
-    ) -> dict[tuple[int, str], dict[str, Any]]:
-        """Insert the other events; the new ones' rows, each with the `cell_pk` of a cell start."""
-        rows = [
-            {
-                "event_id": event.event_id,
-                "event_type": event.event_type.value,
-                "student_id": students[event.user_id],
-                "notebook_id": notebooks[notebook_key(event)],
-                "course_id": event.course or IMPLICIT_COURSE_ID,
-                "cell_id": event.cell_id,
-                "message": event.message,
-                "event_time": event.event_time,
-                "received_at": event.received_at,
-                "metadata": event.metadata,
-            }
-            for event in events
-            if event.event_type is not EventType.CELL_EXECUTED
-        ]
-        new = await insert_new(conn, self.dialect, NotebookEvent.__table__, rows, EVENT_KEY)
-        for row in new.values():
-            cell = (row["notebook_id"], row["cell_id"])
-            started = row["event_type"] == EventType.CELL_STARTED.value
-            row["cell_pk"] = cells.get(cell) if started and row["cell_id"] is not None else None
-        return new
 
 
 def _earliest(events: Sequence[Event]) -> datetime:

@@ -136,6 +136,20 @@ def milliseconds_since(start: datetime) -> float:
     return (datetime.now(UTC) - start).total_seconds() * 1000
 
 
+def record_posted_events(page: Any) -> list[dict[str, Any]]:
+    """The events the page POSTs from now on, as sent on the wire (the list grows)."""
+    posted: list[dict[str, Any]] = []
+    page.on(
+        "request",
+        lambda request: (
+            posted.extend(json.loads(request.post_data or "[]"))
+            if EVENTS_URL.match(request.url) and request.method == "POST"
+            else None
+        ),
+    )
+    return posted
+
+
 def abort_events(context: Any) -> None:
     """Make the events endpoint unreachable from the browser."""
     context.route(EVENTS_URL, lambda route: route.abort("connectionrefused"))

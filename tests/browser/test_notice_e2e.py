@@ -5,20 +5,18 @@ and shows the last event sent once the student agreed.
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS, LabServer
 from tests.browser.test_capture_e2e import (
-    EVENTS_URL,
     open_notebook,
+    record_posted_events,
     run_cell,
     wait_for_executions,
     write_notebook,
@@ -55,15 +53,7 @@ def test_an_opt_in_course_sends_nothing_before_consent(opt_in_server, chromium):
     write_notebook(server)
     context = new_context(chromium)
     page = context.new_page()
-    posted: list[dict[str, Any]] = []
-    page.on(
-        "request",
-        lambda request: (
-            posted.extend(json.loads(request.post_data or "[]"))
-            if EVENTS_URL.match(request.url) and request.method == "POST"
-            else None
-        ),
-    )
+    posted = record_posted_events(page)
     try:
         open_notebook(page, server)
         status = page.get_by_test_id("pt-capture-status")

@@ -25,7 +25,7 @@ def test_the_description_names_exactly_the_http_routes_of_a_storing_server(tmp_p
     runtime = Runtime(Settings(role=Role("embedded"), data_dir=tmp_path))
     # a route's path argument (a regex group) is a {parameter} of the description
     routes = {
-        re.sub(r"\(.*\)", "{assignmentId}", f"/{pattern}")
+        re.sub(r"\(.*\)", "{entryId}" if "/help/" in pattern else "{assignmentId}", f"/{pattern}")
         for pattern, *_ in handler_routes(runtime)
     } - {"/api/v1/ws"}
     described = set(yaml.safe_load(SPEC.read_text())["paths"])

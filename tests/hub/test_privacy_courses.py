@@ -92,3 +92,27 @@ def test_an_opt_out_student_s_events_stop_and_the_dashboard_counts_them(hub, cou
     assert [r["event_id"] for r in executions_of(hub, "student4")] == [first["eventId"]]
     student_asks = requests.get(counts_url, headers=hub.auth(token), timeout=60)
     assert student_asks.status_code == 403
+
+
+def test_a_students_own_server_lists_their_courses_and_saves_a_choice_by_course(
+    hub, course_students
+):
+    token = course_students["student4"]
+    listed = own_server(hub, "student4", token, "GET", "consent/courses").json()
+    assert listed["home"] == "cs202"
+    assert [(n["course"], n["policy"]) for n in listed["courses"]] == [("cs202", "opt-out")]
+    again = own_server(
+        hub, "student4", token, "PUT", "consent", params={"course": "cs202"}, json={"capture": True}
+    )
+    assert again.status_code == 200 and again.json()["captureOn"] is True
+    foreign = own_server(
+        hub, "student4", token, "PUT", "consent", params={"course": "cs301"}, json={"capture": True}
+    )
+    assert foreign.status_code == 403
+    run = make_event()
+    answer = own_server(hub, "student4", token, "POST", "events", json=[run]).json()
+    assert answer["processed_count"] == 1 and "ignored_count" not in answer
+    wait_until(
+        lambda: run["eventId"] in [r["event_id"] for r in executions_of(hub, "student4")],
+        "student4's run after capture was allowed again",
+    )

@@ -162,7 +162,11 @@ async def test_the_command_line_prints_what_a_purge_would_delete_then_erases_a_s
         privacy_cli, "--config", str(config), "--database-url", database_url, "purge", "--dry-run"
     )
     assert dry["dryRun"] is True
-    assert dry["courses"][0]["rows"] == {"cell_executions": 1, "notebook_events": 0}
+    assert dry["courses"][0]["rows"] == {
+        "cell_executions": 1,
+        "notebook_events": 0,
+        "help_entries": 0,
+    }
     assert len(await rows("SELECT * FROM cell_executions")) == 1  # a dry run deletes nothing
 
     await api("events", "s3-token", method="POST", body=[make_event()])

@@ -37,6 +37,12 @@ PROBES = {
     "api/v1/progsnap2.zip": ("scope", None),
     "api/v1/audit": ("admin", {}),
     "api/v1/subject": ("admin", None),  # tests/server/test_governance*.py
+    "api/v1/consent/courses": ("caller", None),  # tests/privacy/test_consent_courses.py
+    # the help queue: probed by tests/server/test_help_queue.py (hands raised, not runs)
+    "api/v1/help": ("scope", None),
+    "api/v1/help/mine": ("caller", None),
+    "api/v1/help/([^/]+)/claim": ("scope", None),
+    "api/v1/help/([^/]+)/resolve": ("scope", None),
     "api/v1/replay": ("scope", {"notebook": "shared.ipynb"}),
 }
 # Who sees whom in the data the tests send.

@@ -25,6 +25,8 @@ class CountingRejectingSink(DatabaseSink):
     """The real database sink, except that it refuses events whose code is 'poison' as bad
     data; it counts its writes."""
 
+    write_each = None  # the refusal is this sink's own: found by bisection of `write`
+
     def __init__(self, writer: EventWriter):
         super().__init__(writer)
         self.writes = 0
@@ -38,6 +40,8 @@ class CountingRejectingSink(DatabaseSink):
 
 class BuggySink(DatabaseSink):
     """The real database sink with a bug that some events trigger (as a KeyError did)."""
+
+    write_each = None
 
     async def write(self, events):
         if any(e.cell_id == "new-cell" for e in events):
@@ -102,6 +106,44 @@ async def test_rows_the_database_itself_refuses_are_isolated_and_the_rest_goes_o
         letters = await eventually(lambda: _count(dead_letters(kit), 2))
         assert {letter["event"]["eventId"] for letter in letters} == {e.event_id for e in poison}
         assert all("no_poison" in letter["error"] for letter in letters), letters[0]["error"]
+
+
+class CountingSink(DatabaseSink):
+    """The real database sink, counting its writes (one by one or in a batch)."""
+
+    def __init__(self, writer: EventWriter):
+        super().__init__(writer)
+        self.writes = 0
+
+    async def write(self, events):
+        self.writes += 1
+        return await super().write(events)
+
+    async def write_each(self, events):
+        self.writes += 1
+        return await super().write_each(events)
+
+
+async def test_a_batch_of_poison_costs_a_handful_of_writes_not_two_per_event(
+    postgres_url, redis_url, redis_prefix
+):
+    """100 events the database refuses in one entry: the pieces of at most 32 events are
+    written one event per savepoint, in one transaction each."""
+    async with Kit(postgres_url, redis_url, redis_prefix) as kit:
+        async with kit.engine.begin() as conn:
+            await conn.execute(text(NO_POISON))
+        poison = [event(cell_id=f"p{i}", code="poison") for i in range(100)]
+        good = [event(cell_id=f"c{i}") for i in range(3)]
+        entry = [json.loads(e.to_json()) for e in poison[:50] + good + poison[50:]]
+        await kit.redis.xadd(kit.keys.events, {b"events": json.dumps(entry)})
+        sink = CountingSink(EventWriter(kit.engine))
+        await kit.pipeline(sinks=[sink])
+        letters = await eventually(lambda: _count(dead_letters(kit), 100))
+        assert await kit.stored() == 3
+        assert {letter["event"]["eventId"] for letter in letters} == {e.event_id for e in poison}
+        assert all("no_poison" in letter["error"] for letter in letters)
+        # the batch, two halves of 51/52, four quarters of 25/26, each quarter one by one
+        assert sink.writes <= 1 + 2 + 4 + 4, sink.writes
 
 
 async def test_an_unexpected_exception_isolates_the_event_and_never_stops_the_consumer(

@@ -24,7 +24,8 @@ export type NotebookEventType =
   | 'notebook_heartbeat';
 
 /** The kinds of event the server accepts. */
-export type EventType = 'cell_executed' | 'cell_started' | NotebookEventType;
+export type EventType =
+  'cell_executed' | 'cell_started' | NotebookEventType | 'help' | 'help_stop';
 
 /** One event in the wire form of `POST api/v1/events` (docs/api.md). */
 export interface ICaptureEvent {
@@ -46,6 +47,8 @@ export interface ICaptureEvent {
   assignmentId?: string;
   /** nbgrader's `grade_id` of the cell. */
   gradeId?: string;
+  /** A raised hand's message to the course's staff. */
+  message?: string;
 }
 
 /** Where a cell or notebook event belongs: the published assignment and the nbgrader cell. */

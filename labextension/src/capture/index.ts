@@ -15,22 +15,24 @@ import { showNotice } from '../privacy/notice';
 import { measureActivation } from '../startup';
 import { bundleOf, translatorOrNull } from '../translation';
 import { CaptureService } from './service';
+import { ICaptureService } from './token';
 
 /** Captures cell starts and executions and notebook lifecycle events. */
-export const capturePlugin: JupyterFrontEndPlugin<void> = {
+export const capturePlugin: JupyterFrontEndPlugin<CaptureService> = {
   id: 'progress-tracker:capture',
   description:
     'Records cell starts and executions and notebook open, save and close events for the progress tracker.',
   autoStart: true,
   requires: [INotebookTracker],
   optional: [IStatusBar, ITranslator],
+  provides: ICaptureService,
   // Never waits for the server: the settings, the consent and the outbox talk to it in the background.
   activate: (
     app: JupyterFrontEnd,
     tracker: INotebookTracker,
     statusBar: IStatusBar | null,
     translator: ITranslator | null
-  ): void =>
+  ): CaptureService =>
     measureActivation('progress-tracker:capture:activate', () => {
       const capture = new CaptureService(
         tracker,
@@ -42,6 +44,7 @@ export const capturePlugin: JupyterFrontEndPlugin<void> = {
         statusBar,
         bundleOf(translatorOrNull(translator))
       );
+      return capture;
     })
 };
 

@@ -4,7 +4,7 @@
 import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { IDisposable } from '@lumino/disposable';
 
-import { assignmentIdOf, METADATA_KEY } from '../assignment';
+import { assignmentIdOf, METADATA_KEY, readAssignment } from '../assignment';
 import type { NotebookEventType } from './events';
 import { Heartbeat } from './heartbeat';
 import type { IClock } from './outbox';
@@ -15,6 +15,8 @@ export interface INotebookRef {
   path: string;
   /** The assignment of a published notebook, else `null`. */
   assignmentId: string | null;
+  /** The course of that assignment, else `null` (whose consent applies). */
+  course: string | null;
 }
 
 /** The assignment id in a panel's notebook metadata, `null` when unknown or gone. */
@@ -22,6 +24,19 @@ export function assignmentOfPanel(panel: NotebookPanel): string | null {
   try {
     const model = panel.context.isDisposed ? null : panel.model;
     return model ? assignmentIdOf(model.getMetadata(METADATA_KEY)) : null;
+  } catch {
+    return null; // the model went away with its panel
+  }
+}
+
+/** The course of a panel's published assignment, `null` when unknown or gone. */
+export function assignmentCourseOfPanel(panel: NotebookPanel): string | null {
+  try {
+    const model = panel.context.isDisposed ? null : panel.model;
+    const course = model
+      ? readAssignment(model.getMetadata(METADATA_KEY))?.course
+      : null;
+    return course || null;
   } catch {
     return null; // the model went away with its panel
   }
@@ -76,7 +91,11 @@ export class NotebookLifecycle implements IDisposable {
 
   private _onAdded(_: unknown, panel: NotebookPanel): void {
     const context = panel.context;
-    const ref: INotebookRef = { path: context.localPath, assignmentId: null };
+    const ref: INotebookRef = {
+      path: context.localPath,
+      assignmentId: null,
+      course: null
+    };
     this._refs.set(panel, ref);
     context.pathChanged.connect(() => {
       ref.path = context.localPath;
@@ -108,6 +127,7 @@ export class NotebookLifecycle implements IDisposable {
     }
     // Read now (the instructor may just have published it); the last one known once closed.
     ref.assignmentId = assignmentOfPanel(panel) ?? ref.assignmentId;
+    ref.course = assignmentCourseOfPanel(panel) ?? ref.course;
     this.record(type, { ...ref });
   }
 

@@ -14,7 +14,8 @@ import { IDisposable } from '@lumino/disposable';
 import { requestAPI } from '../api';
 import { gradeIdOf } from '../assignment';
 import { gate } from '../privacy/consent';
-import { ConsentSource, IConsentApi } from '../privacy/consentSource';
+import { consentApi } from '../privacy/consentApi';
+import { ConsentSource } from '../privacy/consentSource';
 import { LastSent } from '../privacy/lastSent';
 import { browserStorage, newEventId, windowClock } from './browser';
 import {
@@ -27,6 +28,7 @@ import {
   NotebookEventType
 } from './events';
 import {
+  assignmentCourseOfPanel,
   assignmentOfPanel,
   INotebookRef,
   NotebookLifecycle
@@ -64,34 +66,6 @@ async function fetchCaptureSettings(
   }
 }
 
-/** The consent API of the server (`undefined` from a server without it). */
-function consentApi(serverSettings: ServerConnection.ISettings): IConsentApi {
-  return {
-    get: async capturing => {
-      try {
-        return await requestAPI<unknown>(
-          serverSettings,
-          `consent?capturing=${capturing}`
-        );
-      } catch (error) {
-        if (
-          error instanceof ServerConnection.ResponseError &&
-          error.response.status === 404
-        ) {
-          return undefined;
-        }
-        throw error;
-      }
-    },
-    put: capture =>
-      requestAPI<unknown>(serverSettings, 'consent', {
-        method: 'PUT',
-        body: JSON.stringify({ capture }),
-        headers: { 'Content-Type': 'application/json' }
-      })
-  };
-}
-
 /**
  * The capture of one JupyterLab page: every cell start and run and notebook
  * open/save/close/heartbeat of a tracked notebook becomes an event in the outbox.
@@ -104,7 +78,8 @@ function consentApi(serverSettings: ServerConnection.ISettings): IConsentApi {
  */
 export class CaptureService implements IDisposable {
   private readonly outbox: Outbox<ICaptureEvent>;
-  private readonly settings: SettingsSource;
+  /** The server's capture settings (whether to capture, and which notebooks). */
+  readonly settings: SettingsSource;
   /** The student's consent state (what the notice shows). */
   readonly consent: ConsentSource;
   /** The last event the server accepted (shown in the notice). */
@@ -140,11 +115,11 @@ export class CaptureService implements IDisposable {
       windowClock,
       null // no beats until the server says how often it wants them
     );
+    // Whether the plugin runs; the server counts it as capturing in each course whose state
+    // lets it (every event is gated by its course's state).
     this.consent = new ConsentSource(
       consentApi(serverSettings),
-      () =>
-        (this.settings.current?.captureEnabled ?? false) &&
-        (this.consent.current?.captureOn ?? false)
+      () => this.settings.current?.captureEnabled ?? false
     );
     this.settings.onChange(settings => {
       this.outbox.configure({
@@ -204,6 +179,7 @@ export class CaptureService implements IDisposable {
       assignmentId: assignmentOfPanel(panel),
       gradeId: gradeIdOf(model.getMetadata('nbgrader'))
     };
+    const course = assignmentCourseOfPanel(panel);
     void this.settings.ready.then(() => {
       const settings = this.settings.current;
       if (!settings || !isTracked(start.notebookPath, settings)) {
@@ -211,7 +187,7 @@ export class CaptureService implements IDisposable {
       }
       const event = buildCellStartedEvent(start, settings, newEventId());
       if (event) {
-        this.enqueue(event);
+        this.enqueue(event, course);
       }
     });
   }
@@ -253,6 +229,7 @@ export class CaptureService implements IDisposable {
       assignmentId: assignmentOfPanel(panel),
       gradeId: gradeIdOf(model.getMetadata('nbgrader'))
     };
+    const course = assignmentCourseOfPanel(panel);
     void this.settings.ready.then(() => {
       const settings = this.settings.current;
       if (!settings || !isTracked(run.notebookPath, settings)) {
@@ -260,15 +237,19 @@ export class CaptureService implements IDisposable {
       }
       const event = buildCellExecutedEvent(run, settings, newEventId());
       if (event) {
-        this.enqueue(event);
+        this.enqueue(event, course);
       }
     });
   }
 
-  /** Queue `event` once the consent state is known, as that state allows. */
-  private enqueue(event: ICaptureEvent): void {
+  /**
+   * Queue `event` once the consent states are known, as the state of its course allows.
+   *
+   * @param course - the course of the notebook's published assignment, if any
+   */
+  private enqueue(event: ICaptureEvent, course: string | null): void {
     void this.consent.ready.then(() => {
-      const allowed = gate(event, this.consent.current);
+      const allowed = gate(event, this.consent.stateFor(course));
       if (allowed && !this._isDisposed) {
         this.outbox.add(allowed);
       }
@@ -279,16 +260,21 @@ export class CaptureService implements IDisposable {
     type: NotebookEventType,
     ref: INotebookRef
   ): void {
-    if (this._isDisposed) {
-      return;
-    }
     const at = new Date();
+    this.send(
+      ref.path,
+      () =>
+        buildNotebookEvent(type, ref.path, at, newEventId(), ref.assignmentId),
+      ref.course
+    );
+  }
+
+  /** Queue the event `build` makes if `path` is tracked, gated by `course`'s consent. */
+  send(path: string, build: () => ICaptureEvent, course: string | null): void {
     void this.settings.ready.then(() => {
       const settings = this.settings.current;
-      if (settings && isTracked(ref.path, settings)) {
-        this.enqueue(
-          buildNotebookEvent(type, ref.path, at, newEventId(), ref.assignmentId)
-        );
+      if (settings && isTracked(path, settings)) {
+        this.enqueue(build(), course);
       }
     });
   }

@@ -187,7 +187,9 @@ export type WsMessage =
       events: ILiveEvent[];
     }
   | { type: 'caught_up'; feed: string; seq: number }
-  | { type: 'resync'; reason?: string };
+  | { type: 'resync'; reason?: string }
+  /** A help queue entry of the caller's scope changed (not numbered). */
+  | { type: 'help'; entry: unknown };
 
 /** `GET api/v1/executions`. */
 export interface IExecutionsResponse {

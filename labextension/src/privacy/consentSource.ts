@@ -1,26 +1,39 @@
 /**
- * Keeps the student's consent state up to date from the server, and reports in.
+ * Keeps the student's consent states (one per course) up to date from the
+ * server, and reports in.
  */
 import { IDisposable } from '@lumino/disposable';
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { IConsentState, NOTICE_ONLY, parseConsent } from './consent';
+import { IConsentState, parseConsent } from './consent';
+import {
+  checkInSeconds,
+  ICourseConsents,
+  NOTICE_ONLY_COURSES,
+  parseCourseConsents,
+  stateOf,
+  withState
+} from './courses';
 
 /** How the source talks to the server. */
 export interface IConsentApi {
-  /** `GET api/v1/consent?capturing=...`; resolves `undefined` when the server has no such API. */
+  /**
+   * `GET api/v1/consent/courses?capturing=...`; resolves `undefined` when the
+   * server has no consent API.
+   */
   get(capturing: boolean): Promise<unknown | undefined>;
-  /** `PUT api/v1/consent` with the choice; the new state. */
-  put(capture: boolean): Promise<unknown>;
+  /** `PUT api/v1/consent?course=...` with the choice; the course's new state. */
+  put(course: string, capture: boolean): Promise<unknown>;
 }
 
 /**
- * The consent state in force. The capture plugin asks it before each event,
- * and reports in every `checkInSeconds` (with whether it captures), so the
- * dashboard can count students whose capture is off or not reporting. It is
- * `null` until the server answered, and after an answer that is not a state:
- * nothing is sent then.
+ * The consent states in force, one per course of the student. The capture
+ * plugin asks it before each event (the state of the event's course), and
+ * reports in every `checkInSeconds` (with whether it runs), so the dashboard
+ * of every course can count students whose capture is off or not reporting.
+ * It is `null` until the server answered, and after an answer that is not a
+ * list of states: nothing is sent then.
  */
 export class ConsentSource implements IDisposable {
   /** Resolves once the first answer (or failure) is known. */
@@ -39,13 +52,22 @@ export class ConsentSource implements IDisposable {
     });
   }
 
-  /** The state in force, `null` while unknown. */
-  get current(): IConsentState | null {
+  /** Every course's state, `null` while unknown. */
+  get current(): ICourseConsents | null {
     return this._state;
   }
 
-  /** Emitted when the state changes. */
-  get changed(): ISignal<this, IConsentState | null> {
+  /**
+   * The state gating the events of a notebook, `null` when none applies.
+   *
+   * @param assignmentCourse - the course of the notebook's published assignment, if any
+   */
+  stateFor(assignmentCourse: string | null): IConsentState | null {
+    return stateOf(this._state, assignmentCourse);
+  }
+
+  /** Emitted when a state changes. */
+  get changed(): ISignal<this, ICourseConsents | null> {
     return this._changed;
   }
 
@@ -53,9 +75,14 @@ export class ConsentSource implements IDisposable {
     return this._poll.isDisposed;
   }
 
-  /** Store the student's choice on the server. */
-  async choose(capture: boolean): Promise<void> {
-    this._apply(parseConsent(await this.api.put(capture)));
+  /** Store the student's choice in `course` on the server. */
+  async choose(course: string, capture: boolean): Promise<void> {
+    const state = parseConsent(await this.api.put(course, capture));
+    if (state !== null && this._state !== null) {
+      this._apply(withState(this._state, state));
+    } else {
+      void this.refresh(); // an answer that is no state: ask again
+    }
   }
 
   /** Ask (and report in) now. */
@@ -71,14 +98,18 @@ export class ConsentSource implements IDisposable {
   private async _load(): Promise<void> {
     try {
       const raw = await this.api.get(this.capturing());
-      this._apply(raw === undefined ? { ...NOTICE_ONLY } : parseConsent(raw));
+      this._apply(
+        raw === undefined
+          ? { ...NOTICE_ONLY_COURSES }
+          : parseCourseConsents(raw)
+      );
     } catch (error) {
       // Unreachable or refused: nothing is sent until the server answers.
       this._apply(null);
       this._resolveReady();
       throw error;
     }
-    const seconds = this._state?.checkInSeconds ?? 60;
+    const seconds = this._state ? checkInSeconds(this._state) : 60;
     this._poll.frequency = {
       interval: seconds * 1000,
       backoff: true,
@@ -86,7 +117,7 @@ export class ConsentSource implements IDisposable {
     };
   }
 
-  private _apply(state: IConsentState | null): void {
+  private _apply(state: ICourseConsents | null): void {
     const changed = JSON.stringify(state) !== JSON.stringify(this._state);
     this._state = state;
     this._resolveReady();
@@ -96,7 +127,7 @@ export class ConsentSource implements IDisposable {
   }
 
   private _poll: Poll;
-  private _state: IConsentState | null = null;
+  private _state: ICourseConsents | null = null;
   private _resolveReady!: () => void;
-  private _changed = new Signal<this, IConsentState | null>(this);
+  private _changed = new Signal<this, ICourseConsents | null>(this);
 }

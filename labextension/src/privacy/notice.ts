@@ -6,7 +6,9 @@ import type { JupyterFrontEnd } from '@jupyterlab/application';
 import type { IStatusBar } from '@jupyterlab/statusbar';
 import type { TranslationBundle } from '@jupyterlab/translation';
 
+import { browserStorage } from '../capture/browser';
 import type { ConsentSource } from './consentSource';
+import { Prompted } from './courses';
 import type { LastSent } from './lastSent';
 import { CaptureStatus, NoticePanel } from './views';
 
@@ -15,7 +17,8 @@ export const SHOW_NOTICE_COMMAND = 'progress-tracker:show-notice';
 
 /**
  * Add the status-bar item and the command. The panel opens on a click, and by
- * itself once when the course asks for consent the student has not given.
+ * itself once for each opt-in course whose consent the student has not given
+ * (remembered for this server in this browser).
  */
 export function showNotice(
   app: JupyterFrontEnd,
@@ -41,10 +44,12 @@ export function showNotice(
     align: 'left',
     rank: 1000
   });
-  let asked = false;
-  capture.consent.changed.connect((_, state) => {
-    if (!asked && state?.policy === 'opt-in' && state.choice === null) {
-      asked = true;
+  const prompted = new Prompted(
+    browserStorage(),
+    `progress-tracker:notice-prompted:${app.serviceManager.serverSettings.baseUrl}`
+  );
+  capture.consent.changed.connect((_, consents) => {
+    if (consents !== null && prompted.take(consents).length > 0) {
       open();
     }
   });

@@ -1,33 +1,15 @@
 /**
- * The student's notice: a status-bar item (capture on or off, for which
- * course) and a panel listing exactly what is sent, with the last event sent.
+ * The student's notice: a status-bar item (capture on or off, across their
+ * courses) and a panel listing, per course, exactly what is sent and their
+ * choice, with the last event sent.
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
-import type { IConsentState } from './consent';
 import type { ConsentSource } from './consentSource';
+import { courseNotice } from './courseNotice';
 import type { LastSent } from './lastSent';
-
-/** The status bar's words for a state. */
-export function statusText(
-  state: IConsentState | null,
-  trans: TranslationBundle
-): string {
-  if (state === null) {
-    return trans.__('Progress capture: off (no answer yet)');
-  }
-  if (state.captureOn) {
-    return trans.__('Progress capture: on · %1', state.course);
-  }
-  if (state.policy === 'opt-in' && state.choice === null) {
-    return trans.__(
-      'Progress capture: off, asks your consent · %1',
-      state.course
-    );
-  }
-  return trans.__('Progress capture: off · %1', state.course);
-}
+import { statusText } from './texts';
 
 /** The status-bar item; a click opens the notice. */
 export class CaptureStatus extends Widget {
@@ -46,16 +28,18 @@ export class CaptureStatus extends Widget {
   }
 
   update(): void {
-    const state = this.consent.current;
-    this.node.textContent = statusText(state, this.trans);
-    this.node.dataset.capture = state?.captureOn ? 'on' : 'off';
+    const consents = this.consent.current;
+    this.node.textContent = statusText(consents, this.trans);
+    const on = consents?.courses.some(state => state.captureOn) ?? false;
+    this.node.dataset.capture = on ? 'on' : 'off';
     this.node.title = this.trans.__(
-      'What the progress tracker sends, and your choice'
+      'What the progress tracker sends in each of your courses, and your choices'
     );
   }
 }
 
-/** The notice: policy, fields sent and not sent, retention, the choice, the last event. */
+/** The notice: per course its policy, fields sent and not sent, retention, who sees it and the
+ * choice; then the last event sent. */
 export class NoticePanel extends Widget {
   constructor(
     private readonly consent: ConsentSource,
@@ -74,7 +58,7 @@ export class NoticePanel extends Widget {
 
   render(): void {
     const { trans } = this;
-    const state = this.consent.current;
+    const consents = this.consent.current;
     const node = this.node;
     node.replaceChildren();
     const add = (tag: string, text: string, cls?: string): HTMLElement => {
@@ -87,48 +71,26 @@ export class NoticePanel extends Widget {
       return element;
     };
     add('h2', trans.__('What the progress tracker sends'));
-    if (state === null) {
+    if (consents === null) {
       add('p', trans.__('The server has not answered yet: nothing is sent.'));
       return;
     }
-    add('p', statusText(state, trans), 'pt-NoticePanel-status');
-    add('p', policyText(state, trans));
-    add(
-      'h3',
-      trans.__('Sent with each event (capture level "%1")', state.captureLevel)
-    );
-    const list = document.createElement('ul');
-    list.setAttribute('data-testid', 'pt-sent-fields');
-    for (const field of state.sent) {
-      const item = document.createElement('li');
-      const name = document.createElement('code');
-      name.textContent = field.field;
-      item.append(name, ` — ${field.description}`);
-      list.appendChild(item);
-    }
-    node.appendChild(list);
-    if (state.notSent.length > 0) {
+    add('p', statusText(consents, trans), 'pt-NoticePanel-summary');
+    if (consents.courses.length > 1) {
       add(
         'p',
-        trans.__('Never sent at this level: %1', state.notSent.join(', '))
+        trans.__(
+          "A notebook published in one of your courses follows that course's choice; your other notebooks follow %1's.",
+          consents.home
+        )
       );
     }
-    add(
-      'p',
-      state.retentionDays > 0
-        ? trans.__('Kept for %1 days, then deleted.', state.retentionDays)
-        : trans.__('Kept until the course deletes it or you ask for erasure.')
-    );
-    if (state.mayChoose) {
-      const button = add(
-        'button',
-        state.captureOn ? trans.__('Stop capture') : trans.__('Allow capture'),
-        'jp-mod-styled pt-NoticePanel-choice'
+    for (const state of consents.courses) {
+      node.appendChild(
+        courseNotice(state, trans, capture => {
+          void this.consent.choose(state.course, capture);
+        })
       );
-      button.setAttribute('data-testid', 'pt-consent-choice');
-      button.addEventListener('click', () => {
-        void this.consent.choose(!state.captureOn);
-      });
     }
     add('h3', trans.__('The last event sent'));
     const last = add(
@@ -140,23 +102,4 @@ export class NoticePanel extends Widget {
     );
     last.setAttribute('data-testid', 'pt-last-event');
   }
-}
-
-function policyText(state: IConsentState, trans: TranslationBundle): string {
-  if (state.policy === 'notice') {
-    return trans.__(
-      'Course %1 records your cell runs for your instructors while you work.',
-      state.course
-    );
-  }
-  if (state.policy === 'opt-in') {
-    return trans.__(
-      'Course %1 records your cell runs only if you allow it; you may stop at any time.',
-      state.course
-    );
-  }
-  return trans.__(
-    'Course %1 records your cell runs unless you stop it here.',
-    state.course
-  );
 }

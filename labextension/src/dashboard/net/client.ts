@@ -126,6 +126,24 @@ export class DashboardClient {
     return response.blob();
   }
 
+  /** The open raised hands of the user's scope, undecoded (`GET api/v1/help`). */
+  helpQueue(): Promise<unknown> {
+    return this._get<unknown>('help');
+  }
+
+  /**
+   * Claim (`someone is coming`) or resolve a raised hand; the entry as changed, undecoded.
+   *
+   * @throws ServerConnection.ResponseError on a non-2xx answer (403, 404, 409 resolved already)
+   */
+  changeHelp(id: number, action: 'claim' | 'resolve'): Promise<unknown> {
+    return requestAPI<unknown>(this.serverSettings, `help/${id}/${action}`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'Content-Type': 'application/json' }
+    });
+  }
+
   /**
    * One page of the runs of a time window, in time order (`GET api/v1/replay`); pass the
    * page's `next` as `after` for the following one.

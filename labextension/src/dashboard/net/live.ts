@@ -89,6 +89,8 @@ export interface ILiveConnectionOptions {
   onResync?: (reason: string) => void;
   /** The connection's state changed. */
   onStatus?: (status: LiveStatus) => void;
+  /** A help queue entry changed (raised, claimed, resolved, lowered). */
+  onHelp?: (entry: unknown) => void;
   /** Socket factory, `new WebSocket(url)` by default. */
   createSocket?: (url: string) => ISocketLike;
   backoff?: IBackoffOptions;
@@ -194,6 +196,8 @@ export class LiveConnection {
       this._position = { feed: message.feed, seq: message.seq };
       this._setStatus('live');
       this.options.onCaughtUp?.();
+    } else if (message.type === 'help') {
+      this.options.onHelp?.(message.entry);
     } else if (message.type === 'resync') {
       // The server sends nothing more on this socket; whoever handles it follows anew.
       this._started = false;

@@ -59,6 +59,7 @@ export class ProgressSync implements IDisposable {
       onCaughtUp: () => (this._resyncs = 0),
       onResync: () => this._onResync(),
       onStatus: status => this._statusChanged.emit(status),
+      onHelp: entry => this._helpChanged.emit(entry),
       createSocket: options.createSocket
     });
   }
@@ -86,6 +87,11 @@ export class ProgressSync implements IDisposable {
   /** The live connection's state changed. */
   get statusChanged(): ISignal<this, LiveStatus> {
     return this._statusChanged;
+  }
+
+  /** A help queue entry changed (the live socket's `help` message, undecoded). */
+  get helpChanged(): ISignal<this, unknown> {
+    return this._helpChanged;
   }
 
   get isDisposed(): boolean {
@@ -196,6 +202,7 @@ export class ProgressSync implements IDisposable {
   private _loadFailed = new Signal<this, unknown>(this);
   private _changed = new Signal<this, IApplyResult>(this);
   private _statusChanged = new Signal<this, LiveStatus>(this);
+  private _helpChanged = new Signal<this, unknown>(this);
 }
 
 /** The feed position a snapshot carries (`null` from a server that sends none). */

@@ -1,17 +1,21 @@
 /**
- * The "Needing help" list.
+ * The help queue: raised hands, the longest waiting first, with Claim and Resolve, then the
+ * students the "needing help" rules infer (marked as inferred), with the thresholds of those
+ * rules. Raised hands come from every exercise of the user's scope, whichever is shown.
  */
 import { clear, el } from './dom';
-import { cellLabel, firstLine, Texts } from '../model/format';
+import { Texts } from '../model/format';
 import { IHelpEntry } from '../model/help';
+import { mergeQueue, QueueItem } from '../model/helpqueue';
+import type { HelpQueueSync } from '../net/helpsync';
 import { ICellInfo } from '../types';
-import { studentLabel } from '../model/pseudonyms';
+import { IHelpActions, inferredItem, raisedItem } from './helpitems';
 
 /** How many entries are shown at most (the rest is summarised). */
 const MAX_SHOWN = 100;
 
 /**
- * The list of students needing help, most urgent first, with the thresholds that define it.
+ * The help queue section.
  */
 export class HelpView {
   /** The section's root element. */
@@ -20,15 +24,21 @@ export class HelpView {
   /**
    * @param onSelect - called with a user name when the instructor clicks a student.
    * @param onThresholds - called when the instructor changes a threshold.
+   * @param queue - the raised hands (started by {@link HelpView.start})
    */
   constructor(
     private readonly texts: Texts,
-    private readonly onSelect: (userId: string) => void,
+    onSelect: (userId: string) => void,
     onThresholds: (errorThreshold: number, idleMinutes: number) => void,
     errorThreshold: number,
-    idleMinutes: number
+    idleMinutes: number,
+    private readonly queue: HelpQueueSync | null = null
   ) {
     const { trans } = texts;
+    this._actions = {
+      onSelect,
+      onChange: (hand, action) => void this._change(hand.id, action)
+    };
     this._errors = numberInput('pt-help-errors', errorThreshold, 1);
     this._idle = numberInput('pt-help-idle', idleMinutes, 1);
     this._shown = { errorThreshold, idleMinutes };
@@ -45,13 +55,17 @@ export class HelpView {
     this._errors.addEventListener('change', changed);
     this._idle.addEventListener('change', changed);
     this._count = el('span', { className: 'pt-hint' });
+    this._status = el('div', {
+      className: 'pt-help-status',
+      attrs: { role: 'status' }
+    });
     this._list = el('ul', {
       className: 'pt-help-list',
-      attrs: { 'aria-live': 'polite' }
+      attrs: { 'aria-live': 'polite', 'aria-label': trans.__('Help queue') }
     });
     this.node = el('section', { className: 'pt-section pt-help' }, [
       el('div', { className: 'pt-section-header' }, [
-        el('h2', { text: trans.__('Needing help') }),
+        el('h2', { text: trans.__('Help queue') }),
         this._count,
         el(
           'label',
@@ -68,8 +82,20 @@ export class HelpView {
           ]
         )
       ]),
+      this._status,
       this._list
     ]);
+    queue?.changed.connect(() => this._draw(), this);
+  }
+
+  /** Read the raised hands and follow them. */
+  start(): void {
+    this.queue?.start();
+  }
+
+  /** Stop following the raised hands. */
+  dispose(): void {
+    this.queue?.dispose();
   }
 
   /**
@@ -81,89 +107,140 @@ export class HelpView {
     this._idle.value = String(idleMinutes);
   }
 
-  /** Show the current list. */
+  /** Show the queue with the students the rules infer now (`entries`). */
   render(entries: readonly IHelpEntry[], cells: readonly ICellInfo[]): void {
+    this._inferred = entries;
+    this._cells = cells;
+    this._draw();
+  }
+
+  private _draw(): void {
     const { trans } = this.texts;
-    this._count.textContent = entries.length
-      ? this.texts.students(entries.length)
+    const hands = this.queue?.hands ?? [];
+    const items = mergeQueue(hands, this._inferred, Date.now());
+    this._count.textContent = items.length
+      ? trans.__(
+          '%1 raised · %2 inferred',
+          this.texts.count(hands.length),
+          this.texts.count(items.length - hands.length)
+        )
       : '';
+    // Redrawn only when something shown changed, keeping the keyboard focus where it was.
+    const shown = JSON.stringify([
+      items
+        .slice(0, MAX_SHOWN)
+        .map(item =>
+          item.kind === 'raised'
+            ? [item.hand, this.texts.duration(item.waitingMs), item.reasons]
+            : item.entry
+        ),
+      items.length,
+      this._cells.map(c => [c.cellId, c.label, c.cellIndex])
+    ]);
+    if (shown === this._drawn) {
+      return;
+    }
+    this._drawn = shown;
+    const focused = focusKey(this._list);
     clear(this._list);
-    if (entries.length === 0) {
+    this._fill(items);
+    refocus(this._list, focused);
+  }
+
+  private _fill(items: QueueItem[]): void {
+    const { trans } = this.texts;
+    if (items.length === 0) {
       this._list.appendChild(
         el('li', {
           className: 'pt-empty',
-          text: trans.__('Nobody is stuck right now.')
+          text: trans.__('No raised hand, and nobody is stuck right now.')
         })
       );
       return;
     }
-    for (const entry of entries.slice(0, MAX_SHOWN)) {
-      this._list.appendChild(this._item(entry, cells));
+    for (const item of items.slice(0, MAX_SHOWN)) {
+      this._list.appendChild(
+        item.kind === 'raised'
+          ? raisedItem(
+              this.texts,
+              item.hand,
+              item.waitingMs,
+              item.reasons,
+              this._cells,
+              this._actions
+            )
+          : inferredItem(this.texts, item.entry, this._cells, this._actions)
+      );
     }
-    if (entries.length > MAX_SHOWN) {
+    if (items.length > MAX_SHOWN) {
       this._list.appendChild(
         el('li', {
           className: 'pt-empty',
           text: trans.__(
             'and %1 more (sort the grid by "needing help")',
-            this.texts.count(entries.length - MAX_SHOWN)
+            this.texts.count(items.length - MAX_SHOWN)
           )
         })
       );
     }
   }
 
-  private _item(entry: IHelpEntry, cells: readonly ICellInfo[]): HTMLElement {
-    const { trans } = this.texts;
-    const name = el('button', {
-      className: 'pt-link pt-help-user',
-      text: studentLabel(entry.userId),
-      title: trans.__("Show %1's timeline", studentLabel(entry.userId)),
-      attrs: { type: 'button' }
-    });
-    name.addEventListener('click', () => this.onSelect(entry.userId));
-    const reasons = el(
-      'span',
-      { className: 'pt-help-reasons' },
-      entry.reasons.map(r =>
-        el('span', {
-          className: `pt-badge pt-badge-${r.kind}`,
-          text: this.texts.reasonLabel(r, cells)
-        })
-      )
-    );
-    const current = cells.find(c => c.cellId === entry.currentCellId);
-    const detail = el('div', { className: 'pt-help-detail' }, [
-      el('span', {
-        text: entry.currentCellId
-          ? trans.__('at %1', cellLabel(current))
-          : trans.__('no cell run yet')
-      })
-    ]);
-    if (entry.lastError) {
-      detail.appendChild(document.createTextNode(' · '));
-      detail.appendChild(
-        el('span', {
-          className: 'pt-error-text pt-mono',
-          text: firstLine(entry.lastError),
-          title: entry.lastError
-        })
+  private async _change(
+    id: number,
+    action: 'claim' | 'resolve'
+  ): Promise<void> {
+    const { texts } = this;
+    this._status.textContent = '';
+    try {
+      await this.queue?.change(id, action);
+    } catch (reason) {
+      this._status.textContent = texts.failure(
+        action === 'claim'
+          ? texts.trans.__('Could not claim the hand')
+          : texts.trans.__('Could not resolve the hand'),
+        reason
       );
     }
-    const item = el('li', { className: 'pt-help-item' }, [
-      name,
-      reasons,
-      detail
-    ]);
-    item.dataset.user = entry.userId;
-    return item;
   }
 
+  private _drawn = '';
+  private _actions: IHelpActions;
+  private _inferred: readonly IHelpEntry[] = [];
+  private _cells: readonly ICellInfo[] = [];
   private _shown: { errorThreshold: number; idleMinutes: number };
   private _errors: HTMLInputElement;
   private _idle: HTMLInputElement;
   private _count: HTMLElement;
+  private _status: HTMLElement;
   private _list: HTMLElement;
+}
+
+/** Which line and button of the list has the focus (`null`: none). */
+function focusKey(list: HTMLElement): string | null {
+  const active = document.activeElement as HTMLElement | null;
+  const item = active?.closest<HTMLElement>('.pt-help-item');
+  if (!active || !item || !list.contains(item)) {
+    return null;
+  }
+  return `${item.dataset.entry ?? ''}|${item.dataset.user ?? ''}|${active.className}`;
+}
+
+/** Focus the same button of the same line again after a redraw. */
+function refocus(list: HTMLElement, key: string | null): void {
+  if (key === null) {
+    return;
+  }
+  for (const item of list.querySelectorAll<HTMLElement>('.pt-help-item')) {
+    const line = `${item.dataset.entry ?? ''}|${item.dataset.user ?? ''}|`;
+    if (!key.startsWith(line)) {
+      continue;
+    }
+    const buttons = [...item.querySelectorAll<HTMLElement>('button')];
+    // The same button, else (a claimed hand has no Claim button) the line's last one.
+    const same = buttons.find(b => line + b.className === key);
+    (same ?? buttons[buttons.length - 1])?.focus();
+    return;
+  }
 }
 
 function numberInput(

@@ -11,6 +11,7 @@ import { RowOrder } from '../model/ordering';
 import { IApplyResult } from '../model/state';
 import { HelpThresholds } from '../model/thresholds';
 import { DashboardClient } from '../net/client';
+import { HelpQueueSync } from '../net/helpsync';
 import { AssignmentNames } from '../net/names';
 import { ProgressSync } from '../net/sync';
 import { el } from './dom';
@@ -80,7 +81,8 @@ export class DashboardWidget extends Widget {
         this._renderStudents();
       },
       errorThreshold,
-      idleMinutes
+      idleMinutes,
+      new HelpQueueSync(client, this._sync)
     );
     this._grid = new GridView(
       texts,
@@ -90,10 +92,8 @@ export class DashboardWidget extends Widget {
       this._renderGrid()
     );
     this._window.follow(this._panels.pace);
-    const stopNames = studentNames.onChange(() =>
-      this._onLoaded(!!this._sync.model.notebook)
-    );
-    this.disposed.connect(stopNames);
+    const renamed = () => this._onLoaded(!!this._sync.model.notebook);
+    this.disposed.connect(studentNames.onChange(renamed));
     this._message = el('div', {
       className: 'pt-message',
       attrs: { role: 'alert' }
@@ -142,6 +142,7 @@ export class DashboardWidget extends Widget {
     void this._loadThresholds();
     void this._sync.load(null);
     void this._recheck.start();
+    this._help.start();
   }
 
   dispose(): void {
@@ -150,6 +151,7 @@ export class DashboardWidget extends Widget {
     }
     this._sync.dispose();
     this._recheck.dispose();
+    this._help.dispose();
     if (this._flashTimer !== null) {
       clearTimeout(this._flashTimer);
     }

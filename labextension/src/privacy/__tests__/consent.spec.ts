@@ -86,33 +86,48 @@ describe('ConsentSource', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
-  it('reports in with whether it captures, and stores a choice', async () => {
+  it('reports in with whether it runs, and stores a choice in its course', async () => {
     const reports: boolean[] = [];
-    const answer = {
-      ...state({ policy: 'opt-in', captureOn: false, mayChoose: true })
-    };
+    const puts: [string, boolean][] = [];
+    const cs101 = state({
+      policy: 'opt-in',
+      captureOn: false,
+      mayChoose: true
+    });
+    const cs202 = state({
+      course: 'cs202',
+      policy: 'opt-out',
+      mayChoose: true
+    });
+    let running = true;
     const source: ConsentSource = new ConsentSource(
       {
         get: async capturing => {
           reports.push(capturing);
-          return answer;
+          return { home: 'cs202', courses: [cs101, cs202] };
         },
-        put: async capture => ({
-          ...answer,
-          choice: capture,
-          captureOn: capture
-        })
+        put: async (course, capture) => {
+          puts.push([course, capture]);
+          return { ...cs101, choice: capture, captureOn: capture };
+        }
       },
-      (): boolean => source.current?.captureOn ?? false
+      (): boolean => running
     );
     await jest.advanceTimersByTimeAsync(10);
     await source.ready;
-    expect(source.current?.captureOn).toBe(false);
-    expect(reports).toEqual([false]);
-    await source.choose(true);
-    expect(source.current?.captureOn).toBe(true);
+    expect(source.stateFor('cs101')?.captureOn).toBe(false);
+    expect(source.stateFor(null)?.course).toBe('cs202');
+    expect(reports).toEqual([true]);
+    const changes: unknown[] = [];
+    source.changed.connect((_, consents) => changes.push(consents));
+    await source.choose('cs101', true);
+    expect(puts).toEqual([['cs101', true]]);
+    expect(source.stateFor('cs101')?.captureOn).toBe(true);
+    expect(source.stateFor('cs202')).toEqual(cs202);
+    expect(changes).toHaveLength(1);
+    running = false;
     await jest.advanceTimersByTimeAsync(60_000);
-    expect(reports).toEqual([false, true]);
+    expect(reports).toEqual([true, false]);
     source.dispose();
   });
 
@@ -122,7 +137,8 @@ describe('ConsentSource', () => {
       () => true
     );
     await jest.advanceTimersByTimeAsync(10);
-    expect(missing.current).toEqual(NOTICE_ONLY);
+    expect(missing.current?.courses).toEqual([NOTICE_ONLY]);
+    expect(missing.stateFor('cs101')).toEqual(NOTICE_ONLY);
     missing.dispose();
     const failing = new ConsentSource(
       {
@@ -136,6 +152,7 @@ describe('ConsentSource', () => {
     await jest.advanceTimersByTimeAsync(10);
     await failing.ready;
     expect(failing.current).toBeNull();
+    expect(failing.stateFor(null)).toBeNull();
     failing.dispose();
   });
 });
