@@ -1,4 +1,2 @@
-/* Styles of the progress-tracker extension. */
-import './base.css';
-import './notice.css';
-import './help.css';
+/* Styles of the progress-tracker extension: every stylesheet style/index.css imports. */
+import './index.css';

@@ -36,6 +36,7 @@ def handler_routes(runtime: Runtime) -> list[Route]:
     from .governance import AuditHandler, ProgSnap2Handler, SubjectHandler
     from .health import HealthHandler
     from .help import help_routes
+    from .replay import ReplayHandler
     from .socket import LiveSocketHandler
 
     return [
@@ -61,4 +62,5 @@ def handler_routes(runtime: Runtime) -> list[Route]:
         (f"{API}/consent/courses", ConsentCoursesHandler, kwargs),
         *help_routes(runtime, API),
         (f"{API}/cells/latest", CellLatestHandler, kwargs),
+        (f"{API}/replay", ReplayHandler, kwargs),
     ]

@@ -251,6 +251,7 @@ RELAYED = (
     "help",
     "help/mine",
     "cells/latest",
+    "replay",
 )
 # Relayed routes with a path argument: (route pattern, the collector's path with {}).
 RELAYED_WITH_ID = (

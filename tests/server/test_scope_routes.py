@@ -44,6 +44,7 @@ PROBES = {
     "api/v1/help/([^/]+)/claim": ("scope", None),
     "api/v1/help/([^/]+)/resolve": ("scope", None),
     "api/v1/cells/latest": ("scope", {"notebook": "shared.ipynb", "cell": "c1"}),
+    "api/v1/replay": ("scope", {"notebook": "shared.ipynb"}),
 }
 # Who sees whom in the data the tests send.
 SEES = {

@@ -232,6 +232,9 @@ export interface IPacePoint {
   errors: number;
   activeStudents: number;
   cellsCompletedMedian: number;
+  /** The lower and upper quartiles of cells completed (absent from older servers). */
+  cellsCompletedQ1?: number;
+  cellsCompletedQ3?: number;
 }
 
 /** `GET api/v1/pace?notebook=PATH`. */

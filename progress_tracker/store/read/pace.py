@@ -76,6 +76,16 @@ def _pace_series(buckets: list[Any], completions: list[Any], bucket_s: int) -> l
                 "errors": int(errors or 0),
                 "activeStudents": active,
                 "cellsCompletedMedian": statistics.median(done) if done else 0,
+                **_quartiles(done),
             }
         )
     return series
+
+
+def _quartiles(done: list[int]) -> dict[str, float]:
+    """The lower and upper quartiles of cells completed (inclusive method, as a box plot's)."""
+    if len(done) < 2:
+        value = float(done[0]) if done else 0.0
+        return {"cellsCompletedQ1": value, "cellsCompletedQ3": value}
+    q1, _, q3 = statistics.quantiles(done, n=4, method="inclusive")
+    return {"cellsCompletedQ1": q1, "cellsCompletedQ3": q3}

@@ -15,6 +15,7 @@ import type {
   IErrorGroup,
   IOwnCells
 } from '../types';
+import { studentLabel } from './pseudonyms';
 
 /** A cell's 1-based position in the notebook, e.g. "[3]", or "[?]". */
 export function cellPosition(
@@ -196,7 +197,9 @@ export class Texts {
     progress: ICellProgress | undefined
   ): string {
     const { trans } = this;
-    const lines = [trans.__('%1 · cell %2', userId, cellLabel(cell))];
+    const lines = [
+      trans.__('%1 · cell %2', studentLabel(userId), cellLabel(cell))
+    ];
     if (!progress) {
       lines.push(trans.__('not run'));
       return lines.join('\n');
@@ -247,7 +250,8 @@ export class Texts {
    * 10:40:00".
    */
   presence(userId: string, presence: IPresenceView | undefined): string {
-    return presence ? `${userId} · ${this.presenceDetails(presence)}` : userId;
+    const name = studentLabel(userId);
+    return presence ? `${name} · ${this.presenceDetails(presence)}` : name;
   }
 
   /** A student's presence, e.g. "open now · first opened 10:02:11 · last saved 10:40:00". */

@@ -5,6 +5,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import { fetchAPI, requestAPI } from '../../api';
 import type { IDrilldown } from '../model/drilldown';
 import type { Selection } from '../model/picker';
+import type { IReplayPage } from '../model/replay';
 import { readCompact } from './compact';
 import { withQuery } from './query';
 import {
@@ -148,6 +149,20 @@ export class DashboardClient {
   cellLatest(selection: Selection, cellId: string): Promise<IDrilldown> {
     return this._get<IDrilldown>(
       withQuery('cells/latest', { ...selection, cell: cellId })
+    );
+  }
+
+  /**
+   * One page of the runs of a time window, in time order (`GET api/v1/replay`); pass the
+   * page's `next` as `after` for the following one.
+   */
+  replay(
+    selection: Selection,
+    window: { since: string | null; until: string | null },
+    after: string | null = null
+  ): Promise<IReplayPage> {
+    return this._get<IReplayPage>(
+      withQuery('replay', { ...selection, ...window, after })
     );
   }
 

@@ -5,6 +5,7 @@ import { clear, el } from './dom';
 import { requestDrilldown } from './drilldownevent';
 import { cellLabel, Texts } from '../model/format';
 import { IErrorsResponse } from '../types';
+import { studentLabel } from '../model/pseudonyms';
 
 /** How many distinct errors are shown per cell. */
 const GROUPS_PER_CELL = 5;
@@ -65,7 +66,10 @@ export class ErrorsView {
             el('div', {
               className: 'pt-hint',
               text: group.exampleUser
-                ? trans.__('for example, %1 ran:', group.exampleUser)
+                ? trans.__(
+                    'for example, %1 ran:',
+                    studentLabel(group.exampleUser)
+                  )
                 : trans.__('for example:')
             })
           );

@@ -1,38 +1,33 @@
 /**
  * The students × cells grid, virtualised: only the rows in view exist in the DOM, so a class
  * of 500 students × 60 cells scrolls and updates without lag.
+ *
+ * It follows the WAI-ARIA grid pattern (views/gridfocus.ts): every cell is reachable by the
+ * keyboard and announces its details (`aria-label`); a status shows by a glyph as well as by
+ * colour. Students are named through `studentLabel` (projector mode).
  */
 import { el } from './dom';
+import { completionByCell } from '../model/completion';
 import { Texts } from '../model/format';
-import type { IPresenceView } from '../model/presence';
-import { ICellInfo, IOwnCells, IStudentProgress } from '../types';
+import type { IGridPosition } from '../model/gridkeys';
+import { CompletionBars } from './completionbar';
+import { GridFocus } from './gridfocus';
+import {
+  CELL_WIDTH,
+  createRow,
+  fillRow,
+  IGridData,
+  NAME_WIDTH,
+  OVERSCAN,
+  OWN_WIDTH,
+  ROW_HEIGHT
+} from './gridrow';
+import { attachCellTips } from './gridtip';
 import { GridHeader } from './gridheader';
 import { legend } from './legend';
 
-const ROW_HEIGHT = 22;
-const CELL_WIDTH = 20;
-const NAME_WIDTH = 180;
-const OWN_WIDTH = 72;
-const OVERSCAN = 6;
-/** How long a cell stays highlighted after a live run, in ms. */
-export const FLASH_MS = 3000;
-
-/** What the grid shows, handed over on each render. */
-export interface IGridData {
-  cells: readonly ICellInfo[];
-  rows: readonly IStudentProgress[];
-  /** Users needing help (their names are emphasised). */
-  needsHelp: ReadonlySet<string>;
-  /** When a cell last changed live (local ms), for the "just ran" highlight. */
-  flashedAt: (userId: string, cellId: string) => number | undefined;
-  now: number;
-  /** Whether the columns are an assignment's (its students' own cells get a summary). */
-  withOwnCells?: boolean;
-  /** A student's own cells, `undefined` when they ran none. */
-  ownCells?: (userId: string) => Readonly<IOwnCells> | undefined;
-  /** A student's presence, `undefined` when unknown. */
-  presence?: (userId: string) => IPresenceView | undefined;
-}
+export { FLASH_MS } from './gridrow';
+export type { IGridData } from './gridrow';
 
 /**
  * The grid. Call {@link GridView.render} whenever the data changes; scrolling re-renders the
@@ -43,15 +38,20 @@ export class GridView {
   readonly node: HTMLElement;
 
   /**
-   * @param onSelect - called with a user name when the instructor clicks a student.
+   * @param onSelect - called with a user name when the instructor clicks a student, or opens
+   *   a student's row or cell with Enter
    */
   constructor(
     private readonly texts: Texts,
     private readonly onSelect: (userId: string) => void
   ) {
+    this._bars = new CompletionBars(texts, {
+      name: NAME_WIDTH,
+      cell: CELL_WIDTH
+    });
     this._header = el('div', {
       className: 'pt-grid-header',
-      attrs: { role: 'row' }
+      attrs: { role: 'row', 'aria-rowindex': '1' }
     });
     this._body = el('div', {
       className: 'pt-grid-body',
@@ -66,7 +66,7 @@ export class GridView {
           'aria-label': texts.trans.__('Students by cells')
         }
       },
-      [this._header, this._body]
+      [this._header, this._bars.node, this._body]
     );
     this._tooltip = el('div', {
       className: 'pt-tooltip',
@@ -84,9 +84,14 @@ export class GridView {
       legend(texts)
     ]);
 
+    this._focus = new GridFocus(this._viewport, {
+      size: () => this._size(),
+      elementAt: at => this._elementAt(at),
+      reveal: row => this._reveal(row),
+      activate: (at, node) => this._activate(at, node)
+    });
+    attachCellTips(this._viewport, this._tooltip);
     this._viewport.addEventListener('scroll', () => this._renderRows());
-    this._body.addEventListener('mousemove', ev => this._onHover(ev));
-    this._body.addEventListener('mouseleave', () => this._hideTooltip());
     this._body.addEventListener('click', ev => {
       const name = (ev.target as HTMLElement).closest(
         '.pt-grid-name'
@@ -112,6 +117,12 @@ export class GridView {
       }
       this._pool = [];
     }
+    const completion = completionByCell(data.cells, data.rows);
+    this._bars.render(data.cells, completion);
+    this._headers.setCompletion(completion);
+    const columns = data.cells.length + 1 + (data.withOwnCells ? 1 : 0);
+    this._viewport.setAttribute('aria-rowcount', String(data.rows.length + 1));
+    this._viewport.setAttribute('aria-colcount', String(columns));
     const width =
       NAME_WIDTH +
       data.cells.length * CELL_WIDTH +
@@ -119,6 +130,7 @@ export class GridView {
     this._body.style.height = `${data.rows.length * ROW_HEIGHT}px`;
     this._body.style.width = `${width}px`;
     this._header.style.width = `${width}px`;
+    this._bars.node.style.width = `${width}px`;
     this._renderRows();
   }
 
@@ -134,7 +146,9 @@ export class GridView {
     }
     const top = Math.max(
       0,
-      this._viewport.scrollTop - this._header.offsetHeight
+      this._viewport.scrollTop -
+        this._header.offsetHeight -
+        this._bars.node.offsetHeight
     );
     const height = this._viewport.clientHeight || 600;
     const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
@@ -144,7 +158,7 @@ export class GridView {
     );
     const needed = Math.max(0, last - first);
     while (this._pool.length < needed) {
-      const row = this._createRow(data.cells.length, !!data.withOwnCells);
+      const row = createRow(data.cells.length, !!data.withOwnCells);
       this._pool.push(row);
       this._body.appendChild(row);
     }
@@ -157,118 +171,51 @@ export class GridView {
         continue;
       }
       row.style.display = '';
-      this._fillRow(row, index, data.rows[index], data);
+      fillRow(this.texts, row, index, data.rows[index], data);
     }
+    this._focus.sync();
   }
 
-  private _createRow(columns: number, withOwnCells: boolean): HTMLElement {
-    const name = el('button', {
-      className: 'pt-grid-name',
-      attrs: { type: 'button' }
-    });
-    name.style.width = `${NAME_WIDTH}px`;
-    const row = el(
-      'div',
-      { className: 'pt-grid-row', attrs: { role: 'row' } },
-      [name]
-    );
-    row.style.height = `${ROW_HEIGHT}px`;
-    for (let j = 0; j < columns; j++) {
-      const cell = el('div', {
-        className: 'pt-grid-cell',
-        attrs: { role: 'gridcell' }
-      });
-      cell.style.width = `${CELL_WIDTH - 4}px`;
-      cell.style.height = `${ROW_HEIGHT - 4}px`;
-      row.appendChild(cell);
-    }
-    if (withOwnCells) {
-      // After the columns: `row.children[j + 1]` stays column j.
-      const own = el('div', {
-        className: 'pt-grid-own',
-        attrs: { role: 'gridcell' }
-      });
-      own.style.width = `${OWN_WIDTH}px`;
-      row.appendChild(own);
-    }
-    return row;
-  }
-
-  private _fillRow(
-    row: HTMLElement,
-    index: number,
-    student: IStudentProgress,
-    data: IGridData
-  ): void {
-    row.style.top = `${index * ROW_HEIGHT}px`;
-    row.dataset.index = String(index);
-    row.dataset.user = student.userId;
-    const name = row.firstChild as HTMLElement;
-    if (name.textContent !== student.userId) {
-      name.textContent = student.userId;
-    }
-    const presence = data.presence?.(student.userId);
-    const details = this.texts.presence(student.userId, presence);
-    if (name.title !== details) {
-      name.title = details;
-    }
-    name.dataset.user = student.userId;
-    name.dataset.help = String(data.needsHelp.has(student.userId));
-    name.dataset.open = String(!!presence?.open);
-    if (data.withOwnCells) {
-      const own = row.lastChild as HTMLElement;
-      const counts = data.ownCells?.(student.userId);
-      own.textContent = counts ? this.texts.ownCells(counts) : '';
-      own.dataset.errors = String(counts?.errors ?? 0);
-    }
-    for (let j = 0; j < data.cells.length; j++) {
-      const node = row.children[j + 1] as HTMLElement;
-      const cellId = data.cells[j].cellId;
-      const progress = student.cells[cellId];
-      const status = progress ? progress.status : 'not-run';
-      if (node.dataset.status !== status) {
-        node.dataset.status = status;
-      }
-      const flashed = data.flashedAt(student.userId, cellId);
-      const flash = String(
-        flashed !== undefined && data.now - flashed < FLASH_MS
-      );
-      if (node.dataset.flash !== flash) {
-        node.dataset.flash = flash;
-      }
-    }
-  }
-
-  private _onHover(ev: MouseEvent): void {
+  /** Rows, and columns with the names (and own cells). */
+  private _size(): { rows: number; columns: number } {
     const data = this._data;
-    const target = ev.target as HTMLElement;
-    if (!data || !target.classList.contains('pt-grid-cell')) {
-      this._hideTooltip();
-      return;
+    if (!data) {
+      return { rows: 0, columns: 1 };
     }
-    const row = target.parentElement as HTMLElement;
-    const student = data.rows[Number(row.dataset.index)];
-    const column = Array.prototype.indexOf.call(row.children, target) - 1;
-    const cell = data.cells[column];
-    if (!student || !cell) {
-      this._hideTooltip();
-      return;
-    }
-    if (!this._tooltip.isConnected) {
-      document.body.appendChild(this._tooltip);
-    }
-    this._tooltip.textContent = this.texts.cellTooltip(
-      student.userId,
-      cell,
-      student.cells[cell.cellId]
-    );
-    this._tooltip.style.display = '';
-    this._tooltip.style.left = `${ev.clientX + 12}px`;
-    this._tooltip.style.top = `${ev.clientY + 12}px`;
+    const own = data.withOwnCells ? 1 : 0;
+    return { rows: data.rows.length, columns: data.cells.length + 1 + own };
   }
 
-  private _hideTooltip(): void {
-    this._tooltip.style.display = 'none';
+  private _elementAt(at: IGridPosition): HTMLElement | null {
+    if (at.row < 0) {
+      return (this._header.children[at.column] as HTMLElement) ?? null;
+    }
+    const row = this._pool.find(r => r.dataset.index === String(at.row));
+    return (row?.children[at.column] as HTMLElement) ?? null;
+  }
+
+  /** Scroll a row into view (keeping it under the sticky headers) and render it. */
+  private _reveal(index: number): void {
+    const above = this._header.offsetHeight + this._bars.node.offsetHeight;
+    const top = index * ROW_HEIGHT;
+    const viewport = this._viewport;
+    const visible = Math.max(ROW_HEIGHT, viewport.clientHeight - above);
+    if (top < viewport.scrollTop) {
+      viewport.scrollTop = top;
+    } else if (top + ROW_HEIGHT > viewport.scrollTop + visible) {
+      viewport.scrollTop = top + ROW_HEIGHT - visible;
+    }
+    this._renderRows();
+  }
+
+  /** Enter on a student's name or cell opens their timeline. */
+  private _activate(at: IGridPosition, node: HTMLElement): void {
+    const student = at.row >= 0 ? this._data?.rows[at.row] : undefined;
+    if (student) {
+      this.onSelect(student.userId);
+    } else if (at.row < 0) {
+      node.click();
+    }
   }
 
   private _viewport: HTMLElement;
@@ -276,6 +223,8 @@ export class GridView {
   private _body: HTMLElement;
   private _tooltip: HTMLElement;
   private _headers: GridHeader;
+  private _bars: CompletionBars;
+  private _focus: GridFocus;
   private _pool: HTMLElement[] = [];
   private _data: IGridData | null = null;
   private _columnKey: string | null = null;

@@ -6,6 +6,9 @@
  */
 import { clear, el } from './dom';
 import { requestDrilldown } from './drilldownevent';
+import { completionText } from './completionbar';
+import { markPosition } from './gridfocus';
+import type { ICompletion } from '../model/completion';
 import { cellPosition, Texts } from '../model/format';
 import type { ICellInfo } from '../types';
 
@@ -76,8 +79,10 @@ export class GridHeader {
     this._cells = cells;
     const corner = el('div', {
       className: 'pt-grid-corner',
-      text: trans.__('student \\ cell')
+      text: trans.__('student \\ cell'),
+      attrs: { role: 'columnheader', 'aria-colindex': '1', tabindex: '-1' }
     });
+    markPosition(corner, -1, 0);
     corner.style.width = `${this.widths.name}px`;
     this.node.appendChild(corner);
     this.node.dataset.labelled = String(cells.some(c => !!c.label));
@@ -93,10 +98,12 @@ export class GridHeader {
         title: description,
         attrs: {
           role: 'columnheader',
-          tabindex: '0',
+          tabindex: '-1',
+          'aria-colindex': String(i + 2),
           'aria-describedby': id
         }
       });
+      markPosition(head, -1, i + 1);
       head.dataset.column = String(i);
       head.dataset.cellId = cell.cellId;
       head.style.width = `${this.widths.cell}px`;
@@ -109,11 +116,34 @@ export class GridHeader {
         title: trans.__(
           'runs and errors in cells the student added (not part of the assignment)'
         ),
-        attrs: { role: 'columnheader' }
+        attrs: {
+          role: 'columnheader',
+          tabindex: '-1',
+          'aria-colindex': String(cells.length + 2)
+        }
       });
+      markPosition(own, -1, cells.length + 1);
       own.style.width = `${this.widths.own}px`;
       this.node.appendChild(own);
     }
+  }
+
+  /** Add each column's completion to its description. */
+  setCompletion(completion: ReadonlyMap<string, ICompletion>): void {
+    this._cells.forEach((cell, i) => {
+      const node = this.descriptions.children[i] as HTMLElement | undefined;
+      const value = completion.get(cell.cellId);
+      if (!node) {
+        return;
+      }
+      const base = headerDescription(this.texts, cell);
+      const text = value
+        ? `${completionText(this.texts, value)}\n${base}`
+        : base;
+      if (node.textContent !== text) {
+        node.textContent = text;
+      }
+    });
   }
 
   private _onFocus(ev: FocusEvent): void {
@@ -128,7 +158,9 @@ export class GridHeader {
       document.body.appendChild(this.tooltip);
     }
     const box = head.getBoundingClientRect();
-    this.tooltip.textContent = headerDescription(this.texts, cell);
+    const description = this.descriptions.children[Number(head.dataset.column)];
+    this.tooltip.textContent =
+      description?.textContent ?? headerDescription(this.texts, cell);
     this.tooltip.style.display = '';
     this.tooltip.style.left = `${box.left}px`;
     this.tooltip.style.top = `${box.bottom + 4}px`;

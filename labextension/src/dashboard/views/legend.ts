@@ -1,5 +1,6 @@
 /**
- * The grid's legend: what the colours of a cell mean.
+ * The grid's legend: what the colours and glyphs of a cell mean (a status never shows by
+ * colour alone).
  */
 import { el } from './dom';
 import { Texts } from '../model/format';
@@ -8,7 +9,10 @@ import { Texts } from '../model/format';
 export function legend(texts: Texts): HTMLElement {
   const { trans } = texts;
   const item = (status: string, text: string, title: string): HTMLElement => {
-    const swatch = el('i', { className: 'pt-grid-cell' });
+    const swatch = el('i', {
+      className: 'pt-grid-cell',
+      attrs: { 'aria-hidden': 'true' }
+    });
     swatch.dataset.status = status;
     return el('span', { title }, [swatch, document.createTextNode(text)]);
   };
@@ -48,7 +52,7 @@ export function legend(texts: Texts): HTMLElement {
     ]),
     el('span', {
       text: trans.__(
-        'outlined: just ran · hover a cell for attempts and the last error, a column for its source'
+        'outlined: just ran · hover or focus a cell for attempts and the last error, a column for its source · arrow keys move, Enter opens the timeline'
       )
     })
   ]);

@@ -1,10 +1,12 @@
 /**
- * The class pace: executions and errors per time bucket, and how far the class has got.
+ * The class pace: executions and errors per time bucket, and how far the class has got as a
+ * distribution: the median of cells completed per student, between its quartiles.
  */
 import type { Chart } from 'chart.js';
 import { el } from './dom';
 import { Texts } from '../model/format';
-import { fillPaceGaps } from '../model/pace';
+import { clipToWindow, fillPaceGaps } from '../model/pace';
+import type { ITimeWindow } from '../model/window';
 import { IPaceResponse } from '../types';
 
 type ChartJs = typeof import('chart.js');
@@ -40,6 +42,8 @@ interface IPaceData {
   executions: number[];
   errors: number[];
   median: number[];
+  q1: number[];
+  q3: number[];
   theme: Record<string, string>;
 }
 
@@ -65,14 +69,28 @@ export class PaceChart {
     ]);
   }
 
+  /** Show only the buckets of the dashboard's time window (everything: open at both ends). */
+  setWindow(window: ITimeWindow): void {
+    this._window = window;
+    if (this._pace) {
+      this.render(this._pace);
+    }
+  }
+
   /** Show a pace series (creates the chart on first use, and again after a theme change). */
   render(pace: IPaceResponse): void {
-    const series = fillPaceGaps(pace.series, pace.bucketSeconds);
+    this._pace = pace;
+    const series = fillPaceGaps(
+      clipToWindow(pace.series, this._window),
+      pace.bucketSeconds
+    );
     const { trans } = this.texts;
     const labels = series.map(p => this.texts.hourMinute(p.time));
     const executions = series.map(p => p.executions);
     const errors = series.map(p => p.errors);
     const median = series.map(p => p.cellsCompletedMedian);
+    const q1 = series.map(p => p.cellsCompletedQ1 ?? p.cellsCompletedMedian);
+    const q3 = series.map(p => p.cellsCompletedQ3 ?? p.cellsCompletedMedian);
     const minutes = Math.round(pace.bucketSeconds / 60);
     this._hint.textContent =
       minutes > 1
@@ -83,6 +101,8 @@ export class PaceChart {
       executions,
       errors,
       median,
+      q1,
+      q3,
       theme: themeColors(this.node)
     };
     void this._draw();
@@ -96,7 +116,7 @@ export class PaceChart {
       return;
     }
     const { trans } = this.texts;
-    const { labels, executions, errors, median, theme } = data;
+    const { labels, executions, errors, median, q1, q3, theme } = data;
     const themeKey = JSON.stringify(theme);
     if (this._chart && themeKey !== this._themeKey) {
       this._chart.destroy();
@@ -108,6 +128,8 @@ export class PaceChart {
       this._chart.data.datasets[0].data = executions;
       this._chart.data.datasets[1].data = errors;
       this._chart.data.datasets[2].data = median;
+      this._chart.data.datasets[3].data = q1;
+      this._chart.data.datasets[4].data = q3;
       this._chart.update('none');
       return;
     }
@@ -138,7 +160,9 @@ export class PaceChart {
             pointRadius: 0,
             tension: 0.2,
             yAxisID: 'progress'
-          }
+          },
+          quartile(trans.__('lower quartile'), q1, theme.success),
+          quartile(trans.__('upper quartile'), q3, theme.success)
         ]
       },
       options: {
@@ -169,7 +193,7 @@ export class PaceChart {
             position: 'right',
             title: {
               display: true,
-              text: trans.__('cells completed'),
+              text: trans.__('cells completed (median, quartiles)'),
               color: theme.muted
             },
             ticks: { color: theme.muted, precision: 0 },
@@ -198,6 +222,24 @@ export class PaceChart {
   private _latest: IPaceData | null = null;
   private _disposed = false;
   private _themeKey = '';
+  private _pace: IPaceResponse | null = null;
+  private _window: ITimeWindow = { since: null, until: null };
+}
+
+/** A dashed line of a quartile of cells completed, on the progress axis. */
+function quartile(label: string, data: number[], color: string) {
+  return {
+    type: 'line' as const,
+    label,
+    data,
+    borderColor: color,
+    backgroundColor: color,
+    borderDash: [4, 3],
+    borderWidth: 1,
+    pointRadius: 0,
+    tension: 0.2,
+    yAxisID: 'progress'
+  };
 }
 
 function themeColors(node: HTMLElement): Record<string, string> {

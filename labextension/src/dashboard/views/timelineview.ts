@@ -4,6 +4,7 @@
 import { clear, el } from './dom';
 import { cellLabel, Texts } from '../model/format';
 import { ICellInfo, ILiveEvent } from '../types';
+import { studentLabel } from '../model/pseudonyms';
 
 /**
  * A student's executions in the selected notebook.
@@ -28,7 +29,11 @@ export class TimelineView {
       attrs: { type: 'button' }
     });
     close.addEventListener('click', onClose);
-    this._list = el('ol', { className: 'pt-timeline-list' });
+    // A scrolling list: focusable, so that the keyboard can scroll it too (WCAG 2.1.1).
+    this._list = el('ol', {
+      className: 'pt-timeline-list',
+      attrs: { tabindex: '0', 'aria-label': texts.trans.__('Runs') }
+    });
     this.node = el('section', { className: 'pt-section pt-timeline' }, [
       el('div', { className: 'pt-section-header' }, [
         this._title,
@@ -49,7 +54,10 @@ export class TimelineView {
   showLoading(userId: string): void {
     this._userId = userId;
     this.node.style.display = '';
-    this._title.textContent = this.texts.trans.__('Timeline of %1', userId);
+    this._title.textContent = this.texts.trans.__(
+      'Timeline of %1',
+      studentLabel(userId)
+    );
     this._hint.textContent = this.texts.trans.__('loading…');
     clear(this._list);
   }
@@ -64,7 +72,7 @@ export class TimelineView {
     const { trans } = this.texts;
     this._userId = userId;
     this.node.style.display = '';
-    this._title.textContent = trans.__('Timeline of %1', userId);
+    this._title.textContent = trans.__('Timeline of %1', studentLabel(userId));
     const runs = trans._n(
       '%2 run',
       '%2 runs',

@@ -1,17 +1,22 @@
 /**
- * The dashboard's toolbar: notebook selector, row order, export, connection state.
+ * The dashboard's toolbar: notebook selector, row order, the time window of the whole view
+ * (whose from/until also bound the export), projector mode, export, connection state.
  */
 import { clear, el } from './dom';
 import { Texts } from '../model/format';
 import { LiveStatus } from '../net/live';
 import { RowOrder } from '../model/ordering';
 import type { IPickerEntry, Selection } from '../model/picker';
+import { NameMode, studentNames } from '../model/pseudonyms';
+import { ITimeWindow, resolveWindow, WindowPreset } from '../model/window';
 
 /** What the toolbar reports. */
 export interface IToolbarCallbacks {
   /** The instructor picked an assignment or an unpublished notebook. */
   onNotebook: (selection: Selection) => void;
   onOrder: (order: RowOrder) => void;
+  /** The time window changed (resolve it with {@link Toolbar.window}). */
+  onWindow?: () => void;
   onExport: (options: {
     pseudonymise: boolean;
     since: string | null;
@@ -72,23 +77,80 @@ export class Toolbar {
     });
     this._pseudonymise.checked = true;
     this._since = el('input', {
-      className: 'pt-export-since',
-      attrs: { type: 'datetime-local', 'aria-label': trans.__('Export from') }
+      className: 'pt-export-since pt-window-since',
+      attrs: { type: 'datetime-local', 'aria-label': trans.__('Window from') }
     });
     this._until = el('input', {
-      className: 'pt-export-until',
-      attrs: { type: 'datetime-local', 'aria-label': trans.__('Export until') }
+      className: 'pt-export-until pt-window-until',
+      attrs: { type: 'datetime-local', 'aria-label': trans.__('Window until') }
     });
+    this._preset = el(
+      'select',
+      {
+        className: 'pt-window-select',
+        attrs: { 'aria-label': trans.__('Time window') }
+      },
+      [
+        el('option', { text: trans.__('everything'), attrs: { value: 'all' } }),
+        el('option', {
+          text: trans.__('last 10 minutes'),
+          attrs: { value: 'last10' }
+        }),
+        el('option', {
+          text: trans.__('this class (today)'),
+          attrs: { value: 'class' }
+        }),
+        el('option', {
+          text: trans.__('custom (from–until)'),
+          attrs: { value: 'custom' }
+        })
+      ]
+    );
+    const windowChanged = () => {
+      const custom = this._preset.value === 'custom';
+      this._since.disabled = !custom;
+      this._until.disabled = !custom;
+      callbacks.onWindow?.();
+    };
+    this._preset.addEventListener('change', windowChanged);
+    this._since.addEventListener('change', windowChanged);
+    this._until.addEventListener('change', windowChanged);
+    this._since.disabled = true;
+    this._until.disabled = true;
+    this._names = el(
+      'select',
+      {
+        className: 'pt-names-select',
+        attrs: { 'aria-label': trans.__('Names on screen') }
+      },
+      [
+        el('option', { text: trans.__('real names'), attrs: { value: 'off' } }),
+        el('option', {
+          text: trans.__('pseudonyms'),
+          attrs: { value: 'pseudonyms' }
+        }),
+        el('option', {
+          text: trans.__('first names'),
+          attrs: { value: 'first-names' }
+        })
+      ]
+    );
+    this._names.value = studentNames.mode;
+    this._names.addEventListener('change', () =>
+      studentNames.setMode(this._names.value as NameMode)
+    );
     this._export = el('button', {
       className: 'pt-button pt-export',
       text: trans.__('Export CSV'),
+      title: trans.__(
+        'The runs of the time window, with real user ids unless pseudonymised (projector mode does not apply)'
+      ),
       attrs: { type: 'button' }
     });
     this._export.addEventListener('click', () =>
       callbacks.onExport({
         pseudonymise: this._pseudonymise.checked,
-        since: localToIso(this._since.value),
-        until: localToIso(this._until.value)
+        ...this.window()
       })
     );
 
@@ -104,6 +166,30 @@ export class Toolbar {
         this._notebook
       ]),
       el('label', {}, [document.createTextNode(trans.__('Rows')), orderSelect]),
+      el(
+        'label',
+        {
+          className: 'pt-names',
+          title: trans.__(
+            'Projector mode: how students are named on screen. The CSV export keeps real ids (unless pseudonymised).'
+          )
+        },
+        [document.createTextNode(trans.__('Names')), this._names]
+      ),
+      el('span', { className: 'pt-window-group' }, [
+        el('label', {}, [
+          document.createTextNode(trans.__('Window')),
+          this._preset
+        ]),
+        el('label', {}, [
+          document.createTextNode(trans.__('from')),
+          this._since
+        ]),
+        el('label', {}, [
+          document.createTextNode(trans.__('until')),
+          this._until
+        ])
+      ]),
       el('span', { className: 'pt-export-group' }, [
         el(
           'label',
@@ -117,14 +203,6 @@ export class Toolbar {
             document.createTextNode(trans.__('pseudonymise'))
           ]
         ),
-        el('label', {}, [
-          document.createTextNode(trans.__('from')),
-          this._since
-        ]),
-        el('label', {}, [
-          document.createTextNode(trans.__('until')),
-          this._until
-        ]),
         this._export
       ]),
       this._status
@@ -176,6 +254,14 @@ export class Toolbar {
     this._notebook.value = selected ?? '';
   }
 
+  /** The time window chosen, resolved now (open ends are `null`). */
+  window(now: number = Date.now()): ITimeWindow {
+    return resolveWindow(this._preset.value as WindowPreset, now, {
+      since: localToIso(this._since.value),
+      until: localToIso(this._until.value)
+    });
+  }
+
   /** Show the live connection's state. */
   setStatus(status: LiveStatus): void {
     this._status.dataset.status = status;
@@ -194,6 +280,8 @@ export class Toolbar {
   private _pseudonymise: HTMLInputElement;
   private _since: HTMLInputElement;
   private _until: HTMLInputElement;
+  private _preset: HTMLSelectElement;
+  private _names: HTMLSelectElement;
   private _export: HTMLButtonElement;
   private _status: HTMLElement;
   private _notebooksKey = '';

@@ -7,7 +7,7 @@ import { Poll } from '@lumino/polling';
 import { Widget } from '@lumino/widgets';
 import { Texts } from '../model/format';
 import { IHelpEntry, needingHelp } from '../model/help';
-import { orderStudents, RowOrder } from '../model/ordering';
+import { RowOrder } from '../model/ordering';
 import { IApplyResult } from '../model/state';
 import { HelpThresholds } from '../model/thresholds';
 import { DashboardClient } from '../net/client';
@@ -17,10 +17,13 @@ import { ProgressSync } from '../net/sync';
 import { el } from './dom';
 import { exportShown } from './exporting';
 import { FLASH_MS, GridView } from './grid';
+import { gridData } from './griddata';
 import { HelpView } from './helpview';
 import { layOut } from './layout';
 import { openDrilldowns } from './drilldownhook';
 import { DetailPanels } from './panels';
+import { studentNames } from '../model/pseudonyms';
+import { ClassWindow } from './timewindow';
 import { Toolbar } from './toolbar';
 
 /**
@@ -54,6 +57,7 @@ export class DashboardWidget extends Widget {
           this._order = order;
           this._renderGrid();
         },
+        onWindow: () => void this._window.set(this._toolbar.window()),
         onExport: options =>
           void exportShown(
             client,
@@ -85,11 +89,18 @@ export class DashboardWidget extends Widget {
       texts,
       user => void this._panels.showTimeline(user)
     );
+    this._window = new ClassWindow(texts, client, this._sync.model, () =>
+      this._renderGrid()
+    );
+    this._window.follow(this._panels.pace);
+    const renamed = () => this._onLoaded(!!this._sync.model.notebook);
+    this.disposed.connect(studentNames.onChange(renamed));
     this._message = el('div', {
       className: 'pt-message',
       attrs: { role: 'alert' }
     });
     this._summary = el('span', { className: 'pt-summary' });
+    this._toolbar.node.appendChild(this._window.node);
     layOut(this.node, texts, {
       toolbar: this._toolbar.node,
       message: this._message,
@@ -148,6 +159,7 @@ export class DashboardWidget extends Widget {
       clearTimeout(this._flashTimer);
     }
     this._grid.dispose();
+    this._window.dispose();
     this._panels.dispose();
     super.dispose();
   }
@@ -190,6 +202,7 @@ export class DashboardWidget extends Widget {
     this._showNotebooks();
     this._renderStudents();
     this._panels.loaded();
+    void this._window.reload(this._toolbar.window());
   }
 
   private _onChanged(result: IApplyResult): void {
@@ -199,6 +212,7 @@ export class DashboardWidget extends Widget {
     if (result.changedStudents.size > 0) {
       this._renderStudents();
       this._scheduleFlashEnd();
+      this._window.refresh();
     }
     this._panels.changed(result);
   }
@@ -251,22 +265,7 @@ export class DashboardWidget extends Widget {
   private _renderGrid(): void {
     const model = this._sync.model;
     const helpOrder = this._helpEntries.map(e => e.userId);
-    const now = Date.now();
-    this._grid.render({
-      cells: model.cells,
-      rows: orderStudents(
-        model.students,
-        this._order,
-        s => model.completedCells(s),
-        helpOrder
-      ),
-      needsHelp: new Set(helpOrder),
-      flashedAt: (user, cell) => model.flashedAt(user, cell),
-      now,
-      withOwnCells: model.assignment !== null,
-      ownCells: user => model.ownCells.of(user),
-      presence: user => model.presence.view(user, now)
-    });
+    this._grid.render(gridData(model, this._window, this._order, helpOrder));
   }
 
   /** Re-render once the "just ran" highlights have expired. */
@@ -294,6 +293,7 @@ export class DashboardWidget extends Widget {
   private _toolbar: Toolbar;
   private _help: HelpView;
   private _grid: GridView;
+  private _window: ClassWindow;
   private _message: HTMLElement;
   private _summary: HTMLElement;
   private _recheck: Poll;

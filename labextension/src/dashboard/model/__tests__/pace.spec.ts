@@ -1,4 +1,4 @@
-import { fillPaceGaps } from '../pace';
+import { clipToWindow, fillPaceGaps } from '../pace';
 import { IPacePoint } from '../../types';
 
 function point(time: string, executions: number, median: number): IPacePoint {
@@ -59,5 +59,73 @@ describe('fillPaceGaps', () => {
 
   it('returns nothing for an empty series', () => {
     expect(fillPaceGaps([], 60)).toEqual([]);
+  });
+});
+
+describe('fillPaceGaps with quartiles', () => {
+  it('carries the quartiles of progress into the quiet buckets', () => {
+    const series: IPacePoint[] = [
+      {
+        ...point('2026-11-27T10:00:00Z', 5, 2),
+        cellsCompletedQ1: 1,
+        cellsCompletedQ3: 4
+      },
+      {
+        ...point('2026-11-27T10:02:00Z', 3, 3),
+        cellsCompletedQ1: 2,
+        cellsCompletedQ3: 5
+      }
+    ];
+    const filled = fillPaceGaps(series, 60);
+    expect(
+      filled.map(p => [
+        p.cellsCompletedQ1,
+        p.cellsCompletedMedian,
+        p.cellsCompletedQ3
+      ])
+    ).toEqual([
+      [1, 2, 4],
+      [1, 2, 4],
+      [2, 3, 5]
+    ]);
+  });
+
+  it('uses the median for the quartiles of an older server', () => {
+    const filled = fillPaceGaps(
+      [
+        point('2026-11-27T10:00:00Z', 5, 2),
+        point('2026-11-27T10:02:00Z', 1, 3)
+      ],
+      60
+    );
+    expect(filled[1]).toMatchObject({
+      cellsCompletedQ1: 2,
+      cellsCompletedQ3: 2
+    });
+  });
+});
+
+describe('clipToWindow', () => {
+  const series = [
+    point('2026-11-27T10:00:00Z', 1, 0),
+    point('2026-11-27T10:05:00Z', 2, 1),
+    point('2026-11-27T10:10:00Z', 3, 2)
+  ];
+
+  it('keeps the buckets from since (inclusive) until until (exclusive)', () => {
+    const clipped = clipToWindow(series, {
+      since: '2026-11-27T10:05:00Z',
+      until: '2026-11-27T10:10:00Z'
+    });
+    expect(clipped.map(p => p.executions)).toEqual([2]);
+  });
+
+  it('keeps everything for an open window, and an open end unbounded', () => {
+    expect(clipToWindow(series, { since: null, until: null })).toEqual(series);
+    expect(
+      clipToWindow(series, { since: '2026-11-27T10:01:00Z', until: null }).map(
+        p => p.executions
+      )
+    ).toEqual([2, 3]);
   });
 });
