@@ -20,8 +20,6 @@ import { browserStorage, newEventId, windowClock } from './browser';
 import {
   buildCellExecutedEvent,
   buildCellStartedEvent,
-  buildKernelStatusEvent,
-  buildNotebookEvent,
   ICaptureEvent,
   ICellRun,
   ICellStart,
@@ -34,6 +32,7 @@ import {
   NotebookLifecycle
 } from './lifecycle';
 import { KernelWatch } from './kernel';
+import { buildKernelStatusEvent, buildNotebookEvent } from './notebookevents';
 import { Outbox, outboxStorageKey } from './outbox';
 import { isTracked } from './settings';
 import { SettingsSource } from './settingsSource';

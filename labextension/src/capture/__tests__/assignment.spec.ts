@@ -1,9 +1,9 @@
 import {
   buildCellExecutedEvent,
   buildCellStartedEvent,
-  buildNotebookEvent,
   ICellRun
 } from '../events';
+import { buildNotebookEvent } from '../notebookevents';
 import { SERVER_DEFAULT_SETTINGS } from '../settings';
 
 const run = (overrides: Partial<ICellRun> = {}): ICellRun => ({

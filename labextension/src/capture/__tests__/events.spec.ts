@@ -3,12 +3,12 @@ import type * as nbformat from '@jupyterlab/nbformat';
 import {
   buildCellExecutedEvent,
   buildCellStartedEvent,
-  buildNotebookEvent,
   ICellRun,
   ICellStart,
   isReportableRun,
   isReportableStart
 } from '../events';
+import { buildNotebookEvent } from '../notebookevents';
 import {
   durationFromTiming,
   errorMessageFromOutputs,

@@ -1,4 +1,4 @@
-import { buildKernelStatusEvent } from '../events';
+import { buildKernelStatusEvent } from '../notebookevents';
 import { KernelStatusFilter, reportedStatus } from '../kernel';
 
 describe('kernel status changes', () => {

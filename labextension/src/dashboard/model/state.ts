@@ -2,7 +2,8 @@
  * The dashboard's model of a class: a progress snapshot merged with the live events that
  * followed it. Pure logic, no DOM.
  */
-import { CellRecords, CellUpdate, isInterrupted } from './cells';
+import { CellRecords } from './cellrecords';
+import { isInterrupted } from './cells';
 import { cellKey, IApplyResult, IExpireResult } from './changes';
 import { CellColumns, columnsFromSnapshot, IGridColumn } from './columns';
 import { NotebookList } from './notebooks';
@@ -10,6 +11,7 @@ import { OwnCellsBook } from './owncells';
 import { eventKey, Selection, selectionKey } from './picker';
 import { isPresenceOnly, PresenceBook } from './presence';
 import { SeenIds } from './seen';
+import { StudentRows } from './students';
 import { isAtOrAfter, latest } from './time';
 import {
   IAssignmentInfo,
@@ -79,7 +81,7 @@ export class ProgressModel {
 
   /** The students of the selected notebook, in the order they appeared. */
   get students(): readonly IStudentProgress[] {
-    return this._studentList;
+    return this._rows.all;
   }
 
   /** The id of the last execution known. */
@@ -89,7 +91,7 @@ export class ProgressModel {
 
   /** A student of the selected notebook, if known. */
   student(userId: string): IStudentProgress | undefined {
-    return this._students.get(userId);
+    return this._rows.get(userId);
   }
 
   /**
@@ -117,22 +119,12 @@ export class ProgressModel {
     );
     this.ownCells.load(snapshot.ownCells);
     this.presence.load(snapshot.presence);
-    this._students = new Map();
-    this._studentList = [];
+    this._rows.load(snapshot.students);
     this._records.clear();
     for (const s of snapshot.students) {
-      const copy: IStudentProgress = {
-        userId: s.userId,
-        lastActivity: s.lastActivity,
-        currentCellId: s.currentCellId,
-        cells: {}
-      };
       for (const [cellId, cell] of Object.entries(s.cells)) {
-        copy.cells[cellId] = { ...cell };
         this._records.load(s.userId, cellId, cell);
       }
-      this._students.set(copy.userId, copy);
-      this._studentList.push(copy);
     }
     this._flashes.clear();
     this._seen.clear();
@@ -205,7 +197,7 @@ export class ProgressModel {
    */
   expireRunning(now: number = Date.now()): IExpireResult {
     const { updates, needsSnapshot } = this._records.expire(now);
-    updates.forEach(update => this._show(update));
+    updates.forEach(update => this._rows.show(update));
     return {
       changedStudents: new Set(updates.map(([userId]) => userId)),
       needsSnapshot
@@ -227,24 +219,17 @@ export class ProgressModel {
         event.eventTime,
         now
       );
-      updates.forEach(update => this._show(update));
+      updates.forEach(update => this._rows.show(update));
       if (updates.length > 0) {
         result.changedStudents.add(event.userId);
       }
       return;
     }
-    let student = this._students.get(event.userId);
+    let student = this._rows.get(event.userId);
     if (!student) {
-      student = {
-        userId: event.userId,
-        lastActivity: null,
-        currentCellId: null,
-        cells: {}
-      };
-      this._students.set(student.userId, student);
-      this._studentList.push(student);
+      student = this._rows.add(event.userId);
       result.studentsAdded = true;
-      this.list.atLeast(this._key, this._studentList.length);
+      this.list.atLeast(this._key, this._rows.all.length);
     }
     result.changedStudents.add(student.userId);
     const isNewest = isAtOrAfter(event.eventTime, student.lastActivity);
@@ -275,22 +260,12 @@ export class ProgressModel {
     result.cellsAdded = this._columns.ensure(event) || result.cellsAdded;
     const before = student.cells[cellId];
     const after = this._records.apply(student.userId, cellId, event, now);
-    this._show([student.userId, cellId, after]);
+    this._rows.show([student.userId, cellId, after]);
     if (isRun && event.hasError && !isInterrupted(event)) {
       result.errorsChanged = true;
     }
     if (isRun || JSON.stringify(before) !== JSON.stringify(after)) {
       this._flashes.set(cellKey(student.userId, cellId), now);
-    }
-  }
-
-  /** Put a cell's new state in its student's row. */
-  private _show([userId, cellId, state]: CellUpdate): void {
-    const cells = this._students.get(userId)?.cells;
-    if (cells && state) {
-      cells[cellId] = state;
-    } else if (cells) {
-      delete cells[cellId];
     }
   }
 
@@ -300,8 +275,7 @@ export class ProgressModel {
   /** The picker key of the selection: events with this key belong to the grid. */
   private _key: string | null = null;
   private _columns = new CellColumns();
-  private _students = new Map<string, IStudentProgress>();
-  private _studentList: IStudentProgress[] = [];
+  private _rows = new StudentRows();
   private _lastEventId: string | null = null;
   private _seen = new SeenIds();
   private _flashes = new Map<string, number>();

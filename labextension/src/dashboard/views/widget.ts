@@ -16,13 +16,15 @@ import { AssignmentNames } from '../net/names';
 import { ProgressSync } from '../net/sync';
 import { el } from './dom';
 import { exportShown } from './exporting';
-import { FLASH_MS, GridView } from './grid';
+import { FlashEnd } from './flashend';
+import { GridView } from './grid';
 import { gridData } from './griddata';
 import { HelpView } from './helpview';
 import { layOut } from './layout';
 import { openDrilldowns } from './drilldownhook';
 import { DetailPanels } from './panels';
 import { studentNames } from '../model/pseudonyms';
+import { wireSync } from './syncwiring';
 import { ClassWindow } from './timewindow';
 import { Toolbar } from './toolbar';
 
@@ -112,21 +114,12 @@ export class DashboardWidget extends Widget {
 
     openDrilldowns(this.node, texts, client, this._sync.model);
 
-    this._sync.loading.connect(() => this._setMessage(trans.__('Loading…')));
-    this._sync.loadFailed.connect((_, reason) => {
-      this._setMessage(
-        texts.failure(trans.__('Could not load the class progress'), reason),
-        true
-      );
-      this._toolbar.setStatus('stopped');
+    wireSync(this._sync, texts, {
+      setMessage: (text, isError) => this._setMessage(text, isError),
+      setStatus: status => this._toolbar.setStatus(status),
+      loaded: hasNotebook => this._onLoaded(hasNotebook),
+      changed: result => this._onChanged(result)
     });
-    this._sync.loaded.connect((_, snapshot) =>
-      this._onLoaded(!!snapshot.notebook)
-    );
-    this._sync.changed.connect((_, result) => this._onChanged(result));
-    this._sync.statusChanged.connect((_, status) =>
-      this._toolbar.setStatus(status)
-    );
     this._recheck = new Poll({
       auto: false,
       factory: async () => this._recheckTimes(),
@@ -155,9 +148,7 @@ export class DashboardWidget extends Widget {
     this._sync.dispose();
     this._recheck.dispose();
     this._help.dispose();
-    if (this._flashTimer !== null) {
-      clearTimeout(this._flashTimer);
-    }
+    this._flashEnd.dispose();
     this._grid.dispose();
     this._window.dispose();
     this._panels.dispose();
@@ -211,7 +202,7 @@ export class DashboardWidget extends Widget {
     }
     if (result.changedStudents.size > 0) {
       this._renderStudents();
-      this._scheduleFlashEnd();
+      this._flashEnd.schedule();
       this._window.refresh();
     }
     this._panels.changed(result);
@@ -268,17 +259,6 @@ export class DashboardWidget extends Widget {
     this._grid.render(gridData(model, this._window, this._order, helpOrder));
   }
 
-  /** Re-render once the "just ran" highlights have expired. */
-  private _scheduleFlashEnd(): void {
-    if (this._flashTimer !== null) {
-      clearTimeout(this._flashTimer);
-    }
-    this._flashTimer = setTimeout(() => {
-      this._flashTimer = null;
-      this._renderGrid();
-    }, FLASH_MS + 50);
-  }
-
   private _setMessage(text: string, isError = false): void {
     this._message.textContent = text;
     this._message.classList.toggle('pt-message-error', isError);
@@ -297,6 +277,6 @@ export class DashboardWidget extends Widget {
   private _message: HTMLElement;
   private _summary: HTMLElement;
   private _recheck: Poll;
-  private _flashTimer: ReturnType<typeof setTimeout> | null = null;
+  private _flashEnd = new FlashEnd(() => this._renderGrid());
   private _started = false;
 }
