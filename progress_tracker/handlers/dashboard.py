@@ -93,9 +93,17 @@ class ErrorsHandler(DashboardHandler):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        """Group the errors of each cell, most widespread first (none without an exercise)."""
+        """Group the errors of each cell, most widespread first (none without an exercise).
+
+        `since` / `until` bound the runs grouped to a time window, `studentsNow` included.
+        """
         notebook = self.exercise_argument()
-        cells = [] if notebook is None else await self.queries.errors(notebook, self.scope())
+        since, until = self.time_argument("since"), self.time_argument("until")
+        cells = (
+            []
+            if notebook is None
+            else await self.queries.errors(notebook, self.scope(), since=since, until=until)
+        )
         self.reply(200, {"cells": cells})
 
 

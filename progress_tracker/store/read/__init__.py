@@ -64,9 +64,18 @@ class ProgressQueries:
             self.engine, notebook, since=since, until=until, scope=scope
         )
 
-    async def errors(self, notebook: Exercise, scope: Scope = EVERYTHING) -> list[dict[str, Any]]:
-        """Distinct errors of each cell of `notebook`."""
-        return await error_groups.errors(self.engine, notebook, scope=scope)
+    async def errors(
+        self,
+        notebook: Exercise,
+        scope: Scope = EVERYTHING,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[dict[str, Any]]:
+        """Distinct errors of each cell of `notebook` (of the runs within [since, until))."""
+        return await error_groups.errors(
+            self.engine, notebook, scope=scope, since=since, until=until
+        )
 
     async def cell_latest(
         self, notebook: Exercise, cell_id: str, scope: Scope, *, idle_cutoff: timedelta

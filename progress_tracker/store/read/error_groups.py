@@ -2,10 +2,15 @@
 
 Each group also names the students whose latest run of the cell failed with that error now
 (`studentsNow`), from the read model: who to go and see, not only how many ever saw it.
+
+Within a time window [since, until) only the runs inside it count, and `studentsNow` are the
+students whose latest run of the cell inside the window failed so (read from the runs
+themselves: the read model only knows the latest run of all).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -56,16 +61,70 @@ async def failing_now(
     return {group: sorted(students) for group, students in now.items()}
 
 
+async def failing_within(
+    conn: Any, key: NotebookKey, scope: Scope, since: datetime | None, until: datetime | None
+) -> dict[tuple[str, str | None], list[str]]:
+    """(cell id, error message) -> the students in scope whose latest run of the cell within
+    [since, until) failed with it."""
+    # The latest run as the read model orders them: by time, then by row id.
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=(CellExecution.student_id, CellExecution.cell_pk),
+            order_by=(CellExecution.event_time.desc(), CellExecution.id.desc()),
+        )
+        .label("rank")
+    )
+    runs = _windowed(
+        select(
+            CellExecution.student_id,
+            CellExecution.cell_pk,
+            CellExecution.has_error,
+            CellExecution.error_message,
+            rank,
+        )
+        .join(Notebook, Notebook.id == CellExecution.notebook_id)
+        .where(
+            notebook_is(key), in_scope(scope, CellExecution.course_id, CellExecution.student_id)
+        ),
+        since,
+        until,
+    ).subquery()
+    rows = await conn.execute(
+        select(Cell.cell_id, runs.c.error_message, Student.user_id)
+        .join(Cell, Cell.id == runs.c.cell_pk)
+        .join(Student, Student.id == runs.c.student_id)
+        .where(runs.c.rank == 1, runs.c.has_error.is_(True))
+    )
+    now: dict[tuple[str, str | None], list[str]] = {}
+    for cell_id, message, user in rows:
+        now.setdefault((cell_id, message), []).append(user)
+    return {group: sorted(students) for group, students in now.items()}
+
+
+def _windowed(stmt: Any, since: datetime | None, until: datetime | None) -> Any:
+    """`stmt` limited to the runs within [since, until) (either end open when None)."""
+    if since is not None:
+        stmt = stmt.where(CellExecution.event_time >= since)
+    if until is not None:
+        stmt = stmt.where(CellExecution.event_time < until)
+    return stmt
+
+
 async def errors(
     engine: AsyncEngine,
     notebook: str | NotebookKey,
     *,
     per_cell: int = 10,
     scope: Scope = EVERYTHING,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> list[dict[str, Any]]:
-    """Distinct errors of each cell, most widespread first, with an example (in scope)."""
+    """Distinct errors of each cell, most widespread first, with an example (in scope), of the
+    runs within [since, until) when either is given."""
     key = as_key(notebook)
     assert key is not None
+    windowed = since is not None or until is not None
     stmt = (
         select(
             Cell.cell_id,
@@ -85,6 +144,7 @@ async def errors(
         )
         .group_by(Cell.cell_id, Cell.cell_index, CellExecution.error_message)
     )
+    stmt = _windowed(stmt, since, until)
     async with engine.connect() as conn:
         groups = (await conn.execute(stmt)).all()
         example_rows = await conn.execute(
@@ -93,7 +153,11 @@ async def errors(
             .where(CellExecution.id.in_({g.example_id for g in groups}))
         )
         examples = {row.id: (row.code, row.user_id) for row in example_rows}
-        current = await failing_now(conn, key, scope)
+        current = (
+            await failing_within(conn, key, scope, since, until)
+            if windowed
+            else await failing_now(conn, key, scope)
+        )
     by_cell: dict[str, dict[str, Any]] = {}
     for group in groups:
         cell = by_cell.setdefault(
