@@ -6,6 +6,7 @@ import { fetchAPI, requestAPI } from '../../api';
 import type { IDrilldown } from '../model/drilldown';
 import type { Selection } from '../model/picker';
 import type { IReplayPage } from '../model/replay';
+import { windowQuery } from '../model/windowscope';
 import { readCompact } from './compact';
 import { withQuery } from './query';
 import {
@@ -163,6 +164,33 @@ export class DashboardClient {
   ): Promise<IReplayPage> {
     return this._get<IReplayPage>(
       withQuery('replay', { ...selection, ...window, after })
+    );
+  }
+
+  /** The distinct errors of each cell, of the runs within a time window (`api/v1/errors`). */
+  errorsWithin(
+    selection: Selection,
+    window: { since: string | null; until: string | null }
+  ): Promise<IErrorsResponse> {
+    return this._get<IErrorsResponse>(
+      withQuery('errors', { ...selection, ...windowQuery(window) })
+    );
+  }
+
+  /** A student's runs within a time window, oldest first (`api/v1/executions`). */
+  executionsWithin(
+    selection: Selection,
+    user: string,
+    window: { since: string | null; until: string | null },
+    limit = 500
+  ): Promise<IExecutionsResponse> {
+    return this._get<IExecutionsResponse>(
+      withQuery('executions', {
+        ...selection,
+        user,
+        limit,
+        ...windowQuery(window)
+      })
     );
   }
 

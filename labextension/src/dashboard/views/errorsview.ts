@@ -6,6 +6,8 @@ import { requestDrilldown } from './drilldownevent';
 import { cellLabel, Texts } from '../model/format';
 import { IErrorsResponse } from '../types';
 import { studentLabel } from '../model/pseudonyms';
+import type { ITimeWindow } from '../model/window';
+import { errorsHeading, EVERYTHING, noErrorsText } from '../model/windowscope';
 
 /** How many distinct errors are shown per cell. */
 const GROUPS_PER_CELL = 5;
@@ -19,17 +21,21 @@ export class ErrorsView {
 
   constructor(private readonly texts: Texts) {
     this._body = el('div', { className: 'pt-errors' });
+    this._heading = el('h2', { text: texts.trans.__('Errors by cell') });
     this.node = el('section', { className: 'pt-section' }, [
-      el('div', { className: 'pt-section-header' }, [
-        el('h2', { text: texts.trans.__('Errors by cell') })
-      ]),
+      el('div', { className: 'pt-section-header' }, [this._heading]),
       this._body
     ]);
   }
 
-  /** Show a response of `GET api/v1/errors`. */
-  render(response: IErrorsResponse): void {
+  /** Show a response of `GET api/v1/errors`, asked within `window` (said in the heading). */
+  render(response: IErrorsResponse, window: ITimeWindow = EVERYTHING): void {
     const { trans } = this.texts;
+    this._heading.textContent = errorsHeading(
+      trans,
+      iso => this.texts.hourMinute(iso),
+      window
+    );
     clear(this._body);
     const cells = response.cells
       .filter(c => c.errors.length > 0)
@@ -38,7 +44,7 @@ export class ErrorsView {
       this._body.appendChild(
         el('div', {
           className: 'pt-empty',
-          text: trans.__('No errors so far.')
+          text: noErrorsText(trans, window)
         })
       );
       return;
@@ -126,4 +132,5 @@ export class ErrorsView {
   }
 
   private _body: HTMLElement;
+  private _heading: HTMLElement;
 }

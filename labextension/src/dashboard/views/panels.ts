@@ -6,12 +6,15 @@ import { Texts } from '../model/format';
 import { IApplyResult, ProgressModel } from '../model/state';
 import { Debouncer } from '../scheduling';
 import type { DashboardClient } from '../net/client';
+import type { ITimeWindow } from '../model/window';
+import { EVERYTHING, sameWindow } from '../model/windowscope';
 import { ErrorsView } from './errorsview';
 import { PaceChart } from './pacechart';
 import { TimelineView } from './timelineview';
 
 /**
- * Errors, pace and timeline of the selected notebook.
+ * Errors, pace and timeline of the selected notebook; the errors and the timeline are asked
+ * within the dashboard's time window ({@link DetailPanels.setWindow}).
  */
 export class DetailPanels {
   readonly errors: ErrorsView;
@@ -22,7 +25,7 @@ export class DetailPanels {
     private readonly texts: Texts,
     private readonly client: Pick<
       DashboardClient,
-      'errors' | 'pace' | 'executions'
+      'errorsWithin' | 'pace' | 'executionsWithin'
     >,
     private readonly model: ProgressModel
   ) {
@@ -80,9 +83,22 @@ export class DetailPanels {
     }
   }
 
+  /** Ask the errors and the timeline again within `window` (when it bounds other runs). */
+  setWindow(window: ITimeWindow): void {
+    if (sameWindow(window, this._window)) {
+      return;
+    }
+    this._window = { since: window.since, until: window.until };
+    void this._loadErrors();
+    if (this.timeline.userId) {
+      this.timeline.showLoading(this.timeline.userId, this._window);
+      void this._refreshTimeline();
+    }
+  }
+
   /** Show a student's timeline. */
   async showTimeline(userId: string): Promise<void> {
-    this.timeline.showLoading(userId);
+    this.timeline.showLoading(userId, this._window);
     this.timeline.node.scrollIntoView?.({ block: 'nearest' });
     await this._refreshTimeline();
   }
@@ -98,14 +114,20 @@ export class DetailPanels {
 
   private async _loadErrors(): Promise<void> {
     const selection = this.model.selection;
+    const window = this._window;
     if (!selection) {
-      this.errors.render({ cells: [] });
+      this.errors.render({ cells: [] }, window);
       return;
     }
     try {
-      const errors = await this.client.errors(selection);
-      if (selection === this.model.selection && !this._disposed) {
-        this.errors.render(errors);
+      const errors = await this.client.errorsWithin(selection, window);
+      // Only the answer to the latest question is shown (the window may have moved since).
+      if (
+        selection === this.model.selection &&
+        window === this._window &&
+        !this._disposed
+      ) {
+        this.errors.render(errors, window);
       }
     } catch (reason) {
       this.errors.renderError(
@@ -140,21 +162,28 @@ export class DetailPanels {
   private async _refreshTimeline(): Promise<void> {
     const userId = this.timeline.userId;
     const selection = this.model.selection;
+    const window = this._window;
     if (!userId || !selection) {
       return;
     }
     try {
-      const { executions } = await this.client.executions(selection, userId);
+      const { executions } = await this.client.executionsWithin(
+        selection,
+        userId,
+        window
+      );
       if (
         userId === this.timeline.userId &&
-        selection === this.model.selection
+        selection === this.model.selection &&
+        window === this._window
       ) {
         const presence = this.model.presence.view(userId, Date.now());
         this.timeline.render(
           userId,
           executions,
           this.model.cells,
-          presence ? this.texts.presenceDetails(presence) : ''
+          presence ? this.texts.presenceDetails(presence) : '',
+          window
         );
       }
     } catch (reason) {
@@ -163,7 +192,8 @@ export class DetailPanels {
         this.texts.failure(
           this.texts.trans.__('Could not load the timeline'),
           reason
-        )
+        ),
+        window
       );
     }
   }
@@ -171,5 +201,6 @@ export class DetailPanels {
   private _errorsRefresh: Debouncer;
   private _paceRefresh: Debouncer;
   private _timelineRefresh: Debouncer;
+  private _window: ITimeWindow = EVERYTHING;
   private _disposed = false;
 }

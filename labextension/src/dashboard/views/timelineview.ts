@@ -5,6 +5,8 @@ import { clear, el } from './dom';
 import { cellLabel, Texts } from '../model/format';
 import { ICellInfo, ILiveEvent } from '../types';
 import { studentLabel } from '../model/pseudonyms';
+import type { ITimeWindow } from '../model/window';
+import { EVERYTHING, noRunsText, timelineHeading } from '../model/windowscope';
 
 /**
  * A student's executions in the selected notebook.
@@ -51,28 +53,29 @@ export class TimelineView {
   }
 
   /** Show the timeline as loading for `userId`. */
-  showLoading(userId: string): void {
+  showLoading(userId: string, window: ITimeWindow = EVERYTHING): void {
     this._userId = userId;
     this.node.style.display = '';
-    this._title.textContent = this.texts.trans.__(
-      'Timeline of %1',
-      studentLabel(userId)
-    );
+    this._title.textContent = this._heading(userId, window);
     this._hint.textContent = this.texts.trans.__('loading…');
     clear(this._list);
   }
 
-  /** Show a student's executions, oldest first, and their presence `details`. */
+  /**
+   * Show a student's executions, oldest first, and their presence `details`; `window` is
+   * the time window they were asked within (said in the title).
+   */
   render(
     userId: string,
     executions: readonly ILiveEvent[],
     cells: readonly ICellInfo[],
-    details = ''
+    details = '',
+    window: ITimeWindow = EVERYTHING
   ): void {
     const { trans } = this.texts;
     this._userId = userId;
     this.node.style.display = '';
-    this._title.textContent = trans.__('Timeline of %1', studentLabel(userId));
+    this._title.textContent = this._heading(userId, window);
     const runs = trans._n(
       '%2 run',
       '%2 runs',
@@ -86,7 +89,7 @@ export class TimelineView {
     clear(this._list);
     if (executions.length === 0) {
       this._list.appendChild(
-        el('li', { className: 'pt-empty', text: trans.__('No runs yet.') })
+        el('li', { className: 'pt-empty', text: noRunsText(trans, window) })
       );
     }
     for (const run of executions) {
@@ -130,8 +133,12 @@ export class TimelineView {
   }
 
   /** Show a failure to load. */
-  renderError(userId: string, message: string): void {
-    this.showLoading(userId);
+  renderError(
+    userId: string,
+    message: string,
+    window: ITimeWindow = EVERYTHING
+  ): void {
+    this.showLoading(userId, window);
     this._hint.textContent = '';
     this._list.appendChild(
       el('li', { className: 'pt-message-error', text: message })
@@ -143,6 +150,15 @@ export class TimelineView {
     this._userId = null;
     this.node.style.display = 'none';
     clear(this._list);
+  }
+
+  private _heading(userId: string, window: ITimeWindow): string {
+    return timelineHeading(
+      this.texts.trans,
+      iso => this.texts.hourMinute(iso),
+      studentLabel(userId),
+      window
+    );
   }
 
   private _userId: string | null = null;

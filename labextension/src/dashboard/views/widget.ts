@@ -95,6 +95,7 @@ export class DashboardWidget extends Widget {
       this._renderGrid()
     );
     this._window.follow(this._panels.pace);
+    this._window.follow(this._panels); // the errors and a timeline ask within it
     const renamed = () => this._onLoaded(!!this._sync.model.notebook);
     this.disposed.connect(studentNames.onChange(renamed));
     this._message = el('div', {
