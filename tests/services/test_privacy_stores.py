@@ -62,7 +62,11 @@ async def test_purge_removes_exactly_what_is_past_retention_in_postgresql_and_in
         service = PrivacyService(kit.engine, settings, influx=influx_v1(influxd, influx_database))
 
         dry = await service.purge(dry_run=True, now=NOW)
-        assert dry["courses"][0]["rows"] == {"cell_executions": 2, "notebook_events": 1}
+        assert dry["courses"][0]["rows"] == {
+            "cell_executions": 2,
+            "notebook_events": 1,
+            "help_entries": 0,
+        }
         assert len(await row_ids(kit, "cell_executions")) == 4
         assert len(point_ids(influxd, influx_database)) == 6
 
@@ -70,6 +74,7 @@ async def test_purge_removes_exactly_what_is_past_retention_in_postgresql_and_in
         assert report["courses"][0]["rows"] == {
             "cell_executions": 2,
             "notebook_events": 1,
+            "help_entries": 0,
             "read model": "rebuilt",
         }
         async with kit.reader.connect() as conn:  # the dashboard counts only what remains
@@ -80,7 +85,11 @@ async def test_purge_removes_exactly_what_is_past_retention_in_postgresql_and_in
         assert await row_ids(kit, "notebook_events") == {new_opened.event_id}
         assert point_ids(influxd, influx_database) == {e.event_id for e in [*recent, new_opened]}
         again = await service.purge(now=NOW)
-        assert again["courses"][0]["rows"] == {"cell_executions": 0, "notebook_events": 0}
+        assert again["courses"][0]["rows"] == {
+            "cell_executions": 0,
+            "notebook_events": 0,
+            "help_entries": 0,
+        }
 
 
 async def test_export_then_erase_leaves_no_row_point_stream_entry_or_dead_letter_of_the_student(

@@ -21,8 +21,6 @@ from ..models import Cell, CellExecution, Notebook, Student
 from .rows import iso, utc
 from .scoping import EVERYTHING, NotebookKey, as_key, in_scope, notebook_is
 
-# What older clients send for an interrupted run: an error named KeyboardInterrupt.
-INTERRUPTED_PREFIX = "KeyboardInterrupt"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # `<µs since the epoch>.<row id>`, ASCII digits only; 18 digits hold any time and any BIGINT id.
 CURSOR = re.compile(r"(?P<micros>-?[0-9]{1,18})\.(?P<row>[0-9]{1,18})", re.ASCII)
@@ -53,11 +51,9 @@ class Cursor:
         return cursor
 
 
-def run_status(has_error: bool, error_message: str | None, metadata: Any) -> str:
-    """How a run ended: interrupted (by flag or by its error's name), failed or succeeded."""
-    if isinstance(metadata, dict) and metadata.get("interrupted") is True:
-        return "interrupted"
-    if has_error and (error_message or "").startswith(INTERRUPTED_PREFIX):
+def run_status(has_error: bool, interrupted: bool) -> str:
+    """How a run ended, as stored (an interrupted run is stored as no error: events/model.py)."""
+    if interrupted:
         return "interrupted"
     return "failed" if has_error else "succeeded"
 
@@ -81,7 +77,7 @@ async def replay(
             CellExecution.event_time,
             CellExecution.has_error,
             CellExecution.error_message,
-            CellExecution.event_metadata.label("event_metadata"),
+            CellExecution.interrupted,
             Student.user_id,
             Cell.cell_id,
         )
@@ -115,7 +111,7 @@ async def replay(
         {
             "student": row.user_id,
             "cellId": row.cell_id,
-            "status": run_status(bool(row.has_error), row.error_message, row.event_metadata),
+            "status": run_status(bool(row.has_error), bool(row.interrupted)),
             "at": iso(row.event_time),
             "errorMessage": row.error_message if row.has_error else None,
         }
