@@ -6,41 +6,15 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import pytest_asyncio
 
-from tests.courses_like import call, course_server_config, run, send
-from tests.services.postgres import (
-    SHARED,
-    create_database,
-    drop_database,
-    private_database_name,
-    reachable,
-)
+from tests.courses_like import call, run, send
+from tests.dialects import database_url, jp_server_config  # noqa: F401 (fixtures)
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def at(minute: float) -> str:
     return (START + timedelta(minutes=minute)).isoformat()
-
-
-@pytest_asyncio.fixture(params=["sqlite", "postgresql"])
-async def database_url(request, tmp_path):
-    """Each test on SQLite and on PostgreSQL (a private database on the shared server)."""
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path}/progress.sqlite"
-        return
-    if not reachable():
-        pytest.skip("no PostgreSQL on 127.0.0.1:5432")
-    name = private_database_name()
-    await create_database(SHARED, name)
-    yield f"{SHARED}/{name}"
-    await drop_database(SHARED, name)
-
-
-@pytest.fixture
-def jp_server_config(database_url):
-    return course_server_config(database_url)
 
 
 async def replay(jp_fetch, caller: str, **query) -> dict:
