@@ -88,6 +88,31 @@ def light_theme(page: Any) -> None:
     page.wait_for_function("() => document.body.dataset.jpThemeLight === 'true'", polling=200)
 
 
+# The contrast of the help queue's badges, computed here too: axe-core counts text inside
+# JupyterLab's strictly contained panels as off screen and leaves it unchecked.
+LOW_CONTRAST_BADGES = """() => {
+    const rgba = (text) => (text.match(/[\\d.]+/g) || []).map(Number);
+    const lum = ([r, g, b]) => [r, g, b].map(v => v / 255)
+        .map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+        .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+    const background = (node) => {
+        for (let n = node; n; n = n.parentElement) {
+            const c = rgba(getComputedStyle(n).backgroundColor);
+            if (c.length === 3 || c[3] === 1) return c.slice(0, 3);
+        }
+        return [255, 255, 255];
+    };
+    return [...document.querySelectorAll('.pt-help .pt-badge')].map(node => {
+        const back = background(node);
+        const c = rgba(getComputedStyle(node).color);
+        const alpha = c.length > 3 ? c[3] : 1;
+        const fore = c.slice(0, 3).map((v, i) => v * alpha + back[i] * (1 - alpha));
+        const [hi, lo] = [lum(fore), lum(back)].sort((x, y) => y - x);
+        return {badge: node.className, ratio: (hi + 0.05) / (lo + 0.05)};
+    }).filter(b => b.ratio < 4.5).map(b => `${b.badge}: ${b.ratio.toFixed(2)}`);
+}"""
+
+
 def check_drilldowns(page: Any, theme: str) -> None:
     """axe-core over the drill-down of a column (list, attempt, editor, signals) and of an
     error group (its students)."""
@@ -142,6 +167,8 @@ def test_axe_finds_no_violation_in_the_drill_down_and_the_help_queue(
             expect(claimed.locator(".pt-help-resolve")).to_be_visible()
             expect(page.locator(".pt-help-item:not(.pt-help-raised)").first).to_be_visible()
             assert_accessible(page, f"help-queue-{theme}")
+            low = page.evaluate(LOW_CONTRAST_BADGES)
+            assert low == [], low
             check_drilldowns(page, theme)
             page.screenshot(path=str(ARTIFACTS / f"a11y-help-{theme}.png"))
         light_theme(page)
