@@ -88,9 +88,10 @@ def light_theme(page: Any) -> None:
     page.wait_for_function("() => document.body.dataset.jpThemeLight === 'true'", polling=200)
 
 
-# The contrast of the help queue's badges, computed here too: axe-core counts text inside
-# JupyterLab's strictly contained panels as off screen and leaves it unchecked.
-LOW_CONTRAST_BADGES = """() => {
+# The contrast of every text of the dashboard (but code, which JupyterLab's editor themes),
+# computed here too: axe-core counts most text inside JupyterLab's strictly contained panels as
+# off screen and leaves it unchecked.
+LOW_CONTRAST_TEXT = """() => {
     const rgba = (text) => (text.match(/[\\d.]+/g) || []).map(Number);
     const lum = ([r, g, b]) => [r, g, b].map(v => v / 255)
         .map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
@@ -102,13 +103,15 @@ LOW_CONTRAST_BADGES = """() => {
         }
         return [255, 255, 255];
     };
-    return [...document.querySelectorAll('.pt-help .pt-badge')].map(node => {
+    return [...document.querySelectorAll('.pt-dashboard *')]
+        .filter(n => n.getClientRects().length > 0 && !n.closest('.cm-editor'))
+        .filter(n => [...n.childNodes].some(c => c.nodeType === 3 && c.textContent.trim())).map(node => {
         const back = background(node);
         const c = rgba(getComputedStyle(node).color);
         const alpha = c.length > 3 ? c[3] : 1;
         const fore = c.slice(0, 3).map((v, i) => v * alpha + back[i] * (1 - alpha));
         const [hi, lo] = [lum(fore), lum(back)].sort((x, y) => y - x);
-        return {badge: node.className, ratio: (hi + 0.05) / (lo + 0.05)};
+        return {badge: node.className || node.tagName, ratio: (hi + 0.05) / (lo + 0.05)};
     }).filter(b => b.ratio < 4.5).map(b => `${b.badge}: ${b.ratio.toFixed(2)}`);
 }"""
 
@@ -124,6 +127,8 @@ def check_drilldowns(page: Any, theme: str) -> None:
     expect(details.locator(".cm-editor .cm-content")).to_be_visible()
     expect(details.locator("dt[data-signal='errorQuotient']")).to_be_visible()
     assert_accessible(page, f"drilldown-column-{theme}")
+    low = sorted(set(page.evaluate(LOW_CONTRAST_TEXT)))
+    assert low == [], low
 
     # A student who failed: the error shown with the attempt.
     page.select_option(".pt-drill-controls select >> nth=0", "failed")
@@ -167,7 +172,7 @@ def test_axe_finds_no_violation_in_the_drill_down_and_the_help_queue(
             expect(claimed.locator(".pt-help-resolve")).to_be_visible()
             expect(page.locator(".pt-help-item:not(.pt-help-raised)").first).to_be_visible()
             assert_accessible(page, f"help-queue-{theme}")
-            low = page.evaluate(LOW_CONTRAST_BADGES)
+            low = sorted(set(page.evaluate(LOW_CONTRAST_TEXT)))
             assert low == [], low
             check_drilldowns(page, theme)
             page.screenshot(path=str(ARTIFACTS / f"a11y-help-{theme}.png"))
@@ -239,6 +244,8 @@ def test_the_dashboard_is_usable_at_200_percent_zoom(
             assert wider == [], wider
             cut = page.evaluate(CUT_SIDEWAYS)
             assert cut == [], cut
+            low = sorted(set(page.evaluate(LOW_CONTRAST_TEXT)))
+            assert low == [], low
             assert_accessible(page, f"zoom-200-{theme}")
             page.screenshot(path=str(ARTIFACTS / f"a11y-zoom-200-{theme}.png"))
 
