@@ -38,6 +38,9 @@ export function codeBlock(code: string, label: string): ICodeBlock {
     model,
     config: { readOnly: true, lineNumbers: true }
   });
+  // CodeMirror's content is a `textbox` of its own, which needs a name of its own too (WCAG
+  // 4.1.2); CodeMirror keeps attributes it did not set itself.
+  host.querySelector('.cm-content')?.setAttribute('aria-label', label);
   return {
     node: host,
     dispose: () => {
