@@ -97,9 +97,13 @@ def test_a_raised_hand_reaches_the_instructor_live_and_their_answer_reaches_the_
         status, body = server.request("api/v1/help")
         assert [(e["cellId"], e["message"]) for e in body["entries"]] == [("loop", MESSAGE)]
         claim = item.locator(".pt-help-claim")
-        claim.scroll_into_view_if_needed()
-        box = claim.bounding_box()
-        assert box is not None and box["x"] + box["width"] <= 480, box
+        # In one step in the page: the queue may be redrawn at any moment (its wait times tick,
+        # the snapshot's cell labels arrive), which replaces the button between two steps.
+        box = claim.evaluate(
+            "button => { button.scrollIntoView({block: 'nearest'});"
+            " const r = button.getBoundingClientRect(); return {x: r.x, width: r.width}; }"
+        )
+        assert box["x"] + box["width"] <= 480, box
         screenshot(board, "help-queue-480")
 
         # Claimed from the keyboard: the student learns who is coming.
