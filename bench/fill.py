@@ -2,7 +2,8 @@
 
 The class: `students` students, `notebooks` notebooks of `cells` cells each. Notebook 0 is the
 lecture every student works through, notebook 1 a seminar of the first `seminar` students; the
-rest of the history is spread over the other notebooks, week after week. The read model is
+rest of the history is spread over the other notebooks, week after week. The lecture's and the
+seminar's students also open them in sessions, each a heartbeat a minute (presence). The read model is
 recomputed from the executions by the same rebuild the migration and the command run.
 """
 
@@ -19,7 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from progress_tracker.store.state.rebuild import rebuild
 
-SEMESTER_START = datetime(2026, 9, 7, 9, 0, tzinfo=UTC)
+# Week 15 of the semester ends now: the history is in the past, as the server would have
+# received it (a history running into the future would count every student as active).
+SEMESTER_START = datetime.now(UTC).replace(microsecond=0) - timedelta(weeks=15)
 COLUMNS = (
     "event_id",
     "student_id",
@@ -33,6 +36,14 @@ COLUMNS = (
     "error_message",
     "result",
     "duration_ms",
+    "event_time",
+    "received_at",
+)
+LIFECYCLE_COLUMNS = (
+    "event_id",
+    "event_type",
+    "student_id",
+    "notebook_id",
     "event_time",
     "received_at",
 )
@@ -56,6 +67,7 @@ class Filler:
     cells: int = 60
     seminar: int = 200
     written: int = 0
+    lifecycle_written: int = 0
     student_ids: list[int] = field(default_factory=list)
     notebook_ids: list[int] = field(default_factory=list)
     cell_ids: dict[tuple[int, int], int] = field(default_factory=dict)
@@ -121,40 +133,77 @@ class Filler:
                 at,
             )
 
-    async def copy(self, records: Iterator[tuple]) -> None:
-        """COPY the records into cell_executions in chunks."""
+    def sessions(
+        self,
+        notebook: int,
+        students: int,
+        per_student: int,
+        minutes: int,
+        start: datetime,
+        end: datetime,
+    ) -> Iterator[tuple]:
+        """Each of the first `students` students opens the notebook `per_student` times over
+        the weeks, sends a heartbeat a minute for `minutes` minutes, saves and closes it."""
+        span = (end - start).total_seconds() - 60 * (minutes + 1)
+        for session in range(per_student):
+            for student in range(students):
+                opened = start + timedelta(
+                    seconds=span * (session * students + student) / (per_student * students)
+                )
+                kinds = ["notebook_opened", *["notebook_heartbeat"] * minutes]
+                for minute, kind in enumerate([*kinds, "notebook_saved", "notebook_closed"]):
+                    at = opened + timedelta(minutes=min(minute, minutes))
+                    self.lifecycle_written += 1
+                    yield (
+                        f"p{self.lifecycle_written:x}",
+                        kind,
+                        self.student_ids[student],
+                        self.notebook_ids[notebook],
+                        at,
+                        at,
+                    )
+
+    async def copy(self, records: Iterator[tuple], table: str = "cell_executions") -> None:
+        """COPY the records into cell_executions (or notebook_events) in chunks."""
+        columns = COLUMNS if table == "cell_executions" else LIFECYCLE_COLUMNS
         conn = await asyncpg.connect(self.dsn)
         try:
             while True:
                 chunk = [record for _, record in zip(range(CHUNK), records, strict=False)]
                 if not chunk:
                     return
-                await conn.copy_records_to_table(
-                    "cell_executions", records=chunk, columns=list(COLUMNS)
-                )
+                await conn.copy_records_to_table(table, records=chunk, columns=list(columns))
         finally:
             await conn.close()
 
 
-async def without_indexes(dsn: str):
-    """Drop cell_executions' secondary indexes and unique key; the function that restores them.
+async def without_indexes(
+    dsn: str, tables: tuple[str, ...] = ("cell_executions", "notebook_events")
+):
+    """Drop the history tables' secondary indexes and unique keys; the function that restores
+    them.
 
     Building an index once over the filled table is far faster than maintaining it row by row.
     """
     conn = await asyncpg.connect(dsn)
+    indexes, constraints = [], []
     try:
-        indexes = await conn.fetch(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'cell_executions'"
-            " AND indexname LIKE 'ix_%'"
-        )
-        constraints = await conn.fetch(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
-            " WHERE conrelid = 'cell_executions'::regclass AND contype = 'u'"
-        )
+        for table in tables:
+            indexes += await conn.fetch(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = $1"
+                " AND indexname LIKE 'ix_%'",
+                table,
+            )
+            found = await conn.fetch(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+                " WHERE conrelid = $1::regclass AND contype = 'u'",
+                table,
+            )
+            constraints += [(table, name, definition) for name, definition in found]
         for name, _ in indexes:
             await conn.execute(f'DROP INDEX "{name}"')
-        for name, _ in constraints:
-            await conn.execute(f'ALTER TABLE cell_executions DROP CONSTRAINT "{name}"')
+        for table, name, _ in constraints:
+            await conn.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     finally:
         await conn.close()
 
@@ -164,10 +213,8 @@ async def without_indexes(dsn: str):
             await conn.execute("SET maintenance_work_mem = '512MB'")
             for _, definition in indexes:
                 await conn.execute(definition)
-            for name, definition in constraints:
-                await conn.execute(
-                    f'ALTER TABLE cell_executions ADD CONSTRAINT "{name}" {definition}'
-                )
+            for table, name, definition in constraints:
+                await conn.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
         finally:
             await conn.close()
 

@@ -1,7 +1,8 @@
 """History benchmark: snapshot and list times as the stored history grows, and live fan-out cost.
 
 Fills a fresh PostgreSQL database with a semester of synthetic history (`bench/fill.py`: 2,000
-students, 50 notebooks x 60 cells, COPY then the read model's rebuild), starts a server on it
+students, 50 notebooks x 60 cells, ten hour-long sessions of heartbeats per student of the
+lecture and the seminar, COPY then the read model's rebuild), starts a server on it
 (Redis queue, as `bench/load.py`'s collector; every user authenticated by a token of their own,
 `bench/identities.py`) and prints, warm, median of 5:
 
@@ -299,6 +300,12 @@ async def main() -> None:
     parser.add_argument("--notebooks", type=int, default=50)
     parser.add_argument("--cells", type=int, default=60)
     parser.add_argument("--seminar", type=int, default=200)
+    parser.add_argument(
+        "--sessions",
+        type=int,
+        default=10,
+        help="sessions of an hour (60 heartbeats) per student in the lecture and the seminar",
+    )
     parser.add_argument("--hub-students", type=int, default=3000)
     parser.add_argument("--dashboards", type=int, default=50)
     parser.add_argument("--rate", type=float, default=250)
@@ -371,14 +378,19 @@ async def main() -> None:
         for index in range(others):
             share = remaining // others + (1 if index < remaining % others else 0)
             await filler.copy(filler.runs(2 + index, args.students, share, *later))
+        # Presence: every session of the lecture and the seminar a heartbeat a minute.
+        for notebook, students in ((LECTURE, args.students), (SEMINAR, args.seminar)):
+            sessions = filler.sessions(notebook, students, args.sessions, 60, *later)
+            await filler.copy(sessions, "notebook_events")
         copied = time.perf_counter() - started
         await restore()
         indexed = time.perf_counter() - started - copied
         rebuilt = await rebuild_read_model(engine)
         print(
-            f"  filled to {filler.written:,} executions: COPY {copied:.0f} s "
-            f"({(filler.written - lecture_at) / copied:,.0f} rows/s), indexes {indexed:.0f} s, "
-            f"read model rebuilt in {rebuilt:.0f} s"
+            f"  filled to {filler.written:,} executions and {filler.lifecycle_written:,} "
+            f"notebook lifecycle events (heartbeats): COPY {copied:.0f} s "
+            f"({(filler.written - lecture_at + filler.lifecycle_written) / copied:,.0f} rows/s), "
+            f"indexes {indexed:.0f} s, read model rebuilt in {rebuilt:.0f} s"
         )
         async with server(database, args.redis_url) as (url, secret, pid):
             seminar_late = await snapshot_figures(url, secret, notebook_path(SEMINAR))

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from ..store.state.summaries import pairs_of_student, recount
 from .tables import AUDIT, STUDENTS, student_tables, user_tables
 
 
@@ -78,6 +79,7 @@ async def erase_rows(engine: AsyncEngine, user: str, pseudonym_key: bytes) -> di
     alias = erased_name(pseudonym_key, user)
     async with engine.begin() as conn:
         student = await _student_id(conn, user)
+        counted_in = set() if student is None else await pairs_of_student(conn, student)
         for table in student_tables():
             result = (
                 None
@@ -85,6 +87,8 @@ async def erase_rows(engine: AsyncEngine, user: str, pseudonym_key: bytes) -> di
                 else await conn.execute(delete(table).where(table.c.student_id == student))
             )
             removed[table.name] = 0 if result is None else result.rowcount
+        # The notebooks' summaries counted the student: counted again without them.
+        await recount(conn, counted_in)
         for table, column in user_tables():
             removed[table.name] = (await conn.execute(delete(table).where(column == user))).rowcount
         result = await conn.execute(delete(STUDENTS).where(STUDENTS.c.user_id == user))

@@ -10,7 +10,7 @@ from sqlalchemy import Column, ColumnElement, Table, false, true
 
 from ..help.models import HelpEntry
 from ..store.models import CellExecution, CourseMember, NotebookEvent, Student
-from ..store.state.tables import CellState, KernelState, NotebookStudent
+from ..store.state.tables import CellState, KernelState, NotebookStudent, PresenceState
 from .attribution import DEFAULT_COURSE
 from .models import AuditEntry, ConsentState
 
@@ -38,6 +38,7 @@ def student_tables() -> list[Table]:
         CourseMember.__table__,
         HelpEntry.__table__,
         KernelState.__table__,
+        PresenceState.__table__,
     ]
 
 

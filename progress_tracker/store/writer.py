@@ -27,6 +27,7 @@ from .membership import (
 )
 from .models import IMPLICIT_COURSE_ID, CellExecution, NotebookEvent
 from .state import maintain
+from .state.presence import apply_presence
 
 # An event is identified by its student and its eventId: a student cannot shadow another's event.
 EVENT_KEY = ("student_id", "event_id")
@@ -169,6 +170,7 @@ class EventWriter:
         starts = [row for row in others.values() if row["cell_pk"] is not None]
         statuses = [row for row in others.values() if row["kernel_status"] is not None]
         await maintain.apply(conn, self.dialect, list(runs.values()), starts, statuses)
+        await apply_presence(conn, self.dialect, others.values())
         await apply_hands(conn, others.values())  # raised hands: the help queue
         new = runs.keys() | others.keys()
         names = {pk: name for name, pk in students.items()}

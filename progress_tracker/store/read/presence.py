@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from ...courses.scope import Scope
 from ...events import EventType
 from ..models import NotebookEvent, Student
+from ..state.tables import PresenceState
 from .rows import iso, utc
 from .scoping import in_scope
 
@@ -32,21 +33,23 @@ async def presence(
     "Now" and "since" are the server's receive times (a client clock cannot keep a student
     present); the times shown are the events' own.
     """
+    # Read from the presence states kept on write: a row per student and kind, not every
+    # heartbeat of the semester.
+    state = PresenceState
     rows = await conn.execute(
         select(
             Student.user_id,
-            NotebookEvent.event_type,
-            func.min(NotebookEvent.event_time),
-            func.max(NotebookEvent.event_time),
-            func.max(NotebookEvent.received_at),
+            state.event_type,
+            func.min(state.first_at),
+            func.max(state.last_at),
+            func.max(state.last_received_at),
         )
-        .join(Student, Student.id == NotebookEvent.student_id)
+        .join(Student, Student.id == state.student_id)
         .where(
-            NotebookEvent.notebook_id == notebook_id,
-            NotebookEvent.event_type.in_([kind.value for kind in PRESENCE_EVENTS]),
-            in_scope(scope, NotebookEvent.course_id, NotebookEvent.student_id),
+            state.notebook_id == notebook_id,
+            in_scope(scope, state.course_id, state.student_id),
         )
-        .group_by(Student.user_id, NotebookEvent.event_type)
+        .group_by(Student.user_id, state.event_type)
     )
     seen: dict[str, dict[str, tuple[datetime, datetime, datetime]]] = {}
     for user, kind, first, last, received in rows:

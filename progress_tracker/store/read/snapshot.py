@@ -124,6 +124,8 @@ async def read_snapshot(
             shown, own = None, set()
         snapshot.presence = await presence(conn, notebook_id, scope, heartbeat_s=heartbeat_s)
         snapshot.help = await raised_hands(conn, notebook_id, scope)
+        if engine.dialect.name == "postgresql":
+            await compact_sql.tune(conn)
         if compact and engine.dialect.name == "postgresql":
             runs = [] if is_assignment else await latest_runs(conn, notebook_id, scope)
             snapshot.cells, snapshot.columns, _, _ = exercise_columns(is_assignment, cells, runs)

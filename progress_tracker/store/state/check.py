@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from .rebuild import rebuild
-from .tables import CellState, KernelState, NotebookStudent
+from .tables import CellState, KernelState, NotebookStudent, NotebookSummary, PresenceState
 
-TABLES = (CellState, NotebookStudent, KernelState)
+TABLES = (CellState, NotebookStudent, NotebookSummary, KernelState, PresenceState)
 
 
 async def _contents(conn: Any) -> dict[str, set[tuple[Any, ...]]]:

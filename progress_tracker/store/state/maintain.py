@@ -17,6 +17,7 @@ from sqlalchemy import and_, case, or_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..dialect import insert_for
+from .summaries import apply_summaries, summary_deltas
 from .tables import CellState, KernelState, NotebookStudent
 
 Row = Mapping[str, Any]
@@ -129,7 +130,8 @@ async def apply_cells(conn: AsyncConnection, dialect: str, deltas: list[dict[str
 
 
 async def apply_students(conn: AsyncConnection, dialect: str, executions: list[Row]) -> None:
-    """Count new executions per notebook, course and student, with the latest receive time."""
+    """Count new executions per notebook, course and student, with the latest receive time,
+    and add them to the notebooks' summaries (a student's first run there counts them)."""
     pairs: dict[tuple[int, str, int], list[Any]] = {}
     for run in executions:
         key = (run["notebook_id"], run["course_id"], run["student_id"])
@@ -138,6 +140,7 @@ async def apply_students(conn: AsyncConnection, dialect: str, executions: list[R
         pair[1] = max(pair[1], run["received_at"])
     keys = sorted(pairs)
     per_student = NotebookStudent.__table__
+    created: list[tuple[int, str]] = []
     for start in range(0, len(keys), CHUNK):
         insert = insert_for(dialect, per_student).values(
             [
@@ -152,15 +155,21 @@ async def apply_students(conn: AsyncConnection, dialect: str, executions: list[R
             ]
         )
         new, old = insert.excluded, per_student.c
-        await conn.execute(
+        rows = await conn.execute(
             insert.on_conflict_do_update(
                 index_elements=["notebook_id", "course_id", "student_id"],
                 set_={
                     "executions": old.executions + new.executions,
                     "last_received_at": _newest(new.last_received_at, old.last_received_at),
                 },
-            )
+            ).returning(old.notebook_id, old.course_id, old.student_id, old.executions)
         )
+        # Why: a row this statement created holds exactly the executions it added; a row that
+        # existed held at least one before, so it now holds more (on SQLite and PostgreSQL alike).
+        created += [
+            (nb, course) for nb, course, st, total in rows if total == pairs[(nb, course, st)][0]
+        ]
+    await apply_summaries(conn, dialect, summary_deltas(pairs, created))
 
 
 async def apply_kernels(conn: AsyncConnection, dialect: str, statuses: list[Row]) -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from . import presence, summaries
+
 KEYS = "notebook_id, course_id, student_id, cell_pk"
 LATEST_FIRST = f"PARTITION BY {KEYS} ORDER BY event_time DESC, id DESC"
 
@@ -64,10 +66,17 @@ STATEMENTS = (
 )
 
 
-def rebuild(connection: Connection) -> None:
-    """Recompute every read-model row inside the caller's transaction."""
+def rebuild(connection: Connection, *, tables_of_0009: bool = True) -> None:
+    """Recompute every read-model row inside the caller's transaction.
+
+    `tables_of_0009=False` leaves out the notebooks' summaries and the presence states (for
+    migration 0007, which runs before 0009 creates them).
+    """
     if connection.dialect.name == "postgresql":
         connection.execute(text("LOCK TABLE cell_executions, notebook_events IN SHARE MODE"))
         connection.execute(text("SET LOCAL work_mem = '256MB'"))
     for statement in STATEMENTS:
         connection.execute(text(statement))
+    if tables_of_0009:
+        summaries.recount_all(connection)
+        presence.recount_all(connection)

@@ -54,7 +54,11 @@ class NotebookStudent(Base):
     """A student's executions in a notebook (per course) and when the server last received one."""
 
     __tablename__ = "notebook_students"
-    __table_args__ = (Index("ix_notebook_students_received", "last_received_at"),)
+    __table_args__ = (
+        Index("ix_notebook_students_received", "last_received_at"),
+        # A TA's list counts the students of their sections: by course and student.
+        Index("ix_notebook_students_course_student", "course_id", "student_id"),
+    )
     notebook_id: Mapped[int] = mapped_column(
         ForeignKey("notebooks.id", ondelete="CASCADE"), primary_key=True
     )
@@ -66,6 +70,45 @@ class NotebookStudent(Base):
     )
     executions: Mapped[int] = mapped_column(BigId, default=0)
     last_received_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+
+class NotebookSummary(Base):
+    """A notebook's students, executions and latest receive time, per course (what the list of
+    exercises shows): one row per notebook and course, so the list never counts students."""
+
+    __tablename__ = "notebook_summaries"
+    notebook_id: Mapped[int] = mapped_column(
+        ForeignKey("notebooks.id", ondelete="CASCADE"), primary_key=True
+    )
+    course_id: Mapped[str] = mapped_column(
+        ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True
+    )
+    students: Mapped[int] = mapped_column(Integer, default=0)
+    executions: Mapped[int] = mapped_column(BigId, default=0)
+    last_received_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+
+class PresenceState(Base):
+    """A student's notebook lifecycle events of one kind (opened, heartbeat, saved, closed) in a
+    notebook, per course: the first and latest event time and the latest receive time.
+
+    What the snapshot's presence shows, without reading every heartbeat of the semester.
+    """
+
+    __tablename__ = "presence_states"
+    notebook_id: Mapped[int] = mapped_column(
+        ForeignKey("notebooks.id", ondelete="CASCADE"), primary_key=True
+    )
+    course_id: Mapped[str] = mapped_column(
+        ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True
+    )
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("students.id", ondelete="CASCADE"), primary_key=True
+    )
+    event_type: Mapped[str] = mapped_column(String(32), primary_key=True)
+    first_at: Mapped[datetime] = mapped_column(Timestamp)
+    last_at: Mapped[datetime] = mapped_column(Timestamp)
+    last_received_at: Mapped[datetime] = mapped_column(Timestamp)
 
 
 class KernelState(Base):

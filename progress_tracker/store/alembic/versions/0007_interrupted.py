@@ -56,7 +56,7 @@ def upgrade() -> None:
         "UPDATE cell_executions SET interrupted = true, has_error = false "
         "WHERE has_error AND error_message LIKE 'KeyboardInterrupt%'"
     )
-    rebuild(op.get_bind())
+    rebuild(op.get_bind(), tables_of_0009=False)
 
 
 def downgrade() -> None:
