@@ -93,6 +93,18 @@ export function patchLine(old: HTMLElement, fresh: HTMLElement): void {
   keepSame(old, [...fresh.children] as HTMLElement[]);
 }
 
+/** Give a kept button the text and attributes of its fresh twin (the names may be hidden). */
+function relabel(button: HTMLElement, fresh: HTMLElement): void {
+  if (button.textContent !== fresh.textContent) {
+    button.textContent = fresh.textContent;
+  }
+  for (const { name, value } of [...fresh.attributes]) {
+    if (button.getAttribute(name) !== value) {
+      button.setAttribute(name, value);
+    }
+  }
+}
+
 /** Make `parent`'s children `wanted`, keeping each button or button holder of the same class. */
 function keepSame(parent: HTMLElement, wanted: HTMLElement[]): void {
   const kept = new Set<Element>();
@@ -106,7 +118,8 @@ function keepSame(parent: HTMLElement, wanted: HTMLElement[]): void {
     ) as HTMLElement | undefined;
     let node: HTMLElement = fresh;
     if (same && fresh.tagName === 'BUTTON') {
-      node = same; // same action, same student: the same button (its handler uses the id)
+      relabel(same, fresh); // same action, same entry: its handler reads only the id
+      node = same;
     } else if (same && fresh.querySelector('button')) {
       keepSame(same, [...fresh.children] as HTMLElement[]);
       node = same;

@@ -7,6 +7,7 @@ import { el } from './dom';
 import { Texts } from '../model/format';
 import { IHelpEntry } from '../model/help';
 import { mergeQueue, QueueItem } from '../model/helpqueue';
+import { studentLabel } from '../model/pseudonyms';
 import type { HelpQueueSync } from '../net/helpsync';
 import { ICellInfo } from '../types';
 import {
@@ -156,6 +157,7 @@ export class HelpView {
         return {
           key: `user:${entry.userId}`,
           content: JSON.stringify([
+            studentLabel(entry.userId),
             entry.reasons.map(r => texts.reasonLabel(r, cells)),
             inferredCell(texts, entry, cells),
             entry.lastError
@@ -167,6 +169,7 @@ export class HelpView {
       return {
         key: `hand:${hand.id}`,
         content: JSON.stringify([
+          studentLabel(hand.student),
           hand,
           reasons.map(r => texts.reasonLabel(r, cells)),
           cellText(texts, hand.cellId, cells)

@@ -12,6 +12,7 @@ import { Signal } from '@lumino/signaling';
 import { Texts } from '../../model/format';
 import type { IHelpEntry } from '../../model/help';
 import type { IRaisedHand } from '../../model/helpqueue';
+import { studentNames } from '../../model/pseudonyms';
 import { HelpQueueSync } from '../../net/helpsync';
 import type { LiveStatus } from '../../net/live';
 import { HelpView } from '../helpview';
@@ -93,6 +94,7 @@ function expectSameNodes(actual: Element[], expected: Element[]): void {
 }
 
 afterEach(() => {
+  studentNames.setMode('off');
   document.body.innerHTML = '';
   jest.restoreAllMocks();
 });
@@ -159,6 +161,20 @@ describe('the help queue list', () => {
     const before = line(2);
     tell(hand(1));
     expectSameNodes(lines(), [line(1), before]);
+  });
+
+  it('relabels its lines when the names are hidden, keeping their buttons', async () => {
+    const { view, line } = await shown([hand(1, { student: 'ada.lovelace' })]);
+    view.render([stuck('bob.smith')], []);
+    const claim = line(1).querySelector<HTMLElement>('.pt-help-claim')!;
+    const name = line('bob.smith').querySelector('.pt-help-user')!;
+    studentNames.setMode('first-names');
+    view.render([stuck('bob.smith')], []);
+    expect(line(1).textContent).not.toContain('lovelace');
+    expect(claim.getAttribute('aria-label')).toBe("Claim ada's hand");
+    expect(line(1).querySelector('.pt-help-claim')).toBe(claim);
+    expect(line('bob.smith').querySelector('.pt-help-user')).toBe(name);
+    expect(name.textContent).toBe('bob');
   });
 
   it('names the notebook of a hand raised in another exercise, never a raw cell id', async () => {
