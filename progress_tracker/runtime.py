@@ -172,6 +172,12 @@ class Runtime:
 
         self.privacy = start_privacy(self)
         await self.live.start(self.tasks)
+        if self.redis is not None:  # claims and resolutions reach every collector process
+            from .help.relay import RedisHelpRelay
+
+            relay = RedisHelpRelay.of(self)
+            await relay.start(self.tasks)
+            self._closers.append(relay.stop)
         await self.pipeline.start(self.tasks)
         self.log.info(
             "progress_tracker: %s mode, storing to %s",

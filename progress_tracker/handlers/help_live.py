@@ -2,7 +2,8 @@
 
 Sent outside the numbered feed (a dashboard reloads the queue after a reconnection), on every
 raise and lowering (their stored events, looked up once the feed announces them, so every
-collector process sends them) and on every claim and resolution made by this process.
+collector process sends them) and on every claim and resolution (`help/notices.py`: made by
+this process, or by another one through Redis, `help/relay.py`).
 """
 
 from __future__ import annotations

@@ -2,5 +2,6 @@
 
 `models.py` is the table, `hands.py` turns stored `help` / `help_stop` events into entries (in
 the writer's transaction), `queue.py` reads, claims and resolves them within a caller's scope,
-`notices.py` carries each change to this server's live sockets. docs/help.md is the guide.
+`notices.py` carries each change to this server's live sockets, and `relay.py` (with Redis) to
+those of the other collector processes. docs/help.md is the guide.
 """

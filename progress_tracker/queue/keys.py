@@ -37,6 +37,11 @@ class StreamKeys:
         return f"{self.prefix}:live:feed"
 
     @property
+    def help_channel(self) -> str:
+        """The pub/sub channel of help queue changes (claims, resolutions) between processes."""
+        return f"{self.prefix}:help"
+
+    @property
     def verified(self) -> str:
         """Present while a collector has verified that Redis persists (or accepted it does not).
 

@@ -56,7 +56,7 @@ def jp_server_config(jp_server_config, tracker_url, postgres_url):
 
 
 async def test_a_collector_works_as_the_documented_user_and_warns_about_nothing(
-    jp_fetch, jp_ws_fetch, jp_serverapp
+    jp_fetch, jp_ws_fetch, jp_serverapp, redis
 ):
     app = next(iter(jp_serverapp.extension_manager.extension_apps["progress_tracker"]))
     await app._start_jupyter_server_extension(jp_serverapp)
@@ -79,6 +79,14 @@ async def test_a_collector_works_as_the_documented_user_and_warns_about_nothing(
     assert health["queue"]["durability"]["mode"] == "aof", "checked through INFO, not CONFIG"
     assert health["queue"]["groups"]["database"]["consumers"] >= 1
     assert health["warnings"] == []
+    admin = Redis.from_url(f"redis://{ADMIN}:{PASSWORD}@127.0.0.1:{redis.port}/0")
+
+    async def subscribed():  # to its own channel of help queue changes
+        [(_, count)] = await admin.pubsub_numsub("progress-tracker:help")
+        return count == 1
+
+    await eventually(subscribed, timeout=60)
+    await admin.aclose()
     listed = json.loads((await jp_fetch("api", "v1", "deadletters")).body)
     assert listed == {"deadLetters": []}
 
@@ -88,12 +96,14 @@ async def test_the_documented_user_may_touch_nothing_else(redis, tracker_url):
     for forbidden in (
         lambda: tracker.set("somebody-else:key", "x"),
         lambda: tracker.get("somebody-else:key"),
+        lambda: tracker.publish("somebody-else:help", "x"),
         lambda: tracker.config_get("appendonly"),
         lambda: tracker.config_set("appendonly", "no"),
         tracker.flushall,
     ):
         with pytest.raises(NoPermissionError):
             await forbidden()
+    assert await tracker.publish("progress-tracker:help", "{}") == 0, "its own channel: allowed"
     await tracker.aclose()
     anonymous = Redis.from_url(f"redis://127.0.0.1:{redis.port}/0")
     with pytest.raises(RedisError):  # NOAUTH: the default user is off

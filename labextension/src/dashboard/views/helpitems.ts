@@ -44,7 +44,8 @@ function reasonBadges(
   );
 }
 
-function cellText(
+/** Where a hand was raised: a cell of the exercise shown, else "a cell" (never a raw id). */
+export function cellText(
   texts: Texts,
   cellId: string | null,
   cells: readonly ICellInfo[]
@@ -53,7 +54,27 @@ function cellText(
     return texts.trans.__('no cell');
   }
   const cell = cells.find(c => c.cellId === cellId);
-  return texts.trans.__('at %1', cell ? cellLabel(cell) : cellId);
+  // Another exercise's hand (or a cell since deleted): its id means nothing to a person.
+  return cell
+    ? texts.trans.__('at %1', cellLabel(cell))
+    : texts.trans.__('a cell');
+}
+
+/** How long a waiting hand has waited, e.g. "waiting 12 min". */
+export function waitText(texts: Texts, waitingMs: number): string {
+  return texts.trans.__('waiting %1', texts.duration(waitingMs));
+}
+
+/** Where an inferred student is, e.g. "at [3]". */
+export function inferredCell(
+  texts: Texts,
+  entry: IHelpEntry,
+  cells: readonly ICellInfo[]
+): string {
+  const current = cells.find(c => c.cellId === entry.currentCellId);
+  return entry.currentCellId
+    ? texts.trans.__('at %1', cellLabel(current))
+    : texts.trans.__('no cell run yet');
 }
 
 /** The line of a raised hand. */
@@ -70,7 +91,7 @@ export function raisedItem(
   const status =
     hand.state === 'claimed'
       ? trans.__('claimed by %1', hand.claimedBy ?? '?')
-      : trans.__('waiting %1', texts.duration(waitingMs));
+      : waitText(texts, waitingMs);
   const badges = el('span', { className: 'pt-help-reasons' }, [
     el('span', {
       className: 'pt-badge pt-badge-hand',
@@ -136,13 +157,8 @@ export function inferredItem(
     }),
     ...reasonBadges(texts, entry.reasons, cells)
   ]);
-  const current = cells.find(c => c.cellId === entry.currentCellId);
   const detail = el('div', { className: 'pt-help-detail' }, [
-    el('span', {
-      text: entry.currentCellId
-        ? trans.__('at %1', cellLabel(current))
-        : trans.__('no cell run yet')
-    })
+    el('span', { text: inferredCell(texts, entry, cells) })
   ]);
   if (entry.lastError) {
     detail.appendChild(document.createTextNode(' · '));

@@ -3,13 +3,22 @@
  * students the "needing help" rules infer (marked as inferred), with the thresholds of those
  * rules. Raised hands come from every exercise of the user's scope, whichever is shown.
  */
-import { clear, el } from './dom';
+import { el } from './dom';
 import { Texts } from '../model/format';
 import { IHelpEntry } from '../model/help';
 import { mergeQueue, QueueItem } from '../model/helpqueue';
+import { studentLabel } from '../model/pseudonyms';
 import type { HelpQueueSync } from '../net/helpsync';
 import { ICellInfo } from '../types';
-import { IHelpActions, inferredItem, raisedItem } from './helpitems';
+import {
+  cellText,
+  IHelpActions,
+  inferredCell,
+  inferredItem,
+  raisedItem,
+  waitText
+} from './helpitems';
+import { IWantedLine, KeyedLines } from './helplines';
 
 /** How many entries are shown at most (the rest is summarised). */
 const MAX_SHOWN = 100;
@@ -63,6 +72,7 @@ export class HelpView {
       className: 'pt-help-list',
       attrs: { 'aria-live': 'polite', 'aria-label': trans.__('Help queue') }
     });
+    this._lines = new KeyedLines(this._list);
     this.node = el('section', { className: 'pt-section pt-help' }, [
       el('div', { className: 'pt-section-header' }, [
         el('h2', { text: trans.__('Help queue') }),
@@ -125,64 +135,58 @@ export class HelpView {
           this.texts.count(items.length - hands.length)
         )
       : '';
-    // Redrawn only when something shown changed, keeping the keyboard focus where it was.
-    const shown = JSON.stringify([
-      items
-        .slice(0, MAX_SHOWN)
-        .map(item =>
-          item.kind === 'raised'
-            ? [item.hand, this.texts.duration(item.waitingMs), item.reasons]
-            : item.entry
-        ),
-      items.length,
-      this._cells.map(c => [c.cellId, c.label, c.cellIndex])
-    ]);
-    if (shown === this._drawn) {
-      return;
-    }
-    this._drawn = shown;
+    // Line by line, so a button keeps its node; the focus is put back should a move drop it.
     const focused = focusKey(this._list);
-    clear(this._list);
-    this._fill(items);
-    refocus(this._list, focused);
+    this._lines.update(this._wanted(items));
+    if (focused !== focusKey(this._list)) {
+      refocus(this._list, focused);
+    }
   }
 
-  private _fill(items: QueueItem[]): void {
-    const { trans } = this.texts;
+  private _wanted(items: QueueItem[]): IWantedLine[] {
+    const { texts } = this;
+    const { trans } = texts;
     if (items.length === 0) {
-      this._list.appendChild(
-        el('li', {
-          className: 'pt-empty',
-          text: trans.__('No raised hand, and nobody is stuck right now.')
-        })
-      );
-      return;
+      const text = trans.__('No raised hand, and nobody is stuck right now.');
+      return [placeholder('empty', text)];
     }
-    for (const item of items.slice(0, MAX_SHOWN)) {
-      this._list.appendChild(
-        item.kind === 'raised'
-          ? raisedItem(
-              this.texts,
-              item.hand,
-              item.waitingMs,
-              item.reasons,
-              this._cells,
-              this._actions
-            )
-          : inferredItem(this.texts, item.entry, this._cells, this._actions)
-      );
-    }
+    const cells = this._cells;
+    const wanted = items.slice(0, MAX_SHOWN).map((item): IWantedLine => {
+      if (item.kind === 'inferred') {
+        const { entry } = item;
+        return {
+          key: `user:${entry.userId}`,
+          content: JSON.stringify([
+            studentLabel(entry.userId),
+            entry.reasons.map(r => texts.reasonLabel(r, cells)),
+            inferredCell(texts, entry, cells),
+            entry.lastError
+          ]),
+          build: () => inferredItem(texts, entry, cells, this._actions)
+        };
+      }
+      const { hand, waitingMs, reasons } = item;
+      return {
+        key: `hand:${hand.id}`,
+        content: JSON.stringify([
+          studentLabel(hand.student),
+          hand,
+          reasons.map(r => texts.reasonLabel(r, cells)),
+          cellText(texts, hand.cellId, cells)
+        ]),
+        wait: hand.state === 'waiting' ? waitText(texts, waitingMs) : undefined,
+        build: () =>
+          raisedItem(texts, hand, waitingMs, reasons, cells, this._actions)
+      };
+    });
     if (items.length > MAX_SHOWN) {
-      this._list.appendChild(
-        el('li', {
-          className: 'pt-empty',
-          text: trans.__(
-            'and %1 more (sort the grid by "needing help")',
-            this.texts.count(items.length - MAX_SHOWN)
-          )
-        })
+      const more = trans.__(
+        'and %1 more (sort the grid by "needing help")',
+        texts.count(items.length - MAX_SHOWN)
       );
+      wanted.push(placeholder('more', more));
     }
+    return wanted;
   }
 
   private async _change(
@@ -203,7 +207,6 @@ export class HelpView {
     }
   }
 
-  private _drawn = '';
   private _actions: IHelpActions;
   private _inferred: readonly IHelpEntry[] = [];
   private _cells: readonly ICellInfo[] = [];
@@ -213,6 +216,7 @@ export class HelpView {
   private _count: HTMLElement;
   private _status: HTMLElement;
   private _list: HTMLElement;
+  private _lines: KeyedLines;
 }
 
 /** Which line and button of the list has the focus (`null`: none). */
@@ -241,6 +245,15 @@ function refocus(list: HTMLElement, key: string | null): void {
     (same ?? buttons[buttons.length - 1])?.focus();
     return;
   }
+}
+
+/** A line that is not an entry (the list is empty, or more entries than shown). */
+function placeholder(key: string, text: string): IWantedLine {
+  return {
+    key,
+    content: text,
+    build: () => el('li', { className: 'pt-empty', text })
+  };
 }
 
 function numberInput(
