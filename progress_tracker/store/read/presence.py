@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ...courses.scope import Scope
@@ -33,45 +33,42 @@ async def presence(
     "Now" and "since" are the server's receive times (a client clock cannot keep a student
     present); the times shown are the events' own.
     """
-    # Read from the presence states kept on write: a row per student and kind, not every
-    # heartbeat of the semester.
+    # Read from the presence states kept on write (a row per student and kind, not every
+    # heartbeat of the semester), folded into one row per student by the database: a
+    # 2,000-student lecture is 2,000 rows to turn into Python, not 8,000.
     state = PresenceState
+
+    def of(kinds: tuple[EventType, ...], column: Any) -> Any:
+        return case((state.event_type.in_([kind.value for kind in kinds]), column))
+
+    opened, alive = (EventType.NOTEBOOK_OPENED,), PRESENCE_EVENTS[:2]
     rows = await conn.execute(
         select(
             Student.user_id,
-            state.event_type,
-            func.min(state.first_at),
             func.max(state.last_at),
-            func.max(state.last_received_at),
+            func.min(of(opened, state.first_at)),
+            func.max(of((EventType.NOTEBOOK_SAVED,), state.last_at)),
+            func.max(of(alive, state.last_received_at)),
+            func.max(of((EventType.NOTEBOOK_CLOSED,), state.last_received_at)),
         )
         .join(Student, Student.id == state.student_id)
         .where(
             state.notebook_id == notebook_id,
             in_scope(scope, state.course_id, state.student_id),
         )
-        .group_by(Student.user_id, state.event_type)
+        .group_by(Student.user_id)
     )
-    seen: dict[str, dict[str, tuple[datetime, datetime, datetime]]] = {}
-    for user, kind, first, last, received in rows:
-        seen.setdefault(user, {})[kind] = (utc(first), utc(last), utc(received))
     alive_since = datetime.now(UTC) - timedelta(seconds=2 * heartbeat_s)
     result = {}
-    for user, kinds in sorted(seen.items()):
-        alive = [kinds[k.value][2] for k in PRESENCE_EVENTS[:2] if k.value in kinds]
-        closed = kinds.get(EventType.NOTEBOOK_CLOSED.value)
-        last_alive = max(alive) if alive else None
-        is_open = (
-            last_alive is not None
-            and last_alive >= alive_since
-            and (closed is None or closed[2] < last_alive)
-        )
-        opened = kinds.get(EventType.NOTEBOOK_OPENED.value)
-        saved = kinds.get(EventType.NOTEBOOK_SAVED.value)
+    for user, last_seen, first_opened, last_saved, alive_at, closed_at in sorted(rows):
+        last_alive, closed = utc(alive_at), utc(closed_at)
         result[user] = {
-            "open": is_open,
-            "lastSeen": iso(max(times[1] for times in kinds.values())),
-            "firstOpened": iso(opened[0]) if opened else None,
-            "lastSaved": iso(saved[1]) if saved else None,
+            "open": last_alive is not None
+            and last_alive >= alive_since
+            and (closed is None or closed < last_alive),
+            "lastSeen": iso(last_seen),
+            "firstOpened": iso(first_opened),
+            "lastSaved": iso(last_saved),
         }
     return result
 
