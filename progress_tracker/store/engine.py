@@ -31,22 +31,9 @@ def create_engine(url: str, *, pool_size: int = 5) -> AsyncEngine:
         return engine
     # pool_pre_ping: a pooled connection that died with a database restart is replaced at
     # checkout, so the first write after an outage does not fail once more on it.
-    engine = create_async_engine(
+    return create_async_engine(
         url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800, pool_pre_ping=True
     )
-
-    @event.listens_for(engine.sync_engine, "connect")
-    def _custom_plans(dbapi_connection: Any, _record: Any) -> None:
-        # Why: statements are prepared and cached per connection, and after five runs
-        # PostgreSQL may switch a prepared statement to a generic plan, one that ignores the
-        # parameters. Reads here are skewed by parameter (a 2,000-student lecture next to a
-        # 30-student seminar): the generic plan of the snapshot query made it 3-4x slower.
-        cursor = dbapi_connection.cursor()
-        cursor.execute("SET plan_cache_mode = force_custom_plan")
-        cursor.close()
-        dbapi_connection.commit()  # else the pool's first rollback undoes the SET
-
-    return engine
 
 
 def ensure_sqlite_folder(url: str) -> None:

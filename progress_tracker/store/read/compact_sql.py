@@ -90,9 +90,15 @@ WITH RECURSIVE listed AS (
 SELECT course_id FROM listed WHERE course_id IS NOT NULL
 """
 # For a snapshot's transaction: JSON times in UTC, sorts and aggregates in memory (a class is a
-# few MB) on one core (parallel workers cost more than they save on 120,000 rows), and no JIT
-# compilation, which costs more than it saves on queries this short.
+# few MB) on one core (parallel workers cost more than they save on 120,000 rows), no JIT
+# compilation, which costs more than it saves on queries this short, and plans made for the
+# parameters at hand. Why the last: statements are prepared and cached per connection, and
+# after five runs PostgreSQL may switch one to a generic plan that ignores its parameters; the
+# reads are skewed by them (a 2,000-student lecture next to a 30-student seminar) and the
+# generic plan made the lecture's snapshot 3x slower. Writes keep their cached plans (planning
+# a 100-row upsert at every batch would cost the ingest rate).
 SETTINGS = (
+    "SET LOCAL plan_cache_mode = force_custom_plan",
     "SET LOCAL TimeZone = 'UTC'",
     "SET LOCAL work_mem = '64MB'",
     "SET LOCAL jit = off",

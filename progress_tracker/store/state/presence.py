@@ -8,6 +8,7 @@ nothing; the times only move outwards (min and max), so the order of arrival doe
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import Any
 
 from sqlalchemy import case, text
@@ -24,8 +25,6 @@ PRESENCE_TYPES = (
     EventType.NOTEBOOK_SAVED.value,
     EventType.NOTEBOOK_CLOSED.value,
 )
-# Parameters per statement stay far below SQLite's and asyncpg's limits.
-CHUNK = 1000
 
 RECOUNT_ALL = (
     "DELETE FROM presence_states",
@@ -73,27 +72,29 @@ def presence_deltas(events: Iterable[Mapping[str, Any]]) -> dict[Key, dict[str, 
     return {key: states[key] for key in sorted(states)}
 
 
+@cache
+def _presence_upsert(dialect: str) -> Any:
+    table = PresenceState.__table__
+    insert = insert_for(dialect, table)
+    new, old = insert.excluded, table.c
+    return insert.on_conflict_do_update(
+        index_elements=["notebook_id", "course_id", "student_id", "event_type"],
+        set_={
+            "first_at": case((new.first_at < old.first_at, new.first_at), else_=old.first_at),
+            "last_at": case((new.last_at > old.last_at, new.last_at), else_=old.last_at),
+            "last_received_at": case(
+                (new.last_received_at > old.last_received_at, new.last_received_at),
+                else_=old.last_received_at,
+            ),
+        },
+    )
+
+
 async def apply_presence(
     conn: AsyncConnection, dialect: str, events: Iterable[Mapping[str, Any]]
 ) -> None:
-    """Merge a transaction's new notebook events into the presence states."""
+    """Merge a transaction's new notebook events into the presence states (one statement,
+    many parameter sets: compiled once, see `maintain.py`)."""
     rows = list(presence_deltas(events).values())
-    table = PresenceState.__table__
-    for start in range(0, len(rows), CHUNK):
-        insert = insert_for(dialect, table).values(rows[start : start + CHUNK])
-        new, old = insert.excluded, table.c
-        await conn.execute(
-            insert.on_conflict_do_update(
-                index_elements=["notebook_id", "course_id", "student_id", "event_type"],
-                set_={
-                    "first_at": case(
-                        (new.first_at < old.first_at, new.first_at), else_=old.first_at
-                    ),
-                    "last_at": case((new.last_at > old.last_at, new.last_at), else_=old.last_at),
-                    "last_received_at": case(
-                        (new.last_received_at > old.last_received_at, new.last_received_at),
-                        else_=old.last_received_at,
-                    ),
-                },
-            )
-        )
+    if rows:
+        await conn.execute(_presence_upsert(dialect), rows)

@@ -8,6 +8,7 @@ added (`apply_summaries`); a rebuild and an erasure recount it from `notebook_st
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from functools import cache
 from typing import Any
 
 from sqlalchemy import and_, case, delete, func, insert, or_, select, text, tuple_
@@ -91,36 +92,41 @@ def summary_deltas(
     return deltas
 
 
+@cache
+def _summaries_upsert(dialect: str) -> Any:
+    table = NotebookSummary.__table__
+    insert_stmt = insert_for(dialect, table)
+    new, old = insert_stmt.excluded, table.c
+    return insert_stmt.on_conflict_do_update(
+        index_elements=["notebook_id", "course_id"],
+        set_={
+            "students": old.students + new.students,
+            "executions": old.executions + new.executions,
+            "last_received_at": _latest(new.last_received_at, old.last_received_at),
+        },
+    )
+
+
 async def apply_summaries(
     conn: AsyncConnection, dialect: str, deltas: Mapping[Pair, list[Any]]
 ) -> None:
-    """Add per-pair deltas (from `summary_deltas`) to the summaries, in key order."""
-    table = NotebookSummary.__table__
-    keys = sorted(deltas)
-    for start in range(0, len(keys), CHUNK):
-        insert_stmt = insert_for(dialect, table).values(
-            [
-                {
-                    "notebook_id": notebook,
-                    "course_id": course,
-                    "students": deltas[(notebook, course)][0],
-                    "executions": deltas[(notebook, course)][1],
-                    "last_received_at": deltas[(notebook, course)][2],
-                }
-                for notebook, course in keys[start : start + CHUNK]
-            ]
-        )
-        new, old = insert_stmt.excluded, table.c
-        await conn.execute(
-            insert_stmt.on_conflict_do_update(
-                index_elements=["notebook_id", "course_id"],
-                set_={
-                    "students": old.students + new.students,
-                    "executions": old.executions + new.executions,
-                    "last_received_at": _latest(new.last_received_at, old.last_received_at),
-                },
-            )
-        )
+    """Add per-pair deltas (from `summary_deltas`) to the summaries, in key order (one
+    statement, many parameter sets: compiled once, see `maintain.py`)."""
+    if not deltas:
+        return
+    await conn.execute(
+        _summaries_upsert(dialect),
+        [
+            {
+                "notebook_id": notebook,
+                "course_id": course,
+                "students": students,
+                "executions": executions,
+                "last_received_at": received,
+            }
+            for (notebook, course), (students, executions, received) in sorted(deltas.items())
+        ],
+    )
 
 
 def _latest(new: Any, old: Any) -> Any:
