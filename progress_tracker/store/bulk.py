@@ -46,7 +46,7 @@ async def copy_insert_new(
     inserted = await conn.execute(
         text(
             f"INSERT INTO {table.name} ({column_list}) SELECT {column_list} FROM {staging} "
-            f"ON CONFLICT ({key_list}) DO NOTHING RETURNING {key_list}, id"
+            f"ORDER BY {key_list} ON CONFLICT ({key_list}) DO NOTHING RETURNING {key_list}, id"
         )
     )
     new_keys = {tuple(row[:-1]): row[-1] for row in inserted}
@@ -64,6 +64,10 @@ async def insert_new(
     """Insert rows whose `key` is new; those rows by their key, each with its new `id`."""
     if not rows:
         return {}
+    # Why sorted: two consumers storing overlapping batches (a redelivery) in different orders
+    # would each wait for the other's uncommitted rows of the unique key: a deadlock. In key
+    # order they queue behind each other instead.
+    rows = sorted(rows, key=lambda row: tuple(row[column] for column in key))
     if dialect == "postgresql" and len(rows) >= COPY_THRESHOLD:
         ids = await copy_insert_new(conn, table, rows, key)
     else:

@@ -23,7 +23,12 @@ from progress_tracker.store.writer import EventWriter
 from tests.dialects import database_url  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.asyncio
-NOW = datetime.now(UTC).replace(microsecond=0)
+
+
+def now() -> datetime:
+    """The time of the test itself (a module-level time would be stale by when a long suite
+    reaches the test, and presence counts from the server's clock)."""
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def run(
@@ -35,7 +40,7 @@ def run(
     path: str = "lab.ipynb",
     ago: timedelta = timedelta(0),
 ) -> Event:
-    at = NOW - ago
+    at = now() - ago
     return Event.model_validate(
         {
             "eventId": f"{user}-{path}-{course}-{number}",

@@ -19,14 +19,19 @@ from progress_tracker.store.writer import EventWriter
 from tests.dialects import database_url  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.asyncio
-NOW = datetime.now(UTC).replace(microsecond=0)
 
 
-def lifecycle(user: str, kind: str, ago: timedelta, *, number: int = 0) -> Event:
-    at = NOW - ago
+def now() -> datetime:
+    """The time of the test itself (a module-level time would be stale by when a long suite
+    reaches the test, and presence counts from the server's clock)."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def lifecycle(user: str, kind: str, ago: timedelta, *, base: datetime | None = None) -> Event:
+    at = (base or now()) - ago
     return Event.model_validate(
         {
-            "eventId": f"{user}-{kind}-{number}-{ago.total_seconds()}",
+            "eventId": f"{user}-{kind}-{ago.total_seconds()}",
             "eventType": kind,
             "eventTime": at.isoformat(),
             "notebookPath": "lab.ipynb",
@@ -51,18 +56,21 @@ async def presence(engine) -> dict:
 
 async def test_a_semester_of_heartbeats_gives_the_first_opening_and_the_latest_beat(engine):
     writer = EventWriter(engine)
-    beats = [lifecycle("ann", "notebook_heartbeat", timedelta(minutes=m)) for m in range(90)]
+    base = now()
+    beats = [
+        lifecycle("ann", "notebook_heartbeat", timedelta(minutes=m), base=base) for m in range(90)
+    ]
     # Sent out of order, in several batches, one of them twice.
     await writer.write(beats[40:])
-    await writer.write([lifecycle("ann", "notebook_opened", timedelta(days=20))])
+    await writer.write([lifecycle("ann", "notebook_opened", timedelta(days=20), base=base)])
     await writer.write(beats[:40])
     await writer.write(beats[:40])
-    await writer.write([lifecycle("ann", "notebook_saved", timedelta(days=3))])
+    await writer.write([lifecycle("ann", "notebook_saved", timedelta(days=3), base=base)])
     assert (await presence(engine))["ann"] == {
         "open": True,
-        "lastSeen": NOW.isoformat(),
-        "firstOpened": (NOW - timedelta(days=20)).isoformat(),
-        "lastSaved": (NOW - timedelta(days=3)).isoformat(),
+        "lastSeen": base.isoformat(),
+        "firstOpened": (base - timedelta(days=20)).isoformat(),
+        "lastSaved": (base - timedelta(days=3)).isoformat(),
     }
 
 
