@@ -26,7 +26,10 @@ pytestmark = [pytest.mark.services, pytest.mark.asyncio]
 
 STUDENTS = 200
 POISON = 100
-POISON_DELAY_S = 2.0
+# Isolating 100 poison events (bisection, then a savepoint per event) keeps the consumer busy
+# for about 2 s on this 2-core machine (2.1-2.8 s measured with the read model's upserts in
+# each savepoint): the bound says the class waits no longer than that, not how fast it is.
+POISON_DELAY_S = 3.5
 PHASE_S = 4.0  # how long the class posts before the poison, and after it
 
 
