@@ -222,7 +222,8 @@ class Runtime:
             settings.dashboard,
             backoff=settings.consumer.backoff,
         )
-        sinks: list[Sink] = [DatabaseSink(EventWriter(self.engine))]
+        writers = settings.consumer.database_writers if self.engine.dialect.name != "sqlite" else 1
+        sinks: list[Sink] = [DatabaseSink(EventWriter(self.engine)) for _ in range(writers)]
         if settings.influx is not None:
             from .sinks.influx import InfluxSink
 

@@ -36,6 +36,7 @@ class ConsumerSettings:
     heartbeat_interval_s: float = 1.0
     heartbeat_timeout_s: float = 5.0
     write_timeout_s: float = 60.0
+    database_writers: int = 2
 
     @property
     def entries_per_read(self) -> int:
@@ -148,9 +149,19 @@ class StreamConsumer(Configurable):
         help="Longest a sink may take to write one batch; a slower write is retried as an outage.",
     )
 
+    database_writers = Int(
+        2,
+        config=True,
+        help="""Batches this collector writes to PostgreSQL at once (a consumer each, in the
+        database's one consumer group): while one waits for the database another prepares its
+        rows, so that one process keeps both its own core and the database's busy. SQLite takes
+        one writer at a time: there it is always 1.""",
+    )
+
     def settings(self) -> ConsumerSettings:
         """The frozen settings."""
         return ConsumerSettings(
+            database_writers=max(1, self.database_writers),
             batch_size=self.batch_size,
             claim_idle_ms=self.claim_idle_ms,
             max_attempts=self.max_attempts,

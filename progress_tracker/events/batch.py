@@ -10,7 +10,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from ..errors import BadRequest, InvalidEvents, PayloadTooLarge
 from .bounds import EventLimits, clean_json, clean_strings
-from .model import ClientEvent, Event
+from .model import Event, stamped_by
 
 
 def parse_batch(
@@ -26,15 +26,14 @@ def parse_batch(
     Raises BadRequest (not JSON, not an array, empty), PayloadTooLarge (too many events) or
     InvalidEvents (each invalid event named by index and field; nothing is accepted).
     """
-    received_at = now or datetime.now(UTC)
-    context = {"limits": limits, "now": received_at}
+    context = {"limits": limits, **stamped_by(user_id, now or datetime.now(UTC))}
     try:
         # Fast path: parse and validate in one pass; any problem is explained by the slow path.
         parsed_batch = _BATCH.validate_json(raw, context=context, strict=True)
     except ValidationError:
         parsed_batch = None
     if parsed_batch and len(parsed_batch) <= max_events:
-        return [_stamp(parsed, user_id, received_at) for parsed in parsed_batch]
+        return parsed_batch
     try:
         decoded = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as err:
@@ -64,13 +63,13 @@ def parse_batch(
             continue
         try:
             # JSON-mode strictness (the body's own types: no "1" for 1, no 0 for false)
-            parsed = ClientEvent.model_validate_json(json.dumps(item), context=context, strict=True)
+            parsed = Event.model_validate_json(json.dumps(item), context=context, strict=True)
         except ValidationError as err:
             for detail in err.errors(include_url=False, include_input=False):
                 field = ".".join(str(part) for part in detail["loc"]) or None
                 errors.append({"index": index, "field": field, "error": detail["msg"]})
             continue
-        events.append(_stamp(parsed, user_id, received_at))
+        events.append(parsed)
     if errors:
         bad = sorted({error["index"] for error in errors})
         raise InvalidEvents(
@@ -80,7 +79,7 @@ def parse_batch(
     return events
 
 
-_BATCH = TypeAdapter(list[ClientEvent])
+_BATCH = TypeAdapter(list[Event])
 
 
 def _metadata_problem(item: dict[str, Any], limits: EventLimits) -> str | None:
@@ -94,13 +93,3 @@ def _metadata_problem(item: dict[str, Any], limits: EventLimits) -> str | None:
     except ValueError as err:
         return str(err)
     return None
-
-
-def _stamp(parsed: ClientEvent, user_id: str, received_at: datetime) -> Event:
-    """The validated event with the server's fields (never the client's) added."""
-    return Event.model_construct(
-        _fields_set=parsed.model_fields_set | {"user_id", "received_at"},
-        **parsed.__dict__,
-        user_id=user_id,
-        received_at=received_at,
-    )

@@ -54,11 +54,17 @@ def clean(value: str) -> str:
     return _UNSTORABLE.sub(REPLACEMENT, value)
 
 
+def has_unstorable(value: str) -> bool:
+    """Whether `value` holds a character that some store cannot hold."""
+    return _UNSTORABLE.search(value) is not None
+
+
 def truncate(value: str | None, limit: int) -> str | None:
     """`value` cleaned and at most `limit` characters long (marked when cut)."""
     if value is None:
         return None
-    value = clean(value)
+    if has_unstorable(value):
+        value = clean(value)
     if len(value) <= limit:
         return value
     return value[: max(0, limit - len(TRUNCATION_MARK))] + TRUNCATION_MARK

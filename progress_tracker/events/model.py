@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -13,6 +14,7 @@ from pydantic import (
     Field,
     TypeAdapter,
     ValidationInfo,
+    ValidatorFunctionWrapHandler,
     field_validator,
     model_validator,
 )
@@ -23,6 +25,7 @@ from .bounds import (
     TRUSTED,
     clean,
     clean_json,
+    has_unstorable,
     is_trusted,
     limits_of,
     truncate,
@@ -93,13 +96,6 @@ class ClientEvent(BaseModel):
         default=None, min_length=1, max_length=32, pattern=r"^[a-z][a-z_-]*$"
     )
 
-    @field_validator(
-        "notebook_path", "cell_id", "cell_type", "assignment_id", "grade_id", "message"
-    )
-    @classmethod
-    def _storable(cls, value: str | None) -> str | None:
-        return None if value is None else clean(value)
-
     @field_validator("event_time")
     @classmethod
     def _as_utc(cls, value: datetime) -> datetime:
@@ -116,27 +112,12 @@ class ClientEvent(BaseModel):
             raise ValueError("eventTime must be 1970-01-01T00:00:00Z or later")
         return value
 
-    @field_validator("code")
-    @classmethod
-    def _bound_code(cls, value: str | None, info: ValidationInfo) -> str | None:
-        return truncate(value, limits_of(info).code_chars)
-
-    @field_validator("result")
-    @classmethod
-    def _bound_result(cls, value: str | None, info: ValidationInfo) -> str | None:
-        return truncate(value, limits_of(info).result_chars)
-
-    @field_validator("error_message")
-    @classmethod
-    def _bound_error(cls, value: str | None, info: ValidationInfo) -> str | None:
-        return truncate(value, limits_of(info).error_chars)
-
     @field_validator("metadata")
     @classmethod
     def _bound_metadata(
         cls, value: dict[str, Any] | None, info: ValidationInfo
     ) -> dict[str, Any] | None:
-        if value is None or is_trusted(info):
+        if not value or is_trusted(info):
             return value
         limits = limits_of(info)
         value = clean_json(value, limits.metadata_depth)
@@ -147,53 +128,100 @@ class ClientEvent(BaseModel):
             )
         return value
 
+    # Why one validator for the rules below: each Python validator is a call out of pydantic's
+    # core per event, and at ten thousand events a second those calls were most of the intake.
     @model_validator(mode="after")
-    def _interrupted_is_no_error(self) -> ClientEvent:
-        """An interrupted run is neither a success nor a failure: it never counts as an error.
-
-        Older clients only report the KeyboardInterrupt error; it is read as an interruption.
-        """
-        if self.has_error and (self.error_message or "").startswith(INTERRUPT_ERROR):
-            self.interrupted = True
-        if self.interrupted:
-            self.has_error = False
-        return self
-
-    @model_validator(mode="after")
-    def _kernel_status_is_named(self) -> ClientEvent:
-        """Only a kernel_status event carries a status ("unknown" when its client names none:
-        the change still ends the running cells)."""
-        if self.event_type is not EventType.KERNEL_STATUS:
-            self.kernel_status = None
-        elif self.kernel_status is None:
-            self.kernel_status = UNKNOWN_KERNEL_STATUS
-        return self
-
-    @model_validator(mode="after")
-    def _no_time_from_the_future(self, info: ValidationInfo) -> ClientEvent:
-        """A time later than now (plus the allowed skew) is the receive time, flagged in metadata.
-
-        A client clock far ahead must not make its events the newest of the class for ever.
-        """
+    def _server_rules(self, info: ValidationInfo) -> ClientEvent:
+        """Texts made storable and bounded, interruptions and kernel states named, and a time
+        from the future replaced by the receive time (events read back are trusted as stored)."""
         if is_trusted(info):
             return self
+        fields = self.__dict__
+        for name in _STORABLE_TEXTS:
+            value = fields[name]
+            if value is not None and has_unstorable(value):
+                fields[name] = clean(value)
+        limits = limits_of(info)
+        fields["code"] = truncate(self.code, limits.code_chars)
+        fields["result"] = truncate(self.result, limits.result_chars)
+        fields["error_message"] = truncate(self.error_message, limits.error_chars)
+        _name_interruption(fields)
+        _name_kernel_status(fields)
         now = (info.context or {}).get("now") or datetime.now(UTC)
-        if (self.event_time - now).total_seconds() > limits_of(info).future_skew_s:
-            client_time = self.event_time.isoformat()
-            self.metadata = {**(self.metadata or {}), CLIENT_EVENT_TIME: client_time}
-            self.event_time = now
+        if (self.event_time - now).total_seconds() > limits.future_skew_s:
+            # A client clock far ahead must not make its events the newest of the class for ever.
+            fields["metadata"] = {
+                **(self.metadata or {}),
+                CLIENT_EVENT_TIME: self.event_time.isoformat(),
+            }
+            fields["event_time"] = now
         return self
+
+
+# Short texts cleaned of what no store can hold (the long free texts are truncated as well).
+_STORABLE_TEXTS = ("notebook_path", "cell_id", "cell_type", "assignment_id", "grade_id", "message")
+
+
+def _name_interruption(fields: dict[str, Any]) -> None:
+    """An interrupted run is neither a success nor a failure: it never counts as an error.
+
+    Older clients only report the KeyboardInterrupt error; it is read as an interruption.
+    """
+    if fields["has_error"] and (fields["error_message"] or "").startswith(INTERRUPT_ERROR):
+        fields["interrupted"] = True
+    if fields["interrupted"]:
+        fields["has_error"] = False
+
+
+def _name_kernel_status(fields: dict[str, Any]) -> None:
+    """Only a kernel_status event carries a status ("unknown" when its client names none: the
+    change still ends the running cells)."""
+    if fields["event_type"] is not EventType.KERNEL_STATUS:
+        fields["kernel_status"] = None
+    elif fields["kernel_status"] is None:
+        fields["kernel_status"] = UNKNOWN_KERNEL_STATUS
+
+
+# The fields of an accepted event that only the server sets.
+_STAMPED_BY_SERVER = ("user_id", "received_at", "course", "section", "role")
+_STAMP = "stamp"
 
 
 class Event(ClientEvent):
     """An accepted event: the client's fields plus the authenticated user and arrival time."""
 
-    user_id: str = Field(min_length=1, max_length=256)
-    received_at: datetime
+    # Stamped at intake from the authenticated request (`stamped_by`), whatever the body says;
+    # required of an event read back. The defaults are never seen: see `_stamped`.
+    user_id: str = Field(default="", min_length=1, max_length=256)
+    received_at: datetime = EARLIEST_EVENT_TIME
     # Stamped by the collector from the user's groups and the assignment (courses/attribution.py).
     course: str | None = None
     section: str | None = None
     role: str | None = None
+
+    @field_validator(*_STAMPED_BY_SERVER, mode="wrap")
+    @classmethod
+    def _never_from_the_body(
+        cls, value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
+    ) -> Any:
+        """At intake whatever a body says of the server's fields is ignored, valid or not."""
+        if _STAMP in (info.context or {}):
+            return None
+        return handler(value)
+
+    @model_validator(mode="after")
+    def _stamped(self, info: ValidationInfo) -> Event:
+        """At intake, who sent the event and when it arrived are the server's (and its course is
+        attributed later); any other event must carry both."""
+        stamp = (info.context or {}).get(_STAMP)
+        fields = self.__dict__
+        if stamp is not None:
+            fields["user_id"], fields["received_at"] = stamp
+            fields["course"] = fields["section"] = fields["role"] = None
+            self.__pydantic_fields_set__.update(_STAMPED_FIELDS)
+        elif not _STAMPED_FIELDS <= self.__pydantic_fields_set__:
+            raise ValueError("an accepted event needs userId and receivedAt")
+        return self
 
     def to_json(self) -> str:
         """Serialise in the camelCase wire form (used by queues and the live feed)."""
@@ -213,6 +241,12 @@ class Event(ClientEvent):
         """Read an event back from its camelCase dict (trusted: written by this server)."""
         return cls.model_validate(data, context=TRUSTED)
 
+    @staticmethod
+    def many_to_json(events: Sequence[Event]) -> bytes:
+        """A JSON array of events in wire form without their empty fields, as queued: read
+        back by `many_from_json` (every field left out is None by default)."""
+        return _STORED_BATCH.dump_json(list(events), by_alias=True, exclude_none=True)
+
     @classmethod
     def many_from_json(cls, raw: str | bytes) -> list[Event]:
         """Read a JSON array of events in wire form (trusted: written by this server)."""
@@ -220,6 +254,13 @@ class Event(ClientEvent):
 
 
 _STORED_BATCH = TypeAdapter(list[Event])
+_STAMPED_FIELDS = frozenset({"user_id", "received_at"})
+
+
+def stamped_by(user_id: str, received_at: datetime) -> dict[str, Any]:
+    """The validation context of intake: events validated under it are stamped with the
+    authenticated user and the receive time, never with what the body says."""
+    return {_STAMP: (user_id, received_at), "now": received_at}
 
 
 def notebook_of(event: ClientEvent) -> str:

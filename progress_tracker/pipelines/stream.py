@@ -19,6 +19,7 @@ from ..events import Event
 from ..live.feed import LiveFeed
 from ..queue.consumer import SinkConsumer
 from ..queue.durability import NotDurable, QueueGuard
+from ..queue.health import group_report
 from ..queue.stream import EventStream, QueueFull, QueueUnverified
 from ..sinks import Sink
 from ..tasks import pause, raise_if_cancelled
@@ -33,7 +34,8 @@ class StreamPipeline:
     """POSTs append to the stream (durable on return); consumers drain it into the sinks.
 
     The database sink's consumer announces what it stored on the live feed, which every
-    collector process follows for its own dashboards.
+    collector process follows for its own dashboards. Sinks of one name are concurrent writers
+    of one sink: a consumer each, in the sink's one consumer group.
     """
 
     def __init__(
@@ -61,6 +63,7 @@ class StreamPipeline:
             )
             for sink in sinks
         ]
+        self.groups = list(dict.fromkeys(consumer.group for consumer in self.consumers))
         self.trim_interval_s = trim_interval_s
         self.warnings: list[str] = []  # set at start (e.g. Redis needs no password)
 
@@ -68,10 +71,14 @@ class StreamPipeline:
         """Verify the queue persists (NotDurable otherwise), then start the consumers."""
         await self.guard.verify()
         for consumer in self.consumers:
-            tasks.supervise(consumer.run, name=f"progress-tracker-consume-{consumer.group}")
-            tasks.supervise(
-                consumer.membership.run, name=f"progress-tracker-heartbeat-{consumer.group}"
+            writers = [c for c in self.consumers if c.group == consumer.group]
+            of = (
+                consumer.group
+                if len(writers) == 1
+                else f"{consumer.group}-{writers.index(consumer) + 1}"
             )
+            tasks.supervise(consumer.run, name=f"progress-tracker-consume-{of}")
+            tasks.supervise(consumer.membership.run, name=f"progress-tracker-heartbeat-{of}")
         tasks.supervise(self._bookkeeping_forever, name="progress-tracker-queue-bookkeeping")
         tasks.supervise(self.guard.check_forever, name="progress-tracker-queue-durability")
 
@@ -101,7 +108,7 @@ class StreamPipeline:
             raise Unavailable("Redis did not confirm writing the batch to disk in time.")
 
     async def _bookkeeping_forever(self) -> None:
-        groups = [consumer.group for consumer in self.consumers]
+        groups = self.groups
         while True:
             raise_if_cancelled()
             try:
@@ -121,18 +128,21 @@ class StreamPipeline:
 
     async def health(self) -> dict[str, Any]:
         """Queue depth and durability, each sink's state, and what an operator must know."""
-        groups = [consumer.group for consumer in self.consumers]
+        groups = self.groups
         report: dict[str, Any] = {"pipeline": "redis"}
         try:
             report["queue"] = await self.stream.depth(groups)
         except (RedisError, OSError) as err:
             report["queue"] = {"error": f"{type(err).__name__}: {err}"}
         report["queue"]["durability"] = self.guard.report()
-        report["sinks"] = {consumer.group: consumer.report() for consumer in self.consumers}
+        report["sinks"] = {
+            group: group_report([c.report() for c in self.consumers if c.group == group])
+            for group in groups
+        }
         report["warnings"] = [*self.warnings, *self.guard.warnings()] + [
-            f"{consumer.group}: {consumer.state.last_error}"
-            for consumer in self.consumers
-            if consumer.state.last_error
+            f"{group}: {sink['lastError']}"
+            for group, sink in report["sinks"].items()
+            if sink["lastError"]
         ]
         return report
 

@@ -87,3 +87,39 @@ class ConsumerState:
             "crashes": self.crashes,
             "groupsRecreated": self.groups_recreated,
         }
+
+
+_SUMMED = (
+    "persisted",
+    "deadLettered",
+    "failures",
+    "crashes",
+    "groupsRecreated",
+    "suspects",
+    "reclaimed",
+    "removedConsumers",
+)
+
+
+def group_report(reports: list[dict[str, Any]]) -> dict[str, Any]:
+    """One sink's report from those of its concurrent writers (one consumer each, one group):
+    counters summed, the failure going on now and the latest one, the first consumer's name."""
+    merged = dict(reports[0])
+    for report in reports[1:]:
+        for key in _SUMMED:
+            merged[key] = merged.get(key, 0) + report.get(key, 0)
+        merged["lastError"] = merged["lastError"] or report["lastError"]
+        merged["failingSince"] = _earliest(merged["failingSince"], report["failingSince"])
+        merged["lastSuccessAt"] = _latest(merged["lastSuccessAt"], report["lastSuccessAt"])
+        failures = [f for f in (merged["lastFailure"], report["lastFailure"]) if f]
+        merged["lastFailure"] = max(failures, key=lambda f: f["at"]) if failures else None
+    merged["writers"] = len(reports)
+    return merged
+
+
+def _earliest(a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _latest(a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else max(a, b)

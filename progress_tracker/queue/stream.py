@@ -40,8 +40,7 @@ class EventStream:
 
     async def append(self, events: Sequence[Event]) -> str:
         """XADD the batch as one entry: one atomic command, so all of it is durable or none."""
-        payload = "[" + ",".join(event.to_json() for event in events) + "]"
-        return await self.append_field(BATCH_FIELD, payload)
+        return await self.append_field(BATCH_FIELD, Event.many_to_json(events))
 
     async def append_field(self, field: bytes, payload: str | bytes) -> str:
         """Append one entry holding `payload`, within the bounds; QueueFull beyond them."""

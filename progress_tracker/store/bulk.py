@@ -4,10 +4,11 @@ staging table, then one INSERT."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Table, text
+from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .dialect import insert_for
@@ -26,32 +27,23 @@ async def copy_insert_new(
     columns = list(rows[0])
     staging = f"staging_{table.name}"
     column_list = ", ".join(f'"{c}"' for c in columns)
-    await conn.execute(
-        text(
-            f"CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DELETE ROWS AS "
-            f"SELECT {column_list} FROM {table.name} WITH NO DATA"
-        )
-    )
-    json_columns = {c for c in columns if table.c[c].type.__class__.__name__ == "JSON"}
-    records = [
-        tuple(
-            json.dumps(row[c]) if c in json_columns and row[c] is not None else row[c]
-            for c in columns
-        )
-        for row in rows
-    ]
-    raw = await conn.get_raw_connection()
-    await raw.driver_connection.copy_records_to_table(staging, records=records, columns=columns)
     key_list = ", ".join(f'"{c}"' for c in key)
-    inserted = await conn.execute(
-        text(
-            f"INSERT INTO {table.name} ({column_list}) SELECT {column_list} FROM {staging} "
-            f"ORDER BY {key_list} ON CONFLICT ({key_list}) DO NOTHING RETURNING {key_list}, id"
-        )
+    # Why the driver's own calls: thousands of rows go in and their ids come back, and
+    # SQLAlchemy's per-row result handling cost more than the database's work.
+    driver = (await conn.get_raw_connection()).driver_connection
+    await driver.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DELETE ROWS AS "
+        f"SELECT {column_list} FROM {table.name} WITH NO DATA"
     )
-    new_keys = {tuple(row[:-1]): row[-1] for row in inserted}
-    await conn.execute(text(f"TRUNCATE {staging}"))
-    return new_keys
+    raw = _raw_values(table, columns)
+    await driver.copy_records_to_table(staging, records=[raw(row) for row in rows], columns=columns)
+    inserted = await driver.fetch(
+        f"INSERT INTO {table.name} ({column_list}) SELECT {column_list} FROM {staging} "
+        f"ORDER BY {key_list} ON CONFLICT ({key_list}) DO NOTHING RETURNING {key_list}, id"
+    )
+    await driver.execute(f"TRUNCATE {staging}")
+    width = len(key)
+    return {tuple(found[:width]): found[width] for found in inserted}
 
 
 async def insert_new(
@@ -67,7 +59,8 @@ async def insert_new(
     # Why sorted: two consumers storing overlapping batches (a redelivery) in different orders
     # would each wait for the other's uncommitted rows of the unique key: a deadlock. In key
     # order they queue behind each other instead.
-    rows = sorted(rows, key=lambda row: tuple(row[column] for column in key))
+    key_of = _key_getter(key)
+    rows = sorted(rows, key=key_of)
     if dialect == "postgresql" and len(rows) >= COPY_THRESHOLD:
         ids = await copy_insert_new(conn, table, rows, key)
     else:
@@ -77,11 +70,42 @@ async def insert_new(
             .returning(*(table.c[column] for column in key), table.c.id)
         )
         result = await conn.execute(stmt, rows)
-        ids = {tuple(found[:-1]): found[-1] for found in result}
+        ids = {tuple(found): pk for *found, pk in result}
     new = {}
-    for row in rows:
-        row_key = tuple(row[column] for column in key)
+    for row in rows:  # the caller's fresh rows: given their id in place, not copied
+        row_key = key_of(row)
         pk = ids.get(row_key)
         if pk is not None:
-            new[row_key] = {**row, "id": pk}
+            row["id"] = pk
+            new[row_key] = row
     return new
+
+
+def _key_getter(key: Sequence[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """A row's key as a tuple (`itemgetter` of one column returns the bare value)."""
+    if len(key) == 1:
+        [column] = key
+        return lambda row: (row[column],)
+    return itemgetter(*key)
+
+
+def _raw_values(table: Table, columns: list[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """A row's values in `columns` order as COPY sends them (JSON columns as JSON text)."""
+    values = itemgetter(*columns)
+    at = [i for i, c in enumerate(columns) if table.c[c].type.__class__.__name__ == "JSON"]
+    if not at:
+        return values if len(columns) > 1 else lambda row: (values(row),)
+
+    def with_json(row: dict[str, Any]) -> tuple[Any, ...]:
+        record = values(row) if len(columns) > 1 else (values(row),)
+        for i in at:
+            value = record[i]
+            if value is not None:
+                text = json.dumps(value) if value else _EMPTY_JSON[type(value)]
+                record = (*record[:i], text, *record[i + 1 :])
+        return record
+
+    return with_json
+
+
+_EMPTY_JSON = {dict: "{}", list: "[]"}

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import BigInteger, cast, func, text
+from sqlalchemy import BigInteger, any_, bindparam, cast, func, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
@@ -20,6 +21,14 @@ def insert_for(connection_dialect: str, table: Any) -> Insert:
     if connection_dialect == "sqlite":
         return sqlite.insert(table)
     return postgresql.insert(table)
+
+
+def is_one_of(connection_dialect: str, column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
+    """`column IN values`; on PostgreSQL as one array parameter (`= ANY`): a batch's thousands
+    of ids are sent as one value, and the statement's text (and its cached plan) stays the same."""
+    if connection_dialect == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(column.type)))
+    return column.in_(values)
 
 
 def is_deadlock(err: DBAPIError) -> bool:

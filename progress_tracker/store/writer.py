@@ -14,7 +14,7 @@ from ..events import Event, EventType
 from ..events.model import cell_of
 from ..help.hands import apply_hands
 from .bulk import insert_new
-from .dialect import is_deadlock, is_stale_reference
+from .dialect import is_deadlock, is_one_of, is_stale_reference
 from .ensure import ensure_cells, ensure_notebooks, ensure_students
 from .event_rows import RowIds, execution_rows, mark_cell_starts, notebook_event_rows
 from .membership import (
@@ -191,8 +191,10 @@ class EventWriter:
                 continue
             rows = await conn.execute(
                 select(table.student_id, table.event_id).where(
-                    table.student_id.in_({students[e.user_id] for e in of_kind}),
-                    table.event_id.in_({e.event_id for e in of_kind}),
+                    is_one_of(
+                        self.dialect, table.student_id, {students[e.user_id] for e in of_kind}
+                    ),
+                    is_one_of(self.dialect, table.event_id, {e.event_id for e in of_kind}),
                 )
             )
             taken = {tuple(row) for row in rows}
