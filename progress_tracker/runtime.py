@@ -7,6 +7,7 @@ forwarder (every student's server on a hub) loads no database, queue or InfluxDB
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import secrets
@@ -179,6 +180,9 @@ class Runtime:
             await relay.start(self.tasks)
             self._closers.append(relay.stop)
         await self.pipeline.start(self.tasks)
+        # Why: what exists now lives as long as the server; each full collection walking it all
+        # stalled every request and live event for 120-170 ms.
+        gc.freeze()
         self.log.info(
             "progress_tracker: %s mode, storing to %s",
             self.mode,
@@ -230,10 +234,9 @@ class Runtime:
             influx = InfluxSink(settings.influx)
             sinks.append(influx)
             self._closers.append(influx.close)
+        queue = settings.queue
         pipeline = StreamPipeline(
-            EventStream(
-                redis, keys, max_len=settings.queue.max_entries, max_bytes=settings.queue.max_bytes
-            ),
+            EventStream(redis, keys, max_len=queue.max_entries, max_bytes=queue.max_bytes),
             sinks,
             self.live,
             settings.consumer,

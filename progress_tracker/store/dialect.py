@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import BigInteger, any_, bindparam, cast, func, text
@@ -23,12 +22,13 @@ def insert_for(connection_dialect: str, table: Any) -> Insert:
     return postgresql.insert(table)
 
 
-def is_one_of(connection_dialect: str, column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
-    """`column IN values`; on PostgreSQL as one array parameter (`= ANY`): a batch's thousands
-    of ids are sent as one value, and the statement's text (and its cached plan) stays the same."""
+def is_one_of(connection_dialect: str, column: Any, name: str) -> ColumnElement[bool]:
+    """`column IN :name` (a list given at execution); on PostgreSQL as one array parameter
+    (`= ANY`): a batch's thousands of ids are sent as one value, and the statement's text (and
+    its cached plan) stays the same."""
     if connection_dialect == "postgresql":
-        return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(column.type)))
-    return column.in_(values)
+        return column == any_(bindparam(name, type_=postgresql.ARRAY(column.type)))
+    return column.in_(bindparam(name, expanding=True))
 
 
 def is_deadlock(err: DBAPIError) -> bool:

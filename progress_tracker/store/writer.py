@@ -6,16 +6,16 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from ..events import Event, EventType
+from ..events import Event
 from ..events.model import cell_of
 from ..help.hands import apply_hands
 from .bulk import insert_new
-from .dialect import is_deadlock, is_one_of, is_stale_reference
+from .dialect import is_deadlock, is_stale_reference
 from .ensure import ensure_cells, ensure_notebooks, ensure_students
+from .event_kinds import not_stored_as_the_other_kind
 from .event_rows import RowIds, execution_rows, mark_cell_starts, notebook_event_rows
 from .membership import (
     NotebookKey,
@@ -154,7 +154,7 @@ class EventWriter:
     async def _write_in(self, conn: AsyncConnection, unique: list[Event]) -> set[tuple[str, str]]:
         """Store the events in the transaction of `conn`."""
         students = await self._students_of(conn, unique)
-        unique = await self._not_stored_as_the_other_kind(conn, students, unique)
+        unique = await not_stored_as_the_other_kind(conn, self.dialect, students, unique)
         await self._courses_and_members(conn, students, unique)
         notebooks = await self._notebooks_of(conn, unique)
         cells = await self._cells_of(conn, notebooks, unique)
@@ -175,32 +175,6 @@ class EventWriter:
         new = runs.keys() | others.keys()
         names = {pk: name for name, pk in students.items()}
         return {(names[student], event_id) for student, event_id in new}
-
-    async def _not_stored_as_the_other_kind(
-        self, conn: AsyncConnection, students: dict[str, int], events: list[Event]
-    ) -> list[Event]:
-        """The events whose (student, eventId) the other table does not hold already.
-
-        Executions and notebook events live in two tables, each unique on (student, eventId);
-        an id reused for an event of the other kind is a retry too, and stored once.
-        """
-        kept = events
-        for table, kind in ((NotebookEvent, True), (CellExecution, False)):
-            of_kind = [e for e in kept if (e.event_type is EventType.CELL_EXECUTED) is kind]
-            if not of_kind:
-                continue
-            rows = await conn.execute(
-                select(table.student_id, table.event_id).where(
-                    is_one_of(
-                        self.dialect, table.student_id, {students[e.user_id] for e in of_kind}
-                    ),
-                    is_one_of(self.dialect, table.event_id, {e.event_id for e in of_kind}),
-                )
-            )
-            taken = {tuple(row) for row in rows}
-            if taken:
-                kept = [e for e in kept if (students[e.user_id], e.event_id) not in taken]
-        return kept
 
     async def _students_of(self, conn: AsyncConnection, events: list[Event]) -> dict[str, int]:
         """Student ids of the events' users (just these: the cache may be far larger)."""
