@@ -1,4 +1,8 @@
-"""Rows the class shares, created on first use: students, notebooks and cells."""
+"""Rows the class shares, created on first use: students, notebooks and cells.
+
+Inserted in key order: two writers creating the same new rows then wait for one another
+instead of each holding a row the other needs (a deadlock).
+"""
 
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ async def ensure_students(
 ) -> dict[str, int]:
     created = min(e.received_at for e in events)
     stmt = insert_for(dialect, Student).on_conflict_do_nothing(index_elements=["user_id"])
-    await conn.execute(stmt, [{"user_id": name, "created_at": created} for name in names])
+    await conn.execute(stmt, [{"user_id": name, "created_at": created} for name in sorted(names)])
     rows = await conn.execute(select(Student.user_id, Student.id).where(Student.user_id.in_(names)))
     return {key: pk for key, pk in rows}
 
@@ -32,7 +36,11 @@ async def ensure_notebooks(
     stmt = insert_for(dialect, Notebook).on_conflict_do_nothing(
         index_elements=["assignment_id", "path"]
     )
-    new = [{"assignment_id": "", "path": path, "created_at": created} for a, path in keys if not a]
+    new = [
+        {"assignment_id": "", "path": path, "created_at": created}
+        for a, path in sorted(keys)
+        if not a
+    ]
     if new:
         await conn.execute(stmt, new)
     rows = await conn.execute(
@@ -60,7 +68,7 @@ async def ensure_cells(
                 "cell_index": event.cell_index,
                 "cell_type": event.cell_type,
             }
-            for (notebook_id, cell_id), event in cells.items()
+            for (notebook_id, cell_id), event in sorted(cells.items(), key=lambda item: item[0])
         ],
     )
     rows = await conn.execute(

@@ -73,7 +73,9 @@ async def test_two_collectors_store_each_event_once_and_both_dashboards_see_all(
         stored = [e["eventId"] for e in listing["executions"]]
         assert sorted(stored) == sorted(everything), "each event stored exactly once"
         _, health = await asyncio.to_thread(first.call, "GET", "health")
-        assert health["queue"]["groups"]["database"]["consumers"] == 2
+        writers = health["sinks"]["database"]["writers"]
+        assert writers == 2, "each collector writes PostgreSQL through two consumers"
+        assert health["queue"]["groups"]["database"]["consumers"] == 2 * writers, "one group"
     finally:
         for server in (first, second):
             if server.process and server.process.poll() is None:
