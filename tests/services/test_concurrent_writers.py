@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 from pipeline_kit import Kit, event, eventually
 
+from progress_tracker.access.mode import Role
+from progress_tracker.config.queue import ConsumerSettings, QueueSettings
 from progress_tracker.queue.health import group_report
+from progress_tracker.runtime import Runtime
+from progress_tracker.settings import Settings
 from progress_tracker.sinks.database import DatabaseSink
 from progress_tracker.store.state.check import differences
 from progress_tracker.store.writer import EventWriter
@@ -76,3 +80,27 @@ def test_a_sink_written_by_several_consumers_reports_their_sum_and_the_failure_g
     assert (merged["lastError"], merged["failingSince"]) == ("timeout", 8.0)
     assert merged["lastFailure"] == {"message": "timeout", "at": 8.0}
     assert (merged["lastSuccessAt"], merged["writers"], merged["consumer"]) == (9.0, 2, "a")
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("dialect", ["postgresql", "sqlite"])
+async def test_a_collector_writes_postgresql_twice_at_once_and_sqlite_once(
+    dialect, tmp_path, postgres_url, redis_url, redis_prefix
+):
+    database = postgres_url if dialect == "postgresql" else f"sqlite+aiosqlite:///{tmp_path}/t.db"
+    runtime = Runtime(
+        Settings(
+            role=Role("collector"),
+            data_dir=tmp_path,
+            database_url=database,
+            redis_url=redis_url,
+            queue=QueueSettings(key_prefix=redis_prefix, allow_volatile=True),
+            consumer=ConsumerSettings(database_writers=2),
+        )
+    )
+    try:
+        await runtime.start()
+        health = await runtime.pipeline.health()
+        assert health["sinks"]["database"]["writers"] == (2 if dialect == "postgresql" else 1)
+    finally:
+        await runtime.stop()
