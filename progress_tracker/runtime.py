@@ -7,7 +7,6 @@ forwarder (every student's server on a hub) loads no database, queue or InfluxDB
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import os
 import secrets
@@ -20,6 +19,7 @@ from .access.identity import Caller, identify
 from .courses.roles import RoleResolver
 from .errors import Unavailable
 from .live.feed import LiveFeed
+from .startup import freeze_startup_objects
 from .tasks import BackgroundTasks
 
 if TYPE_CHECKING:
@@ -180,9 +180,7 @@ class Runtime:
             await relay.start(self.tasks)
             self._closers.append(relay.stop)
         await self.pipeline.start(self.tasks)
-        # Why: what exists now lives as long as the server; each full collection walking it all
-        # stalled every request and live event for 120-170 ms.
-        gc.freeze()
+        freeze_startup_objects()
         self.log.info(
             "progress_tracker: %s mode, storing to %s",
             self.mode,
