@@ -40,6 +40,12 @@ class Ledger(Protocol):
         """Record the notebooks and cells `names` (notebook -> cells) within the user's bounds;
         return those over them (the rest is recorded)."""
 
+    async def charge_and_admit(
+        self, user: str, names: Mapping[str, set[str]], *, events: int
+    ) -> tuple[float, OverQuota]:
+        """`charge(events=...)`; once charged, `admit(names)`. (The seconds to wait, nothing
+        recorded; or 0 and what is over the bounds.)"""
+
 
 def bucket_wait_ms(
     tokens: float, elapsed_ms: float, cost: int, per_minute: int
@@ -108,6 +114,12 @@ class InProcessLedger:
         account.events, account.nbytes, account.at_ms = events_left, bytes_left, now
         return 0.0
 
+    async def charge_and_admit(
+        self, user: str, names: Mapping[str, set[str]], *, events: int
+    ) -> tuple[float, OverQuota]:
+        """`charge(events=...)`, then, once charged, `admit(names)`."""
+        return await charge_then_admit(self, user, names, events=events)
+
     async def admit(self, user: str, names: Mapping[str, set[str]]) -> OverQuota:
         """Record what fits within the user's notebook and cell bounds; return the rest."""
         known = self._account(user).names
@@ -123,6 +135,14 @@ class InProcessLedger:
             if over:
                 refused_cells[notebook] = frozenset(over)
         return OverQuota(frozenset(refused_notebooks), refused_cells)
+
+
+async def charge_then_admit(
+    ledger: Ledger, user: str, names: Mapping[str, set[str]], *, events: int
+) -> tuple[float, OverQuota]:
+    """`Ledger.charge_and_admit` as two calls (for a ledger with nothing to save by one)."""
+    wait_s = await ledger.charge(user, events=events)
+    return (wait_s, OverQuota()) if wait_s else (0.0, await ledger.admit(user, names))
 
 
 def _admit_cells(known: set[str], cells: Iterable[str], bound: int) -> list[str]:

@@ -103,8 +103,9 @@ class EventsHandler(TrackerHandler):
             body, user_id=user, max_events=intake.max_batch_events, limits=intake.text
         )
         if ledger is not None:
-            await _within_budget(ledger, user, events=len(events))
-            _refuse_over_quota(events, await ledger.admit(user, names_of(events)), intake)
+            wait_s, over = await ledger.charge_and_admit(user, names_of(events), events=len(events))
+            _refuse_over_budget(wait_s)
+            _refuse_over_quota(events, over, intake)
         if runtime.assignments is not None:  # the collector (or embedded server) attributes
             known = await runtime.assignments.courses_of(assignment_ids(events))
             attribute(events, self.caller, known)
@@ -125,7 +126,10 @@ class EventsHandler(TrackerHandler):
 
 
 async def _within_budget(ledger: Any, user: str, **cost: int) -> None:
-    wait_s = await ledger.charge(user, **cost)
+    _refuse_over_budget(await ledger.charge(user, **cost))
+
+
+def _refuse_over_budget(wait_s: float) -> None:
     if wait_s:
         raise TooManyRequests(
             f"You are sending faster than this server accepts from one user; "

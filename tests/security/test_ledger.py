@@ -82,3 +82,20 @@ async def test_notebooks_and_cells_are_bounded_per_user_on_every_replica(ledgers
     assert over.notebooks == frozenset({"c.ipynb"})
     assert not over.cells
     assert not await second.admit("bob", {"c.ipynb": {"x"}}), "bounds are per user"
+
+
+@pytest.mark.asyncio
+async def test_charging_and_admitting_at_once_records_names_only_when_the_events_fit(ledgers):
+    first, second = ledgers
+    wait, over = await first.charge_and_admit("alice", {"a.ipynb": {"c1"}}, events=50)
+    assert (wait, bool(over)) == (0, False)
+    wait, over = await second.charge_and_admit("alice", {"b.ipynb": {"x"}}, events=30)
+    assert wait > 0 and not over, "refused for its rate: nothing charged, nothing recorded"
+    over = await first.admit("alice", {"c.ipynb": {"y"}})
+    assert not over, "b.ipynb was never recorded: alice still names only a.ipynb"
+    wait, over = await second.charge_and_admit(
+        "alice", {"a.ipynb": {"c2", "c3", "c4"}, "d.ipynb": set()}, events=5
+    )
+    assert wait == 0
+    assert (over.notebooks, over.cells) == (frozenset({"d.ipynb"}), {"a.ipynb": frozenset({"c4"})})
+    assert await first.charge("alice", events=6) > 0, "the 5 events were charged"
