@@ -104,7 +104,7 @@ end
 # KEYS[1] the bucket; ARGV: events cost, events per minute, bytes cost, bytes per minute.
 _CHARGE = _CHARGE_FUNCTION + "return charge(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4])"
 # KEYS[1] the user's notebooks; ARGV: as `admit` after its first argument.
-_ADMIT = _ADMIT_FUNCTION + ("return admit(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])")
+_ADMIT = _ADMIT_FUNCTION + "return admit(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])"
 # KEYS: the bucket, the user's notebooks; ARGV: events cost, events per minute, then as `_ADMIT`.
 # Returns {ms to wait, ""} when the events do not fit (nothing charged or recorded), else
 # {0, what `admit` returns}.

@@ -70,17 +70,17 @@ class StreamPipeline:
     async def start(self, tasks: BackgroundTasks) -> None:
         """Verify the queue persists (NotDurable otherwise), then start the consumers."""
         await self.guard.verify()
-        for consumer in self.consumers:
-            writers = [c for c in self.consumers if c.group == consumer.group]
-            of = (
-                consumer.group
-                if len(writers) == 1
-                else f"{consumer.group}-{writers.index(consumer) + 1}"
-            )
-            tasks.supervise(consumer.run, name=f"progress-tracker-consume-{of}")
-            tasks.supervise(consumer.membership.run, name=f"progress-tracker-heartbeat-{of}")
+        for group in self.groups:
+            writers = self._writers_of(group)
+            for number, consumer in enumerate(writers, 1):
+                of = group if len(writers) == 1 else f"{group}-{number}"
+                tasks.supervise(consumer.run, name=f"progress-tracker-consume-{of}")
+                tasks.supervise(consumer.membership.run, name=f"progress-tracker-heartbeat-{of}")
         tasks.supervise(self._bookkeeping_forever, name="progress-tracker-queue-bookkeeping")
         tasks.supervise(self.guard.check_forever, name="progress-tracker-queue-durability")
+
+    def _writers_of(self, group: str) -> list[SinkConsumer]:
+        return [consumer for consumer in self.consumers if consumer.group == group]
 
     async def accept(self, events: Sequence[Event]) -> None:
         """Append to the stream; on return every event is in a Redis that persists."""
@@ -136,8 +136,7 @@ class StreamPipeline:
             report["queue"] = {"error": f"{type(err).__name__}: {err}"}
         report["queue"]["durability"] = self.guard.report()
         report["sinks"] = {
-            group: group_report([c.report() for c in self.consumers if c.group == group])
-            for group in groups
+            group: group_report([c.report() for c in self._writers_of(group)]) for group in groups
         }
         report["warnings"] = [*self.warnings, *self.guard.warnings()] + [
             f"{group}: {sink['lastError']}"

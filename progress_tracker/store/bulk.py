@@ -101,11 +101,8 @@ def _raw_values(table: Table, columns: list[str]) -> Callable[[dict[str, Any]], 
         for i in at:
             value = record[i]
             if value is not None:
-                text = json.dumps(value) if value else _EMPTY_JSON[type(value)]
+                text = "{}" if value == {} else json.dumps(value)  # most metadata is empty
                 record = (*record[:i], text, *record[i + 1 :])
         return record
 
     return with_json
-
-
-_EMPTY_JSON = {dict: "{}", list: "[]"}
